@@ -1,0 +1,160 @@
+"""The `traction` command: thin click wrappers around the pipeline.
+
+Exit codes: 0 ok, 1 the content has errors (or a command failed on bad input),
+2 usage error. Modules are imported inside commands so `traction --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_CODES = "Exit codes: 0 ok, 1 errors in the content, 2 usage error."
+
+
+class Ui:
+    """Output settings shared by every command: verbosity and colour."""
+
+    def __init__(self, verbosity: int) -> None:
+        self.verbosity = verbosity
+        self.color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+    def style(self, text: str, **kwargs: Any) -> str:
+        if not self.color or not any(kwargs.values()):
+            return text
+        return click.style(text, **{k: v for k, v in kwargs.items() if v})
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message, err=True)
+
+    def detail(self, message: str) -> None:
+        if self.verbosity > 0:
+            click.echo(message, err=True)
+
+
+def common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--content DIR`, `-v` and `-q`, defined once for every command."""
+
+    @click.option("--content", "content", type=click.Path(path_type=Path, file_okay=False),
+                  default=Path("content"), show_default=True,
+                  help="Content directory (traction.yaml, weeks/, case-studies/, pages/).")
+    @click.option("-v", "--verbose", count=True, help="Say more.")
+    @click.option("-q", "--quiet", is_flag=True, help="Only print problems and results.")
+    @functools.wraps(command)
+    def wrapper(*args: Any, content: Path, verbose: int, quiet: bool, **kwargs: Any) -> Any:
+        return command(*args, content=content, ui=Ui(-1 if quiet else verbose), **kwargs)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(package_name="traction-pages", prog_name="traction")
+def main() -> None:
+    """Turn a plain-text traction log into a build-in-public progress site."""
+
+
+def _print_problems(analysis: Any, ui: Ui, *, strict: bool = False, err: bool = True) -> bool:
+    """Print problems; return True when there are errors (after --strict)."""
+    from generator.problems import format_text, promote_warnings
+
+    problems = list(analysis.problems)
+    if strict:
+        problems = promote_warnings(problems)
+    if problems:
+        click.echo(format_text(problems, color=ui.color), err=err)
+    return any(p.is_error for p in problems)
+
+
+@main.command(epilog="Exit codes: 0 the content is valid, 1 errors (or warnings with --strict), "
+              "2 usage error.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for annotations.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@common
+def check(content: Path, ui: Ui, fmt: str, strict: bool) -> None:
+    """Validate the content: every problem with file:line:col and a hint."""
+    from generator.pipeline import analyse
+    from generator.problems import format_github, format_json, promote_warnings, summary_line
+
+    analysis = analyse(content)
+    problems = list(analysis.problems)
+    if strict:
+        problems = promote_warnings(problems)
+    failed = any(p.is_error for p in problems)
+    if fmt == "json":
+        click.echo(format_json(problems))
+    elif fmt == "github":
+        if problems:
+            click.echo(format_github(problems, _repo_prefix(content)))
+    else:
+        _print_problems(analysis, ui, strict=strict, err=False)
+        weeks = len(analysis.content.weeks)
+        if not failed:
+            ui.info(ui.style("✓", fg="green") + f" {content}: {weeks} weeks, "
+                    f"{len(analysis.content.case_studies)} case studies, "
+                    f"{len(analysis.content.pages)} pages; {summary_line(problems)}")
+        else:
+            ui.info(f"✗ {content}: {summary_line(problems)}")
+    sys.exit(1 if failed else 0)
+
+
+def _repo_prefix(content: Path) -> str:
+    """The content dir as a path relative to the working directory, for annotations."""
+    try:
+        relative = content.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return ""
+    prefix = relative.as_posix()
+    return "" if prefix == "." else prefix + "/"
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: the ladder; json: the progress document.")
+@common
+def status(content: Path, ui: Ui, fmt: str) -> None:
+    """Where the company stands on its milestone ladders, current goal first."""
+    from generator.pipeline import analyse
+
+    analysis = analyse(content)
+    if _print_problems(analysis, ui) or analysis.progress is None:
+        ui.info("✗ fix the errors above first (`traction check`)")
+        sys.exit(1)
+    config = analysis.content.config
+    assert config is not None
+    show_revenue = config.privacy.show_revenue
+    if fmt == "json":
+        from generator.progress_doc import dumps, progress_document
+
+        click.echo(dumps(progress_document(analysis.progress, config.company.name,
+                                           config.company.tagline, show_revenue)), nl=False)
+    else:
+        from generator.status_text import render
+
+        click.echo(render(analysis.progress, config.company.name, config.company.tagline,
+                          show_revenue, ui.style))
+
+
+@main.command(epilog="Exit codes: 0 ok, 2 usage error.")
+@click.argument("which", type=click.Choice(["all", "config", "week"]), default="all")
+def schema(which: str) -> None:
+    """Print the JSON Schema of traction.yaml ("config") and of a weekly log ("week").
+
+    Point yaml-language-server at them for completion and checks as you type:
+    `# yaml-language-server: $schema=traction.schema.json`.
+    """
+    import json
+
+    from generator.schema import json_schemas
+
+    schemas = json_schemas()
+    chosen: Any = {"all": schemas, "config": schemas["traction.yaml"],
+                   "week": schemas["week"]}[which]
+    click.echo(json.dumps(chosen, indent=2, sort_keys=True))

@@ -1,0 +1,190 @@
+"""Milestone ladders: the built-ins (package data in builtin_ladders/) and a user's own, resolved to conditions.
+
+The built-in ladders are YAML files in `generator/builtin_ladders/`, in exactly the
+form a custom ladder takes under `custom_ladders:` in `traction.yaml`; both
+are validated by the same schema and resolved by the same code here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from generator.metrics import METRICS, Cond
+from generator.problems import Pos, Problem, error
+from generator.scalars import did_you_mean
+from generator.schema import Condition, Config, LadderDef, MilestoneDef
+
+BUILTIN_IDS = ("zero-to-one", "micro-traction")
+# Stage (seed 001): prototype until a first paying customer, traction until the close rate.
+STAGE_MILESTONES = ("first-paying-customer", "close-rate")
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    number: int  # 1-based position in its ladder
+    ladder: str
+    title: str
+    summary: str
+    why: str
+    conditions: tuple[Cond, ...]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    id: str
+    title: str
+    summary: str
+    milestones: tuple[Milestone, ...]
+
+
+@cache
+def builtin_definitions() -> dict[str, LadderDef]:
+    """The built-in ladders, parsed and validated like any user file (errors are bugs)."""
+    from generator.loader import validate
+    from generator.yamlsource import parse
+
+    found = {}
+    for ladder_id in BUILTIN_IDS:
+        name = f"{ladder_id}.yaml"
+        text = resources.files("generator").joinpath("builtin_ladders", name).read_text("utf-8")
+        ladder, problems = validate(LadderDef, parse(text, f"<builtin>/{name}"), name)
+        if ladder is None:  # pragma: no cover - guarded by tests of the shipped files
+            raise RuntimeError(f"built-in ladder {name} is invalid: {problems}")
+        found[ladder_id] = ladder
+    return found
+
+
+def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
+                       milestone: MilestoneDef, where: Pos,
+                       problems: list[Problem]) -> Cond | None:
+    metric = METRICS.get(condition.metric)
+    if metric is None:
+        problems.append(error(condition.at("metric"), f"unknown metric '{condition.metric}'",
+                              did_you_mean(condition.metric, sorted(METRICS))
+                              or "see `traction schema` for the metric names"))
+        return None
+
+    def value(name: str) -> Decimal | None:
+        raw = getattr(condition, name)
+        if isinstance(raw, str):
+            ref = raw[1:]
+            if ref not in params:
+                problems.append(error(condition.at(name),
+                                      f"'{raw}' is not a parameter of milestone '{milestone.id}'",
+                                      did_you_mean(ref, sorted(params))))
+                return None
+            return params[ref]
+        return raw
+
+    for name in Condition.PARAMS:
+        if getattr(condition, name) is not None and name not in metric.params:
+            problems.append(error(condition.at(name),
+                                  f"metric '{metric.name}' takes no parameter '{name}'",
+                                  f"it takes: {', '.join(sorted(metric.params)) or 'none'}"))
+    if condition.owners != "all" and "owners" not in metric.params:
+        problems.append(error(condition.at("owners"),
+                              f"metric '{metric.name}' takes no parameter 'owners'"))
+    if (condition.at_least is None) == (condition.at_most is None):
+        problems.append(error(condition.pos, "a condition needs exactly one of at_least, at_most"))
+        return None
+    comparison = "at_least" if condition.at_least is not None else "at_most"
+    target = value(comparison)
+    if target is None:
+        return None
+
+    def whole(name: str) -> int | None:
+        number = value(name)
+        return None if number is None else int(number)
+
+    return Cond(
+        metric=metric.name, comparison=comparison, target=target, owners=condition.owners,
+        per_week=whole("per_week"), window_days=whole("window_days"),
+        window_weeks=whole("window_weeks"), min_price=value("min_price"),
+        max_price=value("max_price"), min_sqls=whole("min_sqls"), min_wins=whole("min_wins"),
+    )
+
+
+def _resolve_ladder(ladder: LadderDef, config: Config, problems: list[Problem]) -> Ladder:
+    milestones = []
+    for number, definition in enumerate(ladder.milestones, start=1):
+        params = dict(definition.params)
+        overrides = config.milestones.get(definition.id, {})
+        for name, override in overrides.items():
+            if name not in params:
+                problems.append(error(
+                    config.at("milestones", definition.id),
+                    f"milestone '{definition.id}' has no parameter '{name}'",
+                    did_you_mean(name, sorted(params))
+                    or f"its parameters: {', '.join(sorted(params)) or 'none'}"))
+            else:
+                params[name] = override
+        conditions = [_resolve_condition(c, params, definition, definition.pos, problems)
+                      for c in definition.conditions]
+        milestones.append(Milestone(
+            id=definition.id, number=number, ladder=ladder.id, title=definition.title,
+            summary=definition.summary, why=definition.why,
+            conditions=tuple(c for c in conditions if c is not None)))
+    return Ladder(ladder.id, ladder.title, ladder.summary, tuple(milestones))
+
+
+@dataclass(frozen=True)
+class Ladders:
+    """The ladders to show, in order, and the milestones that set the stage."""
+
+    shown: tuple[Ladder, ...]
+    stage: tuple[Milestone, ...]  # first-paying-customer, close-rate (shown or not)
+
+    def milestones(self) -> list[Milestone]:
+        return [m for ladder in self.shown for m in ladder.milestones]
+
+
+def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
+    problems: list[Problem] = []
+    definitions = dict(builtin_definitions())
+    for index, custom in enumerate(config.custom_ladders):
+        if custom.id in definitions:
+            problems.append(error(config.at("custom_ladders", index),
+                                  f"ladder id '{custom.id}' is already taken",
+                                  "pick another id for your ladder"))
+            continue
+        definitions[custom.id] = custom
+        if custom.id not in config.ladders:
+            problems.append(Problem("warning", config.at("custom_ladders", index),
+                                    f"custom ladder '{custom.id}' is not listed in `ladders`",
+                                    "add its id to `ladders` to show it"))
+    shown = []
+    seen_milestones: dict[str, str] = {}
+    for index, ladder_id in enumerate(config.ladders):
+        definition = definitions.get(ladder_id)
+        if definition is None:
+            problems.append(error(config.at("ladders", index), f"unknown ladder '{ladder_id}'",
+                                  did_you_mean(ladder_id, sorted(definitions))
+                                  or f"built-in ladders: {', '.join(BUILTIN_IDS)}"))
+            continue
+        if any(ladder.id == ladder_id for ladder in shown):
+            problems.append(error(config.at("ladders", index),
+                                  f"ladder '{ladder_id}' is listed twice"))
+            continue
+        ladder = _resolve_ladder(definition, config, problems)
+        for milestone in ladder.milestones:
+            if milestone.id in seen_milestones:
+                problems.append(error(config.at("ladders", index),
+                                      f"milestone id '{milestone.id}' appears in ladders "
+                                      f"'{seen_milestones[milestone.id]}' and '{ladder_id}'",
+                                      "milestone ids must be unique across ladders"))
+            seen_milestones[milestone.id] = ladder_id
+        shown.append(ladder)
+    known = {m.id for d in definitions.values() for m in d.milestones}
+    for milestone_id in config.milestones:
+        if milestone_id not in known:
+            problems.append(error(config.at("milestones", milestone_id),
+                                  f"unknown milestone '{milestone_id}'",
+                                  did_you_mean(milestone_id, sorted(known))))
+    # The stage comes from zero-to-one's definitions, with the user's overrides, shown or not.
+    zero_to_one = _resolve_ladder(definitions["zero-to-one"], config, [])
+    stage = tuple(m for m in zero_to_one.milestones if m.id in STAGE_MILESTONES)
+    return Ladders(tuple(shown), stage), problems

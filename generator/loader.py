@@ -1,0 +1,271 @@
+"""Load a content directory into records, collecting every problem on the way.
+
+The only module that reads content files. It never raises on bad input: a
+file that cannot be read or validated becomes problems with a place, and
+loading goes on with the other files so one run reports everything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.problems import Pos, Problem, error, warning
+from generator.scalars import did_you_mean
+from generator.schema import CaseStudyMeta, Config, PageMeta, Record, WeekLog
+from generator.yamlsource import LocDict, LocList, YamlError, decode, parse, pos_of
+
+R = TypeVar("R", bound=Record)
+
+WEEK_FILE = re.compile(r"^[0-9]{4}-W[0-9]{2}\.yaml$")
+SLUG_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*\.md$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file with front matter: a case study or a free page."""
+
+    slug: str
+    file: str
+    meta: CaseStudyMeta | PageMeta
+    body: str
+    body_line: int  # line of the body's first line in the file, for messages
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from a content directory. `config` is None when it could not be read."""
+
+    root: Path
+    config: Config | None
+    weeks: tuple[WeekLog, ...]
+    case_studies: tuple[Document, ...]
+    pages: tuple[Document, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def _message_for(err: dict[str, Any], key: str | None, model: type[BaseModel] | None) -> tuple[
+        str, str]:
+    kind = err["type"]
+    if kind == "traction":
+        return err["msg"], (err.get("ctx") or {}).get("hint", "")
+    if kind == "missing":
+        return f"missing required key '{key}'", ""
+    if kind == "extra_forbidden":
+        known = list(_aliases(model)) if model is not None else []
+        return f"unknown key '{key}'", did_you_mean(str(key), known)
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "expected a mapping of key: value pairs", ""
+    if kind == "list_type":
+        return "expected a list", "start each item on its own line with '- '"
+    if kind == "too_short":
+        return "expected at least one item", ""
+    if kind in ("greater_than_equal", "greater_than"):
+        return err["msg"].replace("Input should be", "expected a value"), ""
+    return err["msg"], ""
+
+
+def _aliases(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _walk(data: Any, loc: tuple[Any, ...], fallback: Pos) -> tuple[Pos, str | None]:
+    """Follow a pydantic error location through the parsed data to a file position."""
+    node, pos = data, pos_of(data, fallback)
+    key: str | None = None
+    for step in loc:
+        key = str(step)
+        if isinstance(node, LocDict):
+            if step not in node:
+                break  # a missing key: point at the mapping that lacks it
+            pos, node = node.value_pos[step], node[step]
+        elif isinstance(node, LocList) and isinstance(step, int) and step < len(node):
+            pos, node = node.item_pos[step], node[step]
+    return pos, key
+
+
+def _parent_model(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The record type whose field the last step of `loc` names (for did-you-mean hints)."""
+    model: Any = root
+    for step in loc[:-1]:
+        if isinstance(step, int) or model is None:
+            continue
+        fields = {info.alias or name: info for name, info in model.model_fields.items()}
+        info = fields.get(step)
+        if info is None:
+            # a dict of records: the key is a user id; the value type stays the same
+            continue
+        model = _record_type(info.annotation)
+    return model
+
+
+def _record_type(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _record_type(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate(model: type[R], data: Any, file: str) -> tuple[R | None, list[Problem]]:
+    """Validate parsed YAML against a record type; every problem gets a file position."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(step for step in err["loc"] if not _is_union_tag(step))
+            pos, key = _walk(data, loc, Pos(file))
+            if err["type"] == "extra_forbidden" and isinstance(data, LocDict):
+                pos = _key_pos(data, loc) or pos
+            message, hint = _message_for(err, key, _parent_model(model, loc))
+            problems.append(error(pos, message, hint or None))
+        return None, problems
+
+
+def _is_union_tag(step: Any) -> bool:
+    # pydantic adds the member type to locations inside unions, e.g. 'decimal' or 'function-before'
+    return isinstance(step, str) and ("[" in step or step.startswith("function-")
+                                      or step in ("decimal", "str", "none"))
+
+
+def _key_pos(data: LocDict, loc: tuple[Any, ...]) -> Pos | None:
+    node: Any = data
+    for step in loc[:-1]:
+        if isinstance(node, LocDict | LocList) and (
+                step in node if isinstance(node, LocDict) else step < len(node)):
+            node = node[step]
+        else:
+            return None
+    return node.key_pos.get(loc[-1]) if isinstance(node, LocDict) and loc else None
+
+
+def _read(path: Path, root: Path) -> tuple[str, str | None, list[Problem]]:
+    rel = path.relative_to(root).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return rel, None, [error(Pos(rel), f"cannot read file: {exc.strerror}")]
+    text, problems = decode(data, rel)
+    return rel, text, problems
+
+
+def _load_yaml(path: Path, root: Path, model: type[R], fast: bool) -> tuple[R | None, list[Problem]]:
+    rel, text, problems = _read(path, root)
+    if text is None:
+        return None, problems
+    try:
+        data = parse(text, rel, fast=fast)
+    except YamlError as exc:
+        return None, [exc.problem]
+    if data is None:
+        return None, [error(Pos(rel), "file is empty", "see `traction schema` for the format")]
+    return validate(model, data, rel)
+
+
+def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
+    """(front matter, its first line, body, body's first line) or None without front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index]) + "\n"
+            body = "\n".join(lines[index + 1:])
+            return front, 2, body, index + 2
+    return None
+
+
+def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[PageMeta],
+                   fast: bool) -> tuple[Document | None, list[Problem]]:
+    rel, text, problems = _read(path, root)
+    if text is None:
+        return None, problems
+    if not SLUG_FILE.match(path.name):
+        return None, [error(Pos(rel), "file name is not a valid slug",
+                            "use letters, digits, '-' and '_', e.g. initech-onboarding.md")]
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [error(Pos(rel), "missing front matter",
+                            "start the file with a '---' line, `title: ...`, and another '---'")]
+    front, first_line, body, body_line = parts
+    try:
+        data = parse(front, rel, first_line=first_line, fast=fast)
+    except YamlError as exc:
+        return None, [exc.problem]
+    if data is None:
+        data = LocDict(Pos(rel, first_line, 1))
+    meta, problems = validate(model, data, rel)
+    if meta is None:
+        return None, problems
+    return Document(path.stem, rel, meta, body, body_line), []
+
+
+def load(root: Path, *, fast: bool = True) -> Content:
+    """Read `traction.yaml`, `weeks/*.yaml`, `case-studies/*.md` and `pages/*.md`."""
+    problems: list[Problem] = []
+    config: Config | None = None
+    config_path = root / "traction.yaml"
+    if not root.is_dir():
+        problems.append(error(Pos(str(root)), "content directory not found",
+                              "pass --content DIR or run `traction init`"))
+    elif not config_path.is_file():
+        problems.append(error(Pos("traction.yaml"), "missing traction.yaml",
+                              "run `traction init` to create one"))
+    else:
+        config, found = _load_yaml(config_path, root, Config, fast)
+        problems += found
+
+    weeks: list[WeekLog] = []
+    for path in _files(root / "weeks", problems, root, (".yaml", ".yml")):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix == ".yml" or not WEEK_FILE.match(path.name):
+            problems.append(error(Pos(rel), "weekly log file name must be YYYY-Www.yaml",
+                                  "e.g. weeks/2026-W47.yaml"))
+            continue
+        week, found = _load_yaml(path, root, WeekLog, fast)
+        problems += found
+        if week is None:
+            continue
+        if week.week != path.stem:
+            problems.append(error(week.at("week"),
+                                  f"week '{week.week}' does not match the file name",
+                                  f"rename the file to {week.week}.yaml or fix the week"))
+            continue
+        weeks.append(week)
+
+    documents: dict[str, list[Document]] = {"case-studies": [], "pages": []}
+    models: dict[str, type[CaseStudyMeta] | type[PageMeta]] = {
+        "case-studies": CaseStudyMeta, "pages": PageMeta}
+    for folder, model in models.items():
+        for path in _files(root / folder, problems, root, (".md",)):
+            doc, found = _load_document(path, root, model, fast)
+            problems += found
+            if doc is not None:
+                documents[folder].append(doc)
+
+    return Content(root, config, tuple(sorted(weeks, key=lambda w: w.week)),
+                   tuple(documents["case-studies"]), tuple(documents["pages"]), tuple(problems))
+
+
+def _files(folder: Path, problems: list[Problem], root: Path,
+           suffixes: tuple[str, ...]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_file() and path.suffix in suffixes:
+            found.append(path)
+        else:
+            rel = path.relative_to(root).as_posix()
+            problems.append(warning(Pos(rel), "ignored: not a "
+                                    + " or ".join(suffixes) + " file"))
+    return found

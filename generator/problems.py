@@ -1,0 +1,116 @@
+"""Problems found in the content: errors as data, each with a place.
+
+Every stage returns problems instead of raising; the CLI prints them all at
+once, sorted by file and line, in text, JSON or GitHub workflow-command form.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A place in a content file: path relative to the content dir, 1-based line and column."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One error or warning. `message` never repeats a private value."""
+
+    severity: Severity
+    pos: Pos
+    message: str
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def error(pos: Pos, message: str, hint: str | None = None) -> Problem:
+    return Problem("error", pos, message, hint)
+
+
+def warning(pos: Pos, message: str, hint: str | None = None) -> Problem:
+    return Problem("warning", pos, message, hint)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sorted by file, line, column, then errors before warnings; duplicates dropped."""
+    return sorted(set(problems), key=lambda p: (p.pos, p.severity != "error", p.message))
+
+
+def promote_warnings(problems: Iterable[Problem]) -> list[Problem]:
+    """`--strict`: every warning becomes an error."""
+    return [Problem("error", p.pos, p.message, p.hint) for p in problems]
+
+
+def format_text(problems: list[Problem], color: bool = False) -> str:
+    lines = []
+    for p in problems:
+        label = p.severity
+        if color:
+            label = f"\x1b[1;31m{label}\x1b[0m" if p.is_error else f"\x1b[1;33m{label}\x1b[0m"
+        lines.append(f"{p.pos}: {label}: {p.message}")
+        if p.hint:
+            lines.append(f"  hint: {p.hint}")
+    return "\n".join(lines)
+
+
+def summary_line(problems: list[Problem]) -> str:
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def format_json(problems: list[Problem]) -> str:
+    items = [
+        {
+            "severity": p.severity,
+            "file": p.pos.file,
+            "line": p.pos.line,
+            "col": p.pos.col,
+            "message": p.message,
+            "hint": p.hint,
+        }
+        for p in problems
+    ]
+    errors = sum(p.is_error for p in problems)
+    doc = {"ok": errors == 0, "errors": errors, "warnings": len(problems) - errors,
+           "problems": items}
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _escape_github(text: str, *, prop: bool = False) -> str:
+    # Workflow-command escaping, as in @actions/core (escapeData / escapeProperty).
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(problems: list[Problem], content_prefix: str = "") -> str:
+    """`::error file=…,line=…,col=…::message` annotations for GitHub Actions."""
+    lines = []
+    for p in problems:
+        path = f"{content_prefix}{p.pos.file}"
+        message = p.message + (f" (hint: {p.hint})" if p.hint else "")
+        lines.append(
+            f"::{p.severity} file={_escape_github(path, prop=True)},line={p.pos.line},"
+            f"col={p.pos.col},title={_escape_github('traction check', prop=True)}"
+            f"::{_escape_github(message)}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""Validation rules (SPEC §2–3): small pure functions from loaded content to problems.
+
+Each rule looks at the records only and returns problems with a place; none
+raises and none repeats a private value (contacts, notes, amounts).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+
+from generator.events import account_events, week_index, week_label
+from generator.loader import Content
+from generator.problems import Problem, error, warning
+from generator.scalars import did_you_mean
+from generator.schema import AccountEvent, Config, WeekLog
+
+Rule = Callable[[Config, Content], Iterable[Problem]]
+
+_EVENT_FIELDS = {
+    "source": {"qualified"},
+    "owner": {"qualified"},
+    "amount": {"paid"},
+    "interval": {"paid"},
+}
+_SIGNAL_FIELDS = {"price": {"sale"}, "product": {"sale"}}
+_NEEDS_PAID = {"hell-yes", "meh", "renewed", "churned"}
+
+
+def event_fields(config: Config, content: Content) -> Iterator[Problem]:
+    """Keys that mean nothing for that kind of event are mistakes, not silent no-ops."""
+    for week in content.weeks:
+        for event in week.accounts:
+            for name, kinds in _EVENT_FIELDS.items():
+                if getattr(event, name) is not None and event.event not in kinds:
+                    yield error(event.at(name), f"'{name}' applies only to "
+                                f"{' or '.join(sorted(kinds))} events, not '{event.event}'",
+                                "move it to the matching event or remove it")
+        for signal in week.list_.events if week.list_ else ():
+            for name, kinds in _SIGNAL_FIELDS.items():
+                if getattr(signal, name) is not None and signal.type not in kinds:
+                    yield error(signal.at(name), f"'{name}' applies only to sale signals")
+            if signal.given("spontaneous") and signal.type != "inquiry":
+                yield error(signal.at("spontaneous"), "'spontaneous' applies only to inquiries")
+
+
+def dates_in_week(config: Config, content: Content) -> Iterator[Problem]:
+    """Entries after their week's Sunday are errors; before its Monday, late-entry warnings."""
+    for week in content.weeks:
+        dated: list[tuple[str, datetime.date, object]] = [
+            *(("call", c.date, c) for c in week.calls),
+            *(("event", e.date, e) for e in week.accounts),
+            *(("list event", e.date, e) for e in (week.list_.events if week.list_ else ())),
+        ]
+        for kind, day, record in dated:
+            where = record.at("date")  # type: ignore[attr-defined]
+            if day > week.sunday:
+                yield error(where, f"{kind} dated {day} is after the end of {week.week} "
+                            f"(Sunday {week.sunday})",
+                            f"move it to weeks/{week_label(week_index(day))}.yaml")
+            elif day < week.monday:
+                yield warning(where, f"late entry: {kind} dated {day} is before {week.week} "
+                              f"(Monday {week.monday})",
+                              "fine if it was logged late; it counts on its own date")
+
+
+def lifecycle(config: Config, content: Content) -> Iterator[Problem]:
+    """An account's events must tell a possible story, in lifecycle order."""
+    seen: dict[str, dict[str, AccountEvent]] = {}
+    for event in account_events(content.weeks):
+        history = seen.setdefault(event.id, {})
+        kind, account = event.event, event.id
+        churned = history.get("churned")
+        where = event.at("event")
+        if churned is not None and kind != "paid":
+            yield error(where, f"account '{account}': '{kind}' after it churned "
+                        f"on {churned.date}", "only a new 'paid' event re-activates an account")
+        if kind in ("qualified", "won", "lost") and kind in history:
+            yield error(where, f"account '{account}' is already {kind} "
+                        f"(on {history[kind].date})",
+                        "an account goes through qualified, won or lost once; "
+                        "use a new id for a new deal")
+        if kind in ("won", "lost") and "qualified" not in history:
+            yield error(where, f"account '{account}': '{kind}' without 'qualified' before it",
+                        f"add a qualified event for '{account}' on or before {event.date}")
+        other = {"won": "lost", "lost": "won"}.get(kind)
+        if other and other in history:
+            yield error(where, f"account '{account}' is both won and lost",
+                        "keep the one that happened")
+        if kind in _NEEDS_PAID and "paid" not in history:
+            yield error(where, f"account '{account}': '{kind}' before it paid",
+                        f"add the paid event on or before {event.date}, or fix the date")
+        if kind == "paid" and churned is not None:
+            del history["churned"]  # re-activated
+        history[kind] = event
+
+
+def sources_declared(config: Config, content: Content) -> Iterator[Problem]:
+    declared = sorted(config.sources)
+    for week in content.weeks:
+        used = [(e.at("source"), e.source) for e in week.accounts if e.source]
+        used += [(s.at("source"), s.source) for s in week.spend]
+        for where, source in used:
+            if source not in config.sources:
+                yield warning(where, f"source '{source}' is not declared in traction.yaml",
+                              did_you_mean(source, declared)
+                              or f"add `{source}: {{}}` under `sources:`")
+
+
+def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
+    previous: WeekLog | None = None
+    for week in content.weeks:
+        if previous is not None:
+            gap = week_index(week.monday) - week_index(previous.monday) - 1
+            if gap > 0:
+                first = week_label(week_index(previous.monday) + 1)
+                span = first if gap == 1 else f"{first} to {week_label(week_index(week.monday) - 1)}"
+                yield warning(week.at("week"), f"no log for {span}; counted as no activity",
+                              "add the missing weeks with `traction new week --week ...`")
+        previous = week
+
+
+def founders_listed(config: Config, content: Content) -> Iterator[Problem]:
+    if not config.founders:
+        yield error(config.at("founders"), "`founders` is empty",
+                    "list at least one founder id, e.g. founders: [dana]")
+
+
+def documents(config: Config, content: Content) -> Iterator[Problem]:
+    known_accounts = set(config.accounts) | {e.id for w in content.weeks for e in w.accounts}
+    for folder in (content.case_studies, content.pages):
+        slugs: dict[str, str] = {}
+        for doc in folder:
+            key = doc.slug.lower()
+            if key in slugs:
+                yield error(doc.meta.pos, f"slug '{doc.slug}' collides with '{slugs[key]}'",
+                            "slugs are compared without case; rename one of the files")
+            slugs[key] = doc.slug
+    for doc in content.case_studies:
+        customer = getattr(doc.meta, "customer", None)
+        if customer and customer not in known_accounts:
+            yield warning(doc.meta.at("customer"), f"customer '{customer}' is not a known account",
+                          did_you_mean(customer, sorted(known_accounts)))
+
+
+RULES: tuple[Rule, ...] = (
+    founders_listed, event_fields, dates_in_week, lifecycle, sources_declared, missing_weeks,
+    documents,
+)
+
+
+def check(config: Config, content: Content) -> list[Problem]:
+    return [problem for rule in RULES for problem in rule(config, content)]

@@ -1,0 +1,219 @@
+"""What a YAML scalar means where it is used.
+
+`yamlsource` hands over every scalar as its exact text (`Plain` or `Quoted`).
+These pydantic-annotated types interpret that text strictly, per field:
+text stays text exactly (`0012`, `+49 30 1234`, `12:30`), but the YAML 1.1
+booleans (`yes`, `no`, `on`, `off`) are refused where text is expected, and
+numbers, dates and booleans must be written unambiguously. Private fields use
+variants whose messages never echo the value.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from generator.yamlsource import Plain, Quoted
+
+_YAML11_BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+NULLS = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_NUMBER = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$|^[-+]?\.[0-9]+$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+(?:\.[0-9]*)?$")
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def fail(message: str, hint: str = "") -> PydanticCustomError:
+    return PydanticCustomError("traction", message, {"hint": hint})
+
+
+def is_null(value: Any) -> bool:
+    return isinstance(value, Plain) and value in NULLS
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _require_scalar(value: Any, expected: str) -> None:
+    if isinstance(value, dict):
+        raise fail(f"expected {expected}, got a mapping")
+    if isinstance(value, list):
+        raise fail(f"expected {expected}, got a list")
+
+
+def _text(value: Any, echo: bool) -> str:
+    _require_scalar(value, "text")
+    if isinstance(value, Plain):
+        if _YAML11_BOOL.match(value) or value in _TRUE or value in _FALSE:
+            shown = f"'{value}'" if echo else "this value"
+            raise fail(f"{shown} is a boolean in YAML 1.1, expected text",
+                       'put it in quotes, e.g. "yes"' if echo else "put the text in quotes")
+        return str(value)
+    if isinstance(value, Quoted):
+        return str(value)
+    if isinstance(value, str):  # values built in Python (defaults, tests)
+        return value
+    raise fail("expected text")
+
+
+def parse_text(value: Any) -> str:
+    return _text(value, echo=True)
+
+
+def parse_private_text(value: Any) -> str:
+    return _text(value, echo=False)
+
+
+def _number(value: Any, echo: bool, integer: bool) -> Decimal | int:
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool):
+        raise fail(f"expected {kind}")
+    if isinstance(value, int | Decimal) and not isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return Decimal(str(value))
+    _require_scalar(value, kind)
+    shown = f"'{value}'" if echo else "the value"
+    if isinstance(value, Quoted):
+        raise fail(f"expected {kind}, got quoted text", "remove the quotes")
+    text = str(value)
+    if _SEXAGESIMAL.match(text):
+        raise fail(f"{shown} is a base-60 number (a time?) in YAML 1.1, expected {kind}",
+                   "write a plain number")
+    if _LEADING_ZERO.match(text):
+        raise fail(f"{shown} has a leading zero (octal in YAML 1.1), expected {kind}",
+                   "drop the leading zeros")
+    if integer:
+        if not _INT.match(text):
+            raise fail(f"expected {kind}, got {shown}")
+        return int(text)
+    if not _NUMBER.match(text):
+        raise fail(f"expected {kind}, got {shown}", "write digits with an optional decimal point")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        raise fail(f"expected {kind}") from None
+
+
+def parse_int(value: Any) -> int:
+    return int(_number(value, echo=True, integer=True))
+
+
+def parse_number(value: Any) -> Decimal:
+    return Decimal(_number(value, echo=True, integer=False))
+
+
+def parse_optional_number(value: Any) -> Decimal | None:
+    return None if is_null(value) else parse_number(value)
+
+
+def parse_private_number(value: Any) -> Decimal:
+    return Decimal(_number(value, echo=False, integer=False))
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    _require_scalar(value, "true or false")
+    if isinstance(value, Plain):
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if _YAML11_BOOL.match(value):
+            raise fail(f"'{value}' is ambiguous (YAML 1.1 boolean), expected true or false",
+                       "write true or false")
+    raise fail("expected true or false")
+
+
+def parse_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    _require_scalar(value, "a date")
+    text = str(value)
+    if not _DATE.match(text):
+        raise fail(f"expected a date YYYY-MM-DD, got '{text}'", "write dates like 2026-11-17")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"'{text}' is not a real date", "check the day and month") from None
+
+
+def parse_week(value: Any) -> str:
+    _require_scalar(value, "an ISO week")
+    text = str(value)
+    match = _WEEK.match(text)
+    if not match:
+        raise fail(f"expected an ISO week like 2026-W47, got '{text}'")
+    year, week = int(match[1]), int(match[2])
+    try:
+        datetime.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise fail(f"'{text}' is not a week of {year}", "ISO years have 52 or 53 weeks") from None
+    return text
+
+
+def parse_id(value: Any) -> str:
+    text = _text(value, echo=True)
+    if not _ID.match(text):
+        raise fail(f"'{text}' is not a valid id",
+                   "use letters, digits, '-' and '_', starting with a letter or digit")
+    return text
+
+
+def parse_url(value: Any) -> str:
+    text = _text(value, echo=True)
+    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", text):
+        raise fail(f"expected an absolute http(s) URL, got '{text}'",
+                   "e.g. https://acme.github.io/progress/")
+    return text if text.endswith("/") else text + "/"
+
+
+def choice(options: Sequence[str]) -> Callable[[Any], str]:
+    """A validator accepting one of `options`, with a did-you-mean hint."""
+
+    def parse(value: Any) -> str:
+        text = _text(value, echo=True)
+        if text not in options:
+            raise fail(f"'{text}' is not one of: {', '.join(options)}",
+                       did_you_mean(text, options))
+        return text
+
+    return parse
+
+
+def enum(*options: str) -> Any:
+    return Annotated[Literal[options], BeforeValidator(choice(options))]  # type: ignore[valid-type]
+
+
+Text = Annotated[str, BeforeValidator(parse_text)]
+PrivateText = Annotated[str, BeforeValidator(parse_private_text)]
+Id = Annotated[str, BeforeValidator(parse_id), WithJsonSchema(
+    {"type": "string", "pattern": _ID.pattern})]
+Int = Annotated[int, BeforeValidator(parse_int), WithJsonSchema({"type": "integer"})]
+Number = Annotated[Decimal, BeforeValidator(parse_number), WithJsonSchema({"type": "number"})]
+OptionalNumber = Annotated[Decimal | None, BeforeValidator(parse_optional_number),
+                           WithJsonSchema({"type": ["number", "null"]})]
+PrivateNumber = Annotated[Decimal, BeforeValidator(parse_private_number),
+                          WithJsonSchema({"type": "number"})]
+Bool = Annotated[bool, BeforeValidator(parse_bool), WithJsonSchema({"type": "boolean"})]
+Date = Annotated[datetime.date, BeforeValidator(parse_date),
+                 WithJsonSchema({"type": "string", "format": "date"})]
+IsoWeek = Annotated[str, BeforeValidator(parse_week), WithJsonSchema(
+    {"type": "string", "pattern": _WEEK.pattern})]
+Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
+    {"type": "string", "format": "uri"})]

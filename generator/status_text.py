@@ -1,0 +1,56 @@
+"""`traction status` in the terminal: the current goal first, then every ladder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from generator.engine import MilestoneStatus, Progress
+from generator.wording import STATUS_LABELS, measure_text
+
+MARKS = {"achieved": "✓", "slipped": "!", "in_progress": "▸", "not_started": "·"}
+COLORS = {"achieved": "green", "slipped": "red", "in_progress": "yellow", "not_started": None}
+
+
+def _bar(share: float, width: int = 20) -> str:
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _dates(status: MilestoneStatus) -> str:
+    return ", ".join(f"{t.status} {t.date}" for t in status.history)
+
+
+def render(progress: Progress, company: str, tagline: str, show_revenue: bool,
+           style: Callable[..., str]) -> str:
+    lines = [style(company, bold=True) + (f" — {tagline}" if tagline else "")]
+    if progress.as_of is None:
+        lines.append("No weekly logs yet: add weeks/YYYY-Www.yaml (`traction new week`).")
+        return "\n".join(lines)
+    lines.append(f"Stage: {progress.stage} · as of {progress.as_of} ({progress.latest_week})")
+    lines.append("")
+    goal = progress.current_goal
+    if goal is None:
+        lines.append(style("Every milestone is achieved.", fg="green", bold=True))
+    else:
+        m = goal.milestone
+        lines.append(style(f"Current goal: {m.title}", bold=True)
+                     + f"  ({m.ladder} #{m.number}, {STATUS_LABELS[goal.status]})")
+        lines += [f"  {measure_text(x, show_revenue)}" for x in goal.measures]
+        lines.append(f"  {_bar(goal.progress)} {goal.progress * 100:.0f}%")
+    for ladder_status in progress.ladders:
+        lines.append("")
+        lines.append(style(ladder_status.ladder.title, bold=True))
+        for status in ladder_status.milestones:
+            m = status.milestone
+            mark = style(MARKS[status.status], fg=COLORS[status.status])
+            label = STATUS_LABELS[status.status]
+            if status.status in ("in_progress", "not_started"):
+                label += f" {status.progress * 100:.0f}%"
+            line = f"  {mark} {m.number}. {m.title:<46} {label}"
+            if status.history:
+                line += f"  ({_dates(status)})"
+            lines.append(line)
+            if status is goal or status.status != "achieved":
+                detail = "; ".join(measure_text(x, show_revenue) for x in status.measures)
+                lines.append(f"       {detail}")
+    return "\n".join(lines)

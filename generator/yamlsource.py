@@ -1,0 +1,243 @@
+"""Strict YAML reading: bytes in, position-carrying Python values out.
+
+YAML 1.1 silently changes what founders type (`no` becomes False, `12:30`
+becomes 750, `0012` becomes 10), so this module never lets PyYAML resolve a
+scalar. It walks the parser's events itself and returns:
+
+- `LocDict` / `LocList` for mappings and sequences, remembering where each
+  key and item sits;
+- `Plain` / `Quoted` for scalars: the exact text as written, with its place.
+
+The schema (`generator.schema`) decides what each scalar means where it is
+used. Anchors, aliases, merge keys, tags, duplicate and non-string keys are
+errors, as are tabs in indentation, a BOM, NUL bytes, invalid UTF-8 and
+oversized files. libyaml's C parser is used when present; the pure-Python
+parser gives the same values and positions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from generator.problems import Pos, Problem, error
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a year of daily entries is ~100 KB; this is a safety cap
+
+try:
+    _FAST_LOADER: type | None = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _FAST_LOADER = None
+
+
+class Scalar(str):
+    """A scalar's exact text and its place. Subclasses tell plain from quoted."""
+
+    pos: Pos
+
+    def __new__(cls, text: str, pos: Pos) -> Scalar:
+        obj = super().__new__(cls, text)
+        obj.pos = pos
+        return obj
+
+
+class Plain(Scalar):
+    """An unquoted scalar: YAML 1.1 would guess its type, so the schema checks it."""
+
+
+class Quoted(Scalar):
+    """A quoted or block scalar: always text."""
+
+
+class LocDict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers where it starts, where each key is and where each value is."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+        self.value_pos: dict[str, Pos] = {}
+
+
+class LocList(list):  # type: ignore[type-arg]
+    """A sequence that remembers where it starts and where each item is."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+
+class YamlError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+_NON_TEXT_KEY = re.compile(
+    r"^(?:[-+]?[0-9][0-9_]*(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    r"|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
+    r"|y|Y|n|N|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$"
+)
+
+
+def pos_of(value: Any, fallback: Pos) -> Pos:
+    return getattr(value, "pos", fallback)
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Decode a file's bytes, refusing what YAML would misread or we cannot show."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [error(
+            Pos(file), f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            "split the log: one file per ISO week",
+        )]
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, [error(Pos(file), "file starts with a byte-order mark (BOM)",
+                            "save the file as UTF-8 without BOM")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error(Pos(file, line, col), "invalid UTF-8 byte sequence",
+                            "save the file as UTF-8")]
+    nul = text.find("\x00")
+    if nul >= 0:
+        return None, [_at(text, nul, file, "NUL byte in file", "remove the NUL character")]
+    return text, []
+
+
+def _tab_problems(text: str, file: str, first_line: int) -> list[Problem]:
+    problems = []
+    for match in re.finditer(r"^[ ]*\t", text, flags=re.MULTILINE):
+        found = _at(text, match.end() - 1, file, "tab character in indentation",
+                    "indent YAML with spaces only")
+        problems.append(error(Pos(file, found.pos.line + first_line - 1, found.pos.col),
+                              found.message, found.hint))
+    return problems
+
+
+def _at(text: str, index: int, file: str, message: str, hint: str) -> Problem:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return error(Pos(file, line, col), message, hint)
+
+
+def _mark_pos(file: str, mark: Any) -> Pos:
+    return Pos(file, mark.line + 1, mark.column + 1)
+
+
+def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> Any:
+    """Parse one YAML document into Loc*/Scalar values; raises YamlError on the first problem.
+
+    `first_line` shifts line numbers, for front matter that starts below line 1.
+    """
+    tabs = _tab_problems(text, file, first_line)
+    if tabs:
+        raise YamlError(tabs[0])
+    loader = _FAST_LOADER if fast and _FAST_LOADER is not None else yaml.SafeLoader
+    offset = first_line - 1
+
+    def at(mark: Any) -> Pos:
+        return Pos(file, mark.line + 1 + offset, mark.column + 1)
+
+    try:
+        events = yaml.parse(text, Loader=loader)
+        return _compose(events, at)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = at(mark) if mark is not None else Pos(file)
+        detail = (exc.problem or "").strip()
+        raise YamlError(error(pos, f"invalid YAML: {detail}" if detail else "invalid YAML",
+                              "check indentation and that every `key: value` pair is complete")
+                        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(error(Pos(file), f"invalid YAML: {exc}")) from None
+
+
+def _compose(events: Any, at: Any) -> Any:
+    """Build values from events. A small explicit stack keeps deep files from recursing."""
+    root: Any = None
+    documents = 0
+    # Stack entries: [container, pending_key_or_None]
+    stack: list[list[Any]] = []
+
+    def attach(value: Any, pos: Pos, event: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, LocList):
+            container.append(value)
+            container.item_pos.append(pos)
+            return
+        key = frame[1]
+        if key is None:  # this value is a key
+            if not isinstance(value, Plain | Quoted):
+                raise YamlError(error(pos, "a mapping key must be plain text",
+                                      "use a simple word as the key"))
+            if isinstance(value, Plain) and value == "<<":
+                raise YamlError(error(pos, "merge keys (<<) are not allowed",
+                                      "write the values out in full"))
+            if isinstance(value, Plain) and _NON_TEXT_KEY.match(value):
+                raise YamlError(error(pos, f"key '{value}' is not text in YAML 1.1",
+                                      f"quote it: \"{value}\"" ))
+            if value in container:
+                first = container.key_pos[value]
+                raise YamlError(error(pos, f"duplicate key '{value}' (first at line {first.line})",
+                                      "each key may appear once in a mapping"))
+            frame[1] = value
+            container.key_pos[str(value)] = pos
+            return
+        container[str(key)] = value
+        container.value_pos[str(key)] = pos
+        frame[1] = None
+
+    for event in events:
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(error(at(event.start_mark), "aliases (*name) are not allowed",
+                                  "write the value out in full"))
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlError(error(at(event.start_mark), f"anchors (&{anchor}) are not allowed",
+                                  "write the value out in full"))
+        tag = getattr(event, "tag", None)
+        if isinstance(event, yaml.ScalarEvent):
+            pos = at(event.start_mark)
+            if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
+                raise YamlError(error(pos, f"YAML tags ({tag}) are not allowed",
+                                      "remove the tag; quote text instead"))
+            plain = event.implicit[0] and tag is None
+            value: Any = Plain(event.value, pos) if plain else Quoted(event.value, pos)
+            attach(value, pos, event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            pos = at(event.start_mark)
+            if tag is not None:
+                raise YamlError(error(pos, f"YAML tags ({tag}) are not allowed", "remove the tag"))
+            container = LocDict(pos) if isinstance(event, yaml.MappingStartEvent) else LocList(pos)
+            stack.append([container, None, pos, event])
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            container, _, pos, start = stack.pop()
+            attach(container, pos, start)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlError(error(at(event.start_mark), "more than one YAML document in file",
+                                      "remove the extra `---` line"))
+    return root
+
+
+def parse_file_bytes(data: bytes, file: str, *, fast: bool = True) -> tuple[Any, list[Problem]]:
+    """Decode, check and parse a whole YAML file. Returns (value or None, problems)."""
+    text, problems = decode(data, file)
+    if text is None:
+        return None, problems
+    try:
+        return parse(text, file, fast=fast), []
+    except YamlError as exc:
+        return None, [exc.problem]
