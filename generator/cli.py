@@ -158,3 +158,27 @@ def schema(which: str) -> None:
     chosen: Any = {"all": schemas, "config": schemas["traction.yaml"],
                    "week": schemas["week"]}[which]
     click.echo(json.dumps(chosen, indent=2, sort_keys=True))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("_site"),
+              show_default=True, help="Output directory; replaced atomically.")
+@click.option("--base-url", help="Absolute URL the site is served from (default: site.url).")
+@common
+def build(content: Path, ui: Ui, out: Path, base_url: str | None) -> None:
+    """Build the static site: progress page, updates, milestones, feed, JSON and badges."""
+    from generator.build import build as build_site
+    from generator.problems import format_text
+    from generator.writer import OutputError
+
+    try:
+        result = build_site(content, out, base_url)
+    except OutputError as exc:
+        ui.info(f"✗ {exc}")
+        sys.exit(1)
+    if result.problems:
+        click.echo(format_text(list(result.problems), color=ui.color), err=True)
+    if not result.ok:
+        ui.info(f"✗ nothing written; {out} is unchanged")
+        sys.exit(1)
+    ui.info(ui.style("✓", fg="green") + f" built {result.files} files into {out}")

@@ -1,4 +1,4 @@
-"""Milestone ladders: the built-ins (package data in builtin_ladders/) and a user's own, resolved to conditions.
+"""Milestone ladders, built-in (package data in builtin_ladders/) or custom, as conditions.
 
 The built-in ladders are YAML files in `generator/builtin_ladders/`, in exactly the
 form a custom ladder takes under `custom_ladders:` in `traction.yaml`; both

@@ -1,4 +1,4 @@
-"""The progress document (`progress.json`, `traction status --format json`): schema traction/progress@1.
+"""The progress document: `progress.json` and `status --format json` (traction/progress@1).
 
 Keys come out in a fixed order and numbers in a fixed form, so the same log
 always gives the same bytes. Amounts are left out unless `show_revenue`.

@@ -114,7 +114,8 @@ def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
             gap = week_index(week.monday) - week_index(previous.monday) - 1
             if gap > 0:
                 first = week_label(week_index(previous.monday) + 1)
-                span = first if gap == 1 else f"{first} to {week_label(week_index(week.monday) - 1)}"
+                last = week_label(week_index(week.monday) - 1)
+                span = first if gap == 1 else f"{first} to {last}"
                 yield warning(week.at("week"), f"no log for {span}; counted as no activity",
                               "add the missing weeks with `traction new week --week ...`")
         previous = week

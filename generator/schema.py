@@ -24,7 +24,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-
 from generator.problems import Pos
 from generator.scalars import (
     Bool,
@@ -62,8 +61,10 @@ class Record(BaseModel):
         if is_null(data):  # `founder-network:` with nothing after it means an empty mapping
             data = LocDict(data.pos)
         source = data
-        if isinstance(data, LocDict):  # an empty value means "not given"
-            data = {k: v for k, v in data.items() if not is_null(v)}
+        if isinstance(data, LocDict):  # an empty value of a known key means "not given"
+            known = {name for name, info in cls.model_fields.items()} | {
+                info.alias for info in cls.model_fields.values() if info.alias}
+            data = {k: v for k, v in data.items() if not (is_null(v) and k in known)}
         elif not isinstance(data, dict | BaseModel):
             raise PydanticCustomError("traction", "expected a mapping of key: value pairs",
                                       {"hint": ""})

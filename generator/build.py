@@ -1,0 +1,74 @@
+"""`traction build`: the pipeline from content to a written site.
+
+load → validate → evaluate (pipeline.analyse) → public view → render → write
+atomically. Nothing is written unless every stage succeeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.pipeline import Analysis, analyse
+from generator.problems import Problem, error
+from generator.public import public_view
+from generator.render import RenderError, render_site
+from generator.writer import OutputError, check_output_dir, check_paths, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    analysis: Analysis
+    problems: tuple[Problem, ...]  # content problems, plus theme or output problems
+    files: int = 0  # files written; 0 when nothing was written
+
+    @property
+    def ok(self) -> bool:
+        return self.files > 0
+
+
+def render(content_dir: Path, base_url: str | None = None) -> tuple[
+        Analysis, dict[str, bytes] | None, list[Problem]]:
+    """Everything but the writing: the files of the site in memory, or the problems."""
+    analysis = analyse(content_dir)
+    problems = list(analysis.problems)
+    config = analysis.content.config
+    if not analysis.ok or analysis.progress is None or config is None:
+        return analysis, None, problems
+    theme: Path | None = None
+    if config.theme_dir:
+        theme = content_dir / config.theme_dir
+        if not (theme / "templates").is_dir() and not (theme / "static").is_dir():
+            problems.append(error(config.at("theme_dir"),
+                                  f"theme directory '{config.theme_dir}' has no templates/ "
+                                  "or static/ folder",
+                                  "the path is relative to the content directory"))
+            return analysis, None, problems
+    site = public_view(analysis.content, analysis.progress, base_url)
+    try:
+        files = render_site(site, theme)
+        check_paths(files)
+    except RenderError as exc:
+        problems.append(error(_theme_pos(exc.where), f"theme error: {exc.message}"))
+        return analysis, None, problems
+    except OutputError as exc:
+        problems.append(error(_theme_pos("traction.yaml"), str(exc)))
+        return analysis, None, problems
+    return analysis, files, problems
+
+
+def _theme_pos(where: str):  # type: ignore[no-untyped-def]
+    from generator.problems import Pos
+
+    file, _, line = where.partition(":")
+    return Pos(file, int(line) if line.isdigit() else 1, 1)
+
+
+def build(content_dir: Path, out: Path, base_url: str | None = None) -> BuildResult:
+    """Build the site into `out`, atomically. Raises OutputError for an unusable `out`."""
+    check_output_dir(out, content_dir)
+    analysis, files, problems = render(content_dir, base_url)
+    if files is None:
+        return BuildResult(analysis, tuple(problems))
+    write_site(files, out)
+    return BuildResult(analysis, tuple(problems), len(files))

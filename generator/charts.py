@@ -1,0 +1,159 @@
+"""Charts as inline SVG, drawn at build time: no JavaScript, no external requests.
+
+Each chart comes with a text description for screen readers (`description`)
+and a data table (`headers`, `rows`) the site shows on its numbers page.
+Colours come from CSS classes so light, dark and print themes restyle them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from generator.engine import WeekStats
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 28
+MAX_WEEKS = 52  # the home page shows the last year; the numbers page has every week
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    svg: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def _x(index: int, count: int) -> float:
+    span = WIDTH - LEFT - RIGHT
+    return LEFT + span * (index + 0.5) / max(count, 1)
+
+
+def _y(value: float, top: float) -> float:
+    span = HEIGHT - TOP - BOTTOM
+    return HEIGHT - BOTTOM - span * (value / top if top else 0)
+
+
+def _nice_top(value: float) -> float:
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000):
+        if value <= step * 4:
+            return step * 4 if value > step * 2 else step * 2 if value > step else step
+    return value
+
+
+def _frame(chart_id: str, title: str, description: str, top: float, weeks: list[WeekStats],
+           body: list[str], percent: bool = False) -> str:
+    ticks = []
+    for fraction in (0, 0.5, 1):
+        value = top * fraction
+        y = _y(value, top)
+        label = f"{value * 100:.0f}%" if percent else f"{value:g}"
+        ticks.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
+                     f'y2="{y:.1f}"/><text class="tick" x="{LEFT - 4}" y="{y + 4:.1f}" '
+                     f'text-anchor="end">{label}</text>')
+    step = max(1, len(weeks) // 6)
+    for index in range(0, len(weeks), step):
+        ticks.append(f'<text class="tick" x="{_x(index, len(weeks)):.1f}" y="{HEIGHT - 8}" '
+                     f'text-anchor="middle">{escape(weeks[index].week[2:])}</text>')
+    return (f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+            f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">{escape(title)}'
+            f'</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+            + "".join(ticks) + "".join(body) + "</svg>")
+
+
+def _longest_run(flags: list[bool]) -> int:
+    best = run = 0
+    for flag in flags:
+        run = run + 1 if flag else 0
+        best = max(best, run)
+    return best
+
+
+def sales_calls(weeks: list[WeekStats], per_week: int) -> Chart:
+    counts = [w.sales_calls for w in weeks]
+    top = _nice_top(max([*counts, per_week, 1]))
+    bar = (WIDTH - LEFT - RIGHT) / max(len(weeks), 1) * 0.7
+    body = []
+    for index, week in enumerate(weeks):
+        x = _x(index, len(weeks)) - bar / 2
+        y = _y(week.sales_calls, top)
+        css = "bar hit" if week.sales_calls >= per_week else "bar miss"
+        body.append(f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
+                    f'height="{HEIGHT - BOTTOM - y:.1f}"><title>{week.week}: '
+                    f'{week.sales_calls} calls</title></rect>')
+    target_y = _y(per_week, top)
+    body.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{target_y:.1f}" '
+                f'y2="{target_y:.1f}"/>')
+    hits = [c >= per_week for c in counts]
+    description = (
+        f"Counted sales calls per week for the last {len(weeks)} weeks against a target of "
+        f"{per_week} a week: the target was met in {sum(hits)} weeks, the longest run was "
+        f"{_longest_run(hits)} weeks in a row"
+        + (f", and the latest week had {counts[-1]} calls." if counts else ".")
+    )
+    rows = tuple((w.week, str(w.sales_calls), "yes" if w.sales_calls >= per_week else "no")
+                 for w in weeks)
+    return Chart("chart-calls", "Sales calls per week", description,
+                 _frame("chart-calls", "Sales calls per week", description, top, weeks, body),
+                 ("Week", "Sales calls", f"{per_week}+ calls"), rows)
+
+
+def _polyline(values: list[float | None], top: float, css: str) -> str:
+    points = []
+    for index, value in enumerate(values):
+        if value is not None:
+            points.append(f"{_x(index, len(values)):.1f},{_y(value, top):.1f}")
+    if not points:
+        return ""
+    return f'<polyline class="{css}" points="{" ".join(points)}"/>'
+
+
+def customers(weeks: list[WeekStats]) -> Chart:
+    paying = [w.paying_customers for w in weeks]
+    hell_yes = [w.hell_yes_customers for w in weeks]
+    top = _nice_top(max([*paying, 1]))
+    body = [_polyline([float(v) for v in paying], top, "line paying"),
+            _polyline([float(v) for v in hell_yes], top, "line hell-yes")]
+    latest = weeks[-1] if weeks else None
+    description = (
+        f"Paying and hell-yes customers at the end of each of the last {len(weeks)} weeks"
+        + (f": now {latest.paying_customers} paying, {latest.hell_yes_customers} of them "
+           "hell yes." if latest else ".")
+    )
+    rows = tuple((w.week, str(w.paying_customers), str(w.hell_yes_customers)) for w in weeks)
+    return Chart("chart-customers", "Paying and hell-yes customers", description,
+                 _frame("chart-customers", "Paying and hell-yes customers", description, top,
+                        weeks, body),
+                 ("Week", "Paying customers", "Hell-yes customers"), rows)
+
+
+def close_rate(weeks: list[WeekStats], target: float) -> Chart:
+    rates = [float(w.close_rate) if w.close_rate is not None else None for w in weeks]
+    body = [_polyline(rates, 1.0, "line rate")]
+    target_y = _y(target, 1.0)
+    body.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{target_y:.1f}" '
+                f'y2="{target_y:.1f}"/>')
+    known = [r for r in rates if r is not None]
+    description = (
+        f"Close rate of decided qualified leads (won of won and lost, all time) at the end of "
+        f"each of the last {len(weeks)} weeks against a target of {target * 100:.0f}%"
+        + (f": now {known[-1] * 100:.0f}%." if known else ": no decided leads yet.")
+    )
+    rows = tuple((w.week, f"{float(w.close_rate) * 100:.0f}%" if w.close_rate is not None
+                  else "–", str(w.won), str(w.lost)) for w in weeks)
+    return Chart("chart-close-rate", "Close rate", description,
+                 _frame("chart-close-rate", "Close rate", description, 1.0, weeks, body,
+                        percent=True),
+                 ("Week", "Close rate", "Won", "Lost"), rows)
+
+
+def charts(series: tuple[WeekStats, ...], per_week: int, close_target: float
+           ) -> tuple[Chart, ...]:
+    weeks = list(series[-MAX_WEEKS:])
+    if not weeks:
+        return ()
+    return (sales_calls(weeks, per_week), customers(weeks), close_rate(weeks, close_target))

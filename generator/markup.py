@@ -1,0 +1,42 @@
+"""Markdown from content files to safe HTML.
+
+Founders write summaries and case studies in Markdown; the output is cleaned
+by nh3 (a Rust HTML sanitiser) so no script, event handler, `javascript:`
+link, style or HTML comment reaches the site, whatever the Markdown holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul", "dl", "dt", "dd", "s", "kbd", "mark",
+}
+_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def to_html(text: str) -> str:
+    """Render Markdown and sanitise it. Headings move down one level: the page owns <h1>."""
+    html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"],
+                             output_format="html")
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
+                     strip_comments=True)
+
+
+def to_text(text: str, limit: int = 200) -> str:
+    """Plain text for meta descriptions and feed summaries."""
+    plain = nh3.clean(to_html(text), tags=set())
+    plain = re.sub(r"\s+", " ", plain).strip()
+    plain = plain.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    plain = plain.replace("&quot;", '"').replace("&#39;", "'")
+    if len(plain) > limit:
+        plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return plain

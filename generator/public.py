@@ -1,0 +1,333 @@
+"""The public view: everything the site may show, and nothing else.
+
+`public_view()` is the privacy boundary. Templates, the feed, the JSON files
+and the badges receive only a `SiteView`; it is built here from the analysed
+content and never holds call contacts, notes, amounts (unless
+`show_revenue`), drafts, or the names of accounts that are not `public: true`
+(those get stable aliases, "Customer 3").
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.charts import Chart, charts
+from generator.engine import MilestoneStatus, Progress, WeekStats
+from generator.events import account_events
+from generator.loader import Content, Document
+from generator.markup import to_html, to_text
+from generator.metrics import METRICS
+from generator.progress_doc import progress_document
+from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
+from generator.wording import STATUS_LABELS, fmt, measure_text
+
+STAGE_LABELS = {"prototype": "Prototype", "traction": "Traction", "growth": "Growth"}
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    text: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class EventView:
+    """A milestone reached or slipped on a date."""
+
+    date: datetime.date
+    status: str  # achieved | slipped
+    milestone_id: str
+    milestone_title: str
+    url: str
+    week: str  # ISO week of the date
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    id: str
+    number: int
+    ladder_id: str
+    ladder_title: str
+    title: str
+    summary: str
+    why_html: str
+    definition: tuple[str, ...]
+    status: str
+    status_label: str
+    achieved_on: datetime.date | None
+    last_change: datetime.date | None
+    progress: float
+    percent: int
+    measures: tuple[MeasureView, ...]
+    history: tuple[EventView, ...]
+    url: str
+    badge_json: str
+    badge_svg: str
+
+
+@dataclass(frozen=True)
+class LadderView:
+    id: str
+    title: str
+    summary: str
+    milestones: tuple[MilestoneView, ...]
+    achieved: int
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class WeekView:
+    label: str  # 2026-W47
+    title: str  # Week 47, 2026
+    monday: datetime.date
+    sunday: datetime.date
+    summary_html: str
+    summary_text: str
+    stats: WeekStats
+    events: tuple[EventView, ...]
+    url: str
+    previous: Link | None
+    next: Link | None
+
+
+@dataclass(frozen=True)
+class Result:
+    metric: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class CaseStudyView:
+    slug: str
+    title: str
+    summary: str
+    date: datetime.date | None
+    customer: str | None  # public name, or alias
+    results: tuple[Result, ...]
+    tags: tuple[str, ...]
+    body_html: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    slug: str
+    title: str
+    summary: str
+    order: int
+    body_html: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What templates see. Built only by `public_view`."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str  # absolute, ends with /
+    base_path: str  # path part of base_url, ends with /
+    company: str
+    tagline: str
+    stage: str
+    stage_label: str
+    as_of: datetime.date | None
+    latest_week: str | None
+    goal: MilestoneView | None
+    ladders: tuple[LadderView, ...]
+    milestones: tuple[MilestoneView, ...]
+    weeks: tuple[WeekView, ...]  # newest first
+    events: tuple[EventView, ...]  # every milestone transition, newest first
+    case_studies: tuple[CaseStudyView, ...]
+    pages: tuple[PageView, ...]
+    charts: tuple[Chart, ...]
+    progress: dict[str, Any]  # the progress.json document
+    show_revenue: bool
+
+    def url(self, path: str = "") -> str:
+        """Site-root-relative URL of `path` (works under a sub-path)."""
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, path: str = "") -> str:
+        return self.base_url + path.lstrip("/")
+
+    def full(self, url: str) -> str:
+        """Absolute form of a URL made by `url()`."""
+        return self.base_url + url.removeprefix(self.base_path)
+
+
+def aliases(config: Config, content: Content) -> dict[str, str]:
+    """Display names by account id: the public name, else "Customer N" numbered by first event."""
+    names: dict[str, str] = {}
+    number = 0
+    for event in account_events(content.weeks):
+        if event.id in names:
+            continue
+        info = config.accounts.get(event.id)
+        if info is not None and info.public:
+            names[event.id] = info.name or event.id
+        else:
+            number += 1
+            names[event.id] = f"Customer {number}"
+    for account_id, info in sorted(config.accounts.items()):
+        if account_id not in names:
+            names[account_id] = (info.name or account_id) if info.public else "A customer"
+    return names
+
+
+def _definition(status: MilestoneStatus) -> tuple[str, ...]:
+    lines = []
+    for cond in status.milestone.conditions:
+        metric = METRICS[cond.metric]
+        sign = "≥" if cond.comparison == "at_least" else "≤"
+        ratio = metric.kind == "ratio"
+        target = fmt(cond.target, ratio)
+        extra = []
+        if cond.owners != "all":
+            extra.append(f"{cond.owners} only")
+        if cond.per_week is not None:
+            extra.append(f"{cond.per_week}+ counted calls a week")
+        if cond.window_days is not None:
+            extra.append(f"won within {cond.window_days} days of qualifying")
+        if cond.window_weeks is not None:
+            extra.append(f"over the last {cond.window_weeks} weeks")
+        if cond.min_sqls is not None:
+            extra.append(f"{cond.min_sqls}+ qualified leads")
+        if cond.min_wins is not None:
+            extra.append(f"{cond.min_wins}+ wins, cost per win within budget")
+        line = f"{metric.label} {sign} {target}"
+        lines.append(line + (f" ({'; '.join(extra)})" if extra else ""))
+    return tuple(lines)
+
+
+def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
+               site: _Urls) -> MilestoneView:
+    m = status.milestone
+    url = site.url(f"milestones/{m.id}/")
+    history = tuple(EventView(t.date, t.status, m.id, m.title, url, _week_of(t.date))
+                    for t in status.history)
+    return MilestoneView(
+        id=m.id, number=m.number, ladder_id=m.ladder, ladder_title=ladder_title, title=m.title,
+        summary=m.summary, why_html=to_html(m.why), definition=_definition(status),
+        status=status.status, status_label=STATUS_LABELS[status.status],
+        achieved_on=status.achieved_on,
+        last_change=status.history[-1].date if status.history else None,
+        progress=status.progress, percent=int(status.progress * 100),
+        measures=tuple(MeasureView(measure_text(x, show_revenue), x.met)
+                       for x in status.measures),
+        history=history, url=url,
+        badge_json=site.url(f"milestones/{m.id}/badge.json"),
+        badge_svg=site.url(f"milestones/{m.id}/badge.svg"),
+    )
+
+
+def _week_of(day: datetime.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class _Urls:
+    base_path: str
+
+    def url(self, path: str) -> str:
+        return self.base_path + path
+
+
+def _weeks(logs: tuple[WeekLog, ...], progress: Progress, events: list[EventView],
+           urls: _Urls) -> tuple[WeekView, ...]:
+    stats = {w.week: w for w in progress.weeks}
+    views = []
+    for index, log in enumerate(logs):
+        previous = logs[index - 1] if index > 0 else None
+        following = logs[index + 1] if index + 1 < len(logs) else None
+        year, number = log.week.split("-W")
+        views.append(WeekView(
+            label=log.week, title=f"Week {int(number)}, {year}", monday=log.monday,
+            sunday=log.sunday, summary_html=to_html(log.summary),
+            summary_text=to_text(log.summary), stats=stats[log.week],
+            events=tuple(e for e in events if e.week == log.week),
+            url=urls.url(f"weeks/{log.week}/"),
+            previous=Link(urls.url(f"weeks/{previous.week}/"), previous.week) if previous else None,
+            next=Link(urls.url(f"weeks/{following.week}/"), following.week) if following else None,
+        ))
+    return tuple(reversed(views))
+
+
+def _document_sort_key(doc: Document) -> tuple[Any, ...]:
+    meta = doc.meta
+    if isinstance(meta, CaseStudyMeta):
+        return (-(meta.date.toordinal() if meta.date else 0), doc.slug)
+    assert isinstance(meta, PageMeta)
+    return (meta.order, doc.slug)
+
+
+def public_view(content: Content, progress: Progress, base_url: str | None = None) -> SiteView:
+    """Build the only object the renderer sees. `base_url` overrides `site.url`."""
+    config = content.config
+    assert config is not None
+    show_revenue = config.privacy.show_revenue
+    base = base_url or config.site.url
+    base = base if base.endswith("/") else base + "/"
+    urls = _Urls(urlsplit(base).path or "/")
+
+    ladders = []
+    for ladder_status in progress.ladders:
+        views = tuple(_milestone(s, ladder_status.ladder.title, show_revenue, urls)
+                      for s in ladder_status.milestones)
+        ladders.append(LadderView(ladder_status.ladder.id, ladder_status.ladder.title,
+                                  ladder_status.ladder.summary, views,
+                                  sum(v.status == "achieved" for v in views)))
+    milestones = tuple(m for ladder in ladders for m in ladder.milestones)
+    events = sorted((e for m in milestones for e in m.history),
+                    key=lambda e: (e.date, e.milestone_id), reverse=True)
+    goal = next((m for m in milestones if progress.current_goal
+                 and m.id == progress.current_goal.milestone.id), None)
+
+    names = aliases(config, content)
+    case_studies = []
+    for doc in sorted(content.case_studies, key=_document_sort_key):
+        meta = doc.meta
+        assert isinstance(meta, CaseStudyMeta)
+        if meta.draft:
+            continue
+        case_studies.append(CaseStudyView(
+            slug=doc.slug, title=meta.title, summary=meta.summary, date=meta.date,
+            customer=names.get(meta.customer, "A customer") if meta.customer else None,
+            results=tuple(Result(r.metric, r.before, r.after) for r in meta.results),
+            tags=tuple(meta.tags), body_html=to_html(doc.body),
+            url=urls.url(f"case-studies/{doc.slug}/")))
+    pages = tuple(
+        PageView(doc.slug, doc.meta.title, doc.meta.summary, doc.meta.order,  # type: ignore[union-attr]
+                 to_html(doc.body), urls.url(f"{doc.slug}/"))
+        for doc in sorted(content.pages, key=_document_sort_key) if not doc.meta.draft)
+
+    streak_target = next((c.per_week for m in progress.milestones() for c in m.milestone.conditions
+                          if c.metric == "sales_call_streak" and c.per_week), 5)
+    close_target = next((float(c.target) for m in progress.milestones()
+                         for c in m.milestone.conditions
+                         if c.metric == "close_rate" and c.owners == "all"), 0.3)
+    return SiteView(
+        title=config.site.title, description=config.site.description,
+        language=config.site.language, base_url=base, base_path=urls.base_path,
+        company=config.company.name, tagline=config.company.tagline,
+        stage=progress.stage, stage_label=STAGE_LABELS[progress.stage],
+        as_of=progress.as_of, latest_week=progress.latest_week, goal=goal,
+        ladders=tuple(ladders), milestones=milestones,
+        weeks=_weeks(content.weeks, progress, events, urls), events=tuple(events),
+        case_studies=tuple(case_studies), pages=pages,
+        charts=charts(progress.weeks, streak_target, close_target),
+        progress=progress_document(progress, config.company.name, config.company.tagline,
+                                   show_revenue),
+        show_revenue=show_revenue,
+    )

@@ -1,0 +1,141 @@
+"""Render the public view into the site's files, in memory: {path: bytes}.
+
+Templates come from the theme chain (the user's `theme_dir` first, then the
+default theme shipped with the package), with autoescaping on and undefined
+variables as errors. Nothing here reads the clock or the content files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.badges import badge_json, badge_svg
+from generator.progress_doc import dumps
+from generator.public import SiteView
+
+THEME = "default"
+
+
+class RenderError(Exception):
+    """A template failed; carries a file:line place in the theme."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or `themes/` in a source checkout."""
+    packaged = Path(str(resources.files("generator"))) / "themes" / THEME
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "themes" / THEME
+
+
+def theme_dirs(user_theme: Path | None) -> list[Path]:
+    dirs = [default_theme_dir()]
+    return [user_theme, *dirs] if user_theme is not None else dirs
+
+
+def environment(dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = lambda d, f="%-d %b %Y": d.strftime(f) if d else ""
+    env.filters["iso"] = lambda d: d.isoformat() if d else ""
+    env.filters["pct"] = lambda x: f"{x * 100:.0f}%"
+    env.globals["svg"] = lambda chart: jinja2.utils.markupsafe.Markup(chart.svg)
+    return env
+
+
+def _pages(site: SiteView) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(output path, template, context) for every HTML page."""
+    yield "index.html", "index.html", {"page_url": site.url(), "title": None}
+    yield "weeks/index.html", "weeks.html", {
+        "page_url": site.url("weeks/"), "title": "Weekly updates"}
+    for week in site.weeks:
+        yield f"weeks/{week.label}/index.html", "week.html", {
+            "page_url": week.url, "title": week.title, "week": week}
+    yield "milestones/index.html", "milestones.html", {
+        "page_url": site.url("milestones/"), "title": "Milestones"}
+    for milestone in site.milestones:
+        yield f"milestones/{milestone.id}/index.html", "milestone.html", {
+            "page_url": milestone.url, "title": milestone.title, "milestone": milestone}
+    yield "case-studies/index.html", "case_studies.html", {
+        "page_url": site.url("case-studies/"), "title": "Case studies"}
+    for study in site.case_studies:
+        yield f"case-studies/{study.slug}/index.html", "case_study.html", {
+            "page_url": study.url, "title": study.title, "study": study}
+    yield "numbers/index.html", "numbers.html", {
+        "page_url": site.url("numbers/"), "title": "The numbers"}
+    for page in site.pages:
+        yield f"{page.slug}/index.html", "page.html", {
+            "page_url": page.url, "title": page.title, "page": page}
+    yield "404.html", "404.html", {"page_url": site.url("404.html"), "title": "Page not found"}
+
+
+def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> bytes:
+    try:
+        return env.get_template(template).render(**context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}", exc.message or str(exc)
+                          ) from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {template}", str(exc)) from None
+
+
+def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, bytes]:
+    """Every output file of the site, by path relative to the output directory."""
+    dirs = theme_dirs(user_theme)
+    env = environment(dirs)
+    files: dict[str, bytes] = {}
+    html_paths = []
+    for path, template, context in _pages(site):
+        files[path] = _render(env, template, {"site": site, **context})
+        if path != "404.html":
+            html_paths.append(path)
+    files["feed.xml"] = _render(env, "feed.xml", {"site": site})
+    files["sitemap.xml"] = _render(env, "sitemap.xml", {
+        "site": site, "paths": [p.removesuffix("index.html") for p in html_paths]})
+    sitemap = site.absolute("sitemap.xml")
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()
+    files["progress.json"] = dumps(site.progress).encode("utf-8")
+    files["badge.json"], files["badge.svg"] = _site_badges(site)
+    for milestone in site.milestones:
+        label, message, color = milestone.title, milestone.status_label, milestone.status
+        files[f"milestones/{milestone.id}/badge.json"] = badge_json(label, message, color)
+        files[f"milestones/{milestone.id}/badge.svg"] = badge_svg(label, message, color)
+    for directory in reversed(dirs):  # the user's static files win
+        static = directory / "static"
+        if static.is_dir():
+            for item in sorted(static.rglob("*")):
+                if item.is_file():
+                    files[f"assets/{item.relative_to(static).as_posix()}"] = item.read_bytes()
+    return files
+
+
+def _site_badges(site: SiteView) -> tuple[bytes, bytes]:
+    achieved = sum(m.status == "achieved" for m in site.milestones)
+    message = f"{achieved}/{len(site.milestones)} milestones"
+    if site.goal is not None:
+        message += f" · next: {site.goal.title}"
+    color = "achieved" if site.goal is None else "in_progress"
+    return badge_json(site.stage_label.lower(), message, color), badge_svg(
+        site.stage_label.lower(), message, color)
+
+
+def progress_schema() -> dict[str, Any]:
+    text = resources.files("generator").joinpath("schemas", "progress.schema.json").read_text(
+        "utf-8")
+    return json.loads(text)
