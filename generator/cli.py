@@ -182,3 +182,97 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None) -> None:
         ui.info(f"✗ nothing written; {out} is unchanged")
         sys.exit(1)
     ui.info(ui.style("✓", fg="green") + f" built {result.files} files into {out}")
+
+
+@main.command(epilog="Exit codes: 0 ok, 1 errors in the content at HEAD (or a git problem), "
+              "2 usage error.")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "text"]),
+              default="markdown", show_default=True,
+              help="markdown for a pull-request comment, json for tools, text for the terminal.")
+@common
+def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str) -> None:
+    """What changes between two git revisions: milestones, goal, stage, new weeks, problems.
+
+    HEAD defaults to the working tree. Nothing in the work tree or index is touched.
+    """
+    from generator.diff import GitError, diff_revisions
+    from generator.diff_render import render
+
+    try:
+        report = diff_revisions(content, base, head)
+    except GitError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(report, fmt, ui.style), nl=False)
+    if not report["ok"]:
+        ui.info(f"✗ the content at {head or 'the working tree'} has errors")
+        sys.exit(1)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1.")
+@common
+def serve(content: Path, ui: Ui, port: int) -> None:
+    """Live-reloading preview on 127.0.0.1; rebuilds on every change, shows errors in the page."""
+    from generator.serve import serve as run
+
+    run(content, port, lambda message: click.echo(message, err=True))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--company", default="Acme", show_default=True, help="Company name.")
+@click.option("-v", "--verbose", count=True, help="Say more.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
+def init(directory: Path, company: str, verbose: int, quiet: bool) -> None:
+    """Scaffold a content repository: content/, editor schemas, workflows, .gitignore.
+
+    Existing files are never overwritten.
+    """
+    import datetime
+
+    from generator.scaffold import init as scaffold
+
+    ui = Ui(-1 if quiet else verbose)
+    written = scaffold(directory, company, datetime.date.today())
+    for path in written.created:
+        ui.info(f"  created {path}")
+    for path in written.kept:
+        ui.info(f"  kept    {path} (exists)")
+    ui.info(ui.style("✓", fg="green") + f" ready: cd {directory} && traction status")
+
+
+@main.group()
+def new() -> None:
+    """Create content from a template."""
+
+
+@new.command("week", epilog=EXIT_CODES)
+@click.option("--week", "week", help="ISO week, e.g. 2026-W48 (default: this week).")
+@common
+def new_week(content: Path, ui: Ui, week: str | None) -> None:
+    """Create weeks/YYYY-Www.yaml listing the open qualified leads; never overwrites."""
+    import datetime
+    import re
+
+    from generator.scaffold import ScaffoldError, iso_week
+    from generator.scaffold import new_week as create
+
+    if week is None:
+        week = iso_week(datetime.date.today())
+    elif not re.fullmatch(r"[0-9]{4}-W[0-9]{2}", week):
+        raise click.BadParameter("expected an ISO week like 2026-W48", param_hint="--week")
+    else:
+        try:
+            datetime.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+        except ValueError:
+            raise click.BadParameter(f"{week} is not a week of {week[:4]}",
+                                     param_hint="--week") from None
+    try:
+        path = create(content, week)
+    except ScaffoldError as exc:
+        ui.info(f"✗ {exc}")
+        sys.exit(1)
+    ui.info(ui.style("✓", fg="green") + f" created {path}")

@@ -1,0 +1,120 @@
+"""`traction init` and `traction new week`: files a founder starts from. Never overwrites.
+
+These are the only commands that read the clock (to know "this week"), and
+what they write is content, never site output.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from generator.events import account_events
+
+# The composite action that generated workflows use. Pin it to a release commit SHA
+# in your own repository for supply-chain safety.
+ACTION = "traction-pages/traction/.github/actions/traction@v0.1.0"
+
+
+class ScaffoldError(Exception):
+    """A one-line reason nothing was written."""
+
+
+@dataclass(frozen=True)
+class Written:
+    created: tuple[Path, ...]
+    kept: tuple[Path, ...]  # already there, left alone
+
+
+def _template(name: str) -> str:
+    return resources.files("generator").joinpath("scaffold", name).read_text("utf-8")
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def week_text(week: str, open_sqls: list[str]) -> str:
+    year, number = week.split("-W")
+    monday = datetime.date.fromisocalendar(int(year), int(number), 1)
+    listing = ""
+    if open_sqls:
+        listing = ("# Open qualified leads: log a won/lost event when they are decided.\n"
+                   + "\n".join(open_sqls) + "\n")
+    return _fill(_template("week.yaml"), {
+        "week": week, "monday": monday.isoformat(),
+        "sunday": (monday + datetime.timedelta(days=6)).isoformat(),
+        "open_sqls": listing,
+    }).rstrip("\n") + "\n"
+
+
+def open_sqls(content_dir: Path) -> list[str]:
+    """Comment lines for every qualified account not yet won or lost (best effort)."""
+    from generator.loader import load
+
+    content = load(content_dir)
+    decided: set[str] = set()
+    qualified: dict[str, str] = {}
+    for event in account_events(content.weeks):
+        if event.event == "qualified":
+            source = f", {event.source}" if event.source else ""
+            qualified[event.id] = f"open since {event.date}{source}"
+        elif event.event in ("won", "lost"):
+            decided.add(event.id)
+    return [f"#  - {{id: {account}, event: won, date: ...}}   # {note}"
+            for account, note in sorted(qualified.items()) if account not in decided]
+
+
+def new_week(content_dir: Path, week: str) -> Path:
+    if not (content_dir / "traction.yaml").is_file():
+        raise ScaffoldError(f"no traction.yaml in {content_dir}; run `traction init` first")
+    path = content_dir / "weeks" / f"{week}.yaml"
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists; nothing was changed")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = week_text(week, open_sqls(content_dir))
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even racing
+        handle.write(text)
+    return path
+
+
+def init(target: Path, company: str, today: datetime.date) -> Written:
+    """Scaffold a content repository in `target`: content/, schemas, workflows, .gitignore."""
+    from generator.schema import json_schemas
+
+    schemas = json_schemas()
+    week = iso_week(today)
+    quoted = company.replace("\\", "\\\\").replace('"', '\\"')  # inside "..." in YAML
+    files = {
+        "content/traction.yaml": _fill(_template("traction.yaml"), {"company": quoted}),
+        f"content/weeks/{week}.yaml": week_text(week, []),
+        "content/case-studies/example.md": _fill(_template("case-study.md"),
+                                                 {"today": today.isoformat()}),
+        "traction.schema.json": json.dumps(schemas["traction.yaml"], indent=2) + "\n",
+        "week.schema.json": json.dumps(schemas["week"], indent=2) + "\n",
+        ".gitignore": _template("gitignore"),
+        ".github/workflows/publish.yml": _fill(_template("workflows/publish.yml"),
+                                               {"action": ACTION}),
+        ".github/workflows/pr.yml": _fill(_template("workflows/pr.yml"), {"action": ACTION}),
+    }
+    created, kept = [], []
+    for relative, text in files.items():
+        path = target / relative
+        if path.exists():
+            kept.append(path)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+        created.append(path)
+    return Written(tuple(created), tuple(kept))
