@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.problems import Pos, Problem, error, warning
-from generator.scalars import did_you_mean
+from generator.scalars import did_you_mean, is_null
 from generator.schema import CaseStudyMeta, Config, PageMeta, Record, WeekLog
 from generator.yamlsource import LocDict, LocList, YamlError, decode, parse, pos_of
 
@@ -156,7 +156,8 @@ def _read(path: Path, root: Path) -> tuple[str, str | None, list[Problem]]:
     return rel, text, problems
 
 
-def _load_yaml(path: Path, root: Path, model: type[R], fast: bool) -> tuple[R | None, list[Problem]]:
+def _load_yaml(path: Path, root: Path, model: type[R],
+               fast: bool) -> tuple[R | None, list[Problem]]:
     rel, text, problems = _read(path, root)
     if text is None:
         return None, problems
@@ -164,7 +165,7 @@ def _load_yaml(path: Path, root: Path, model: type[R], fast: bool) -> tuple[R | 
         data = parse(text, rel, fast=fast)
     except YamlError as exc:
         return None, [exc.problem]
-    if data is None:
+    if data is None or is_null(data):  # nothing, or an empty document (`---`, `~`)
         return None, [error(Pos(rel), "file is empty", "see `traction schema` for the format")]
     return validate(model, data, rel)
 
@@ -192,6 +193,9 @@ def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[Pag
                             "use letters, digits, '-' and '_', e.g. initech-onboarding.md")]
     parts = split_front_matter(text)
     if parts is None:
+        if text.split("\n", 1)[0].rstrip() == "---":
+            return None, [error(Pos(rel), "front matter is not closed",
+                                "end the front matter with a '---' line before the body")]
         return None, [error(Pos(rel), "missing front matter",
                             "start the file with a '---' line, `title: ...`, and another '---'")]
     front, first_line, body, body_line = parts

@@ -18,8 +18,12 @@ import jinja2
 from generator.badges import badge_json, badge_svg
 from generator.progress_doc import dumps
 from generator.public import SiteView
+from generator.writer import OutputError
 
 THEME = "default"
+# Top-level folders the site itself writes; a free page (`pages/<slug>.md` → `<slug>/`) must
+# not take one of these names, or it would replace e.g. the weekly updates index.
+RESERVED_SLUGS = frozenset({"weeks", "milestones", "case-studies", "numbers", "assets"})
 
 
 class RenderError(Exception):
@@ -102,6 +106,8 @@ def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, byt
     files: dict[str, bytes] = {}
     html_paths = []
     for path, template, context in _pages(site):
+        if path in files:
+            raise OutputError(f"two pages would be written to '{path}'")
         files[path] = _render(env, template, {"site": site, **context})
         if path != "404.html":
             html_paths.append(path)

@@ -99,10 +99,11 @@ def _number(value: Any, echo: bool, integer: bool) -> Decimal | int:
                    "drop the leading zeros")
     if integer:
         if not _INT.match(text):
-            raise fail(f"expected {kind}, got {shown}")
+            raise fail(f"expected {kind}, got {shown}" if echo else f"expected {kind}")
         return int(text)
     if not _NUMBER.match(text):
-        raise fail(f"expected {kind}, got {shown}", "write digits with an optional decimal point")
+        raise fail(f"expected {kind}, got {shown}" if echo else f"expected {kind}",
+                   "write digits with an optional decimal point")
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
@@ -111,6 +112,13 @@ def _number(value: Any, echo: bool, integer: bool) -> Decimal | int:
 
 def parse_int(value: Any) -> int:
     return int(_number(value, echo=True, integer=True))
+
+
+def parse_count(value: Any) -> int:
+    number = parse_int(value)
+    if number < 0:
+        raise fail(f"expected a count of 0 or more, got {number}")
+    return number
 
 
 def parse_number(value: Any) -> Decimal:
@@ -205,6 +213,8 @@ PrivateText = Annotated[str, BeforeValidator(parse_private_text)]
 Id = Annotated[str, BeforeValidator(parse_id), WithJsonSchema(
     {"type": "string", "pattern": _ID.pattern})]
 Int = Annotated[int, BeforeValidator(parse_int), WithJsonSchema({"type": "integer"})]
+Count = Annotated[int, BeforeValidator(parse_count),
+                  WithJsonSchema({"type": "integer", "minimum": 0})]
 Number = Annotated[Decimal, BeforeValidator(parse_number), WithJsonSchema({"type": "number"})]
 OptionalNumber = Annotated[Decimal | None, BeforeValidator(parse_optional_number),
                            WithJsonSchema({"type": ["number", "null"]})]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -18,15 +20,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from generator.problems import Pos
 from generator.scalars import (
     Bool,
+    Count,
     Date,
     Id,
     Int,
@@ -45,53 +48,71 @@ from generator.scalars import (
 from generator.yamlsource import LocDict, LocList
 
 _NOWHERE = Pos("<default>", 0, 0)
+PLACES = "@places"  # the key positions travel under; '@' cannot start a plain YAML key
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """Where a record and each of its values were written."""
+
+    pos: Pos
+    values: dict[str, Pos]  # field -> position of its value
+    children: dict[str, dict[Any, Pos]]  # field -> key or list index -> position
+
+
+_NO_PLACES = Places(_NOWHERE, {}, {})
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(info.alias or name for name, info in model.model_fields.items())
 
 
 class Record(BaseModel):
     """Base of every record: frozen, unknown keys refused, positions kept."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-    _pos: Pos = PrivateAttr(default=_NOWHERE)
-    _value_pos: dict[str, Pos] = PrivateAttr(default_factory=dict)
-    _child_pos: dict[str, dict[Any, Pos]] = PrivateAttr(default_factory=dict)
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A plain field, not a pydantic private attribute: those cost a deep copy per record.
+    places: SkipJsonSchema[Places | None] = Field(None, alias=PLACES, exclude=True, repr=False)
 
     @model_validator(mode="wrap")
     @classmethod
     def _locate(cls, data: Any, handler: Any) -> Any:
         if is_null(data):  # `founder-network:` with nothing after it means an empty mapping
             data = LocDict(data.pos)
-        source = data
-        if isinstance(data, LocDict):  # an empty value of a known key means "not given"
-            known = {name for name, info in cls.model_fields.items()} | {
-                info.alias for info in cls.model_fields.values() if info.alias}
-            data = {k: v for k, v in data.items() if not (is_null(v) and k in known)}
+        if isinstance(data, LocDict):
+            if PLACES in data:
+                raise PydanticCustomError("traction", f"unknown key '{PLACES}'", {"hint": ""})
+            known = _field_names(cls)
+            children: dict[str, dict[Any, Pos]] = {}
+            for name, value in data.items():
+                if isinstance(value, LocDict):
+                    children[name] = value.key_pos
+                elif isinstance(value, LocList):
+                    children[name] = dict(enumerate(value.item_pos))
+            places = Places(data.pos, data.value_pos, children)
+            # an empty value of a known key means "not given"
+            data = {k: v for k, v in data.items() if not (k in known and is_null(v))}
+            data[PLACES] = places
         elif not isinstance(data, dict | BaseModel):
             raise PydanticCustomError("traction", "expected a mapping of key: value pairs",
                                       {"hint": ""})
-        record = handler(data)
-        if isinstance(source, LocDict):
-            record._pos = source.pos
-            record._value_pos = source.value_pos
-            for name, value in source.items():
-                if isinstance(value, LocDict):
-                    record._child_pos[name] = value.key_pos
-                elif isinstance(value, LocList):
-                    record._child_pos[name] = dict(enumerate(value.item_pos))
-        return record
+        return handler(data)
 
     @property
     def pos(self) -> Pos:
-        return self._pos
+        return (self.places or _NO_PLACES).pos
 
     def given(self, field: str) -> bool:
         """Whether `field` was written in the file (not a default)."""
-        return field in self._value_pos
+        return field in (self.places or _NO_PLACES).values
 
     def at(self, field: str, child: Any = None) -> Pos:
         """Where `field` was written; with `child`, where that key or list index of it was."""
-        if child is not None and child in self._child_pos.get(field, {}):
-            return self._child_pos[field][child]
-        return self._value_pos.get(field, self._pos)
+        places = self.places or _NO_PLACES
+        if child is not None and child in places.children.get(field, {}):
+            return places.children[field][child]
+        return places.values.get(field, places.pos)
 
 
 # --- traction.yaml ---------------------------------------------------------------------
@@ -242,7 +263,7 @@ class ListEvent(Record):
 
 
 class ListSignals(Record):
-    subscribers: Int | None = Field(None, ge=0, description="Subscribers at the end of the week.")
+    subscribers: Count | None = Field(None, description="Subscribers at the end of the week.")
     events: list[ListEvent] = Field(default_factory=list)
 
 

@@ -152,12 +152,14 @@ class Ledger:
             self.mrr += monthly_amount(event) - account.monthly
             account.monthly = monthly_amount(event)
         elif kind == "churned":
+            # The sentiment first: a hell-yes customer who churns leaves the hell-yes count,
+            # which only counts paying customers.
+            self._set_sentiment(account, "churned")
             if account.paying:
                 account.paying = False
                 self._count(self.paying, account, -1)
                 self.mrr -= account.monthly
                 account.monthly = Decimal(0)
-            self._set_sentiment(account, "churned")
         else:  # hell-yes, meh, renewed
             self._set_sentiment(account, "meh" if kind == "meh" else "hell-yes")
 

@@ -25,6 +25,7 @@ import yaml
 from generator.problems import Pos, Problem, error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a year of daily entries is ~100 KB; this is a safety cap
+MAX_DEPTH = 50  # containers inside containers; a weekly log uses four
 
 try:
     _FAST_LOADER: type | None = yaml.CSafeLoader
@@ -83,6 +84,12 @@ _NON_TEXT_KEY = re.compile(
 )
 
 
+# Characters YAML refuses (as PyYAML's reader does): control characters other than
+# tab and line breaks, surrogates, U+FFFE and U+FFFF.
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
 def pos_of(value: Any, fallback: Pos) -> Pos:
     return getattr(value, "pos", fallback)
 
@@ -101,7 +108,8 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Columns count characters, as everywhere else; the bytes before the bad one decode.
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8")) + 1
         return None, [error(Pos(file, line, col), "invalid UTF-8 byte sequence",
                             "save the file as UTF-8")]
     nul = text.find("\x00")
@@ -138,19 +146,36 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
     tabs = _tab_problems(text, file, first_line)
     if tabs:
         raise YamlError(tabs[0])
-    loader = _FAST_LOADER if fast and _FAST_LOADER is not None else yaml.SafeLoader
     offset = first_line - 1
+    unprintable = _NON_PRINTABLE.search(text)
+    if unprintable:
+        found = _at(text, unprintable.start(), file,
+                    f"control character U+{ord(unprintable.group()):04X} in file",
+                    "remove it; YAML allows only printable characters")
+        raise YamlError(error(Pos(file, found.pos.line + offset, found.pos.col),
+                              found.message, found.hint))
 
     def at(mark: Any) -> Pos:
         return Pos(file, mark.line + 1 + offset, mark.column + 1)
 
+    # The pure-Python parser is the reference. libyaml accepts some tabs it refuses
+    # (`a: 1\t# note`) and words its errors differently, so it only parses text
+    # without tabs, and any error is reported by the reference parser.
+    if fast and _FAST_LOADER is not None and "\t" not in text:
+        try:
+            return _compose(yaml.parse(text, Loader=_FAST_LOADER), at, text)
+        except yaml.YAMLError:
+            pass
     try:
-        events = yaml.parse(text, Loader=loader)
-        return _compose(events, at)
+        return _compose(yaml.parse(text, Loader=yaml.SafeLoader), at, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = at(mark) if mark is not None else Pos(file)
         detail = (exc.problem or "").strip()
+        if "'\\t'" in detail:
+            raise YamlError(error(pos, "tab character outside quotes",
+                                  "use spaces; a tab may appear only inside quoted text")
+                            ) from None
         raise YamlError(error(pos, f"invalid YAML: {detail}" if detail else "invalid YAML",
                               "check indentation and that every `key: value` pair is complete")
                         ) from None
@@ -158,11 +183,22 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
         raise YamlError(error(Pos(file), f"invalid YAML: {exc}")) from None
 
 
-def _compose(events: Any, at: Any) -> Any:
+def _key_problem(key: Scalar, container: LocDict) -> Problem | None:
+    if isinstance(key, Plain) and key == "<<":
+        return error(key.pos, "merge keys (<<) are not allowed", "write the values out in full")
+    if isinstance(key, Plain) and _NON_TEXT_KEY.match(key):
+        return error(key.pos, f"key '{key}' is not text in YAML 1.1", f'quote it: "{key}"')
+    if key in container:
+        first = container.key_pos[key]
+        return error(key.pos, f"duplicate key '{key}' (first at line {first.line})",
+                     "each key may appear once in a mapping")
+    return None
+
+
+def _compose(events: Any, at: Any, text: str) -> Any:
     """Build values from events. A small explicit stack keeps deep files from recursing."""
     root: Any = None
     documents = 0
-    # Stack entries: [container, pending_key_or_None]
     stack: list[list[Any]] = []
 
     def attach(value: Any, pos: Pos, event: Any) -> None:
@@ -181,22 +217,30 @@ def _compose(events: Any, at: Any) -> Any:
             if not isinstance(value, Plain | Quoted):
                 raise YamlError(error(pos, "a mapping key must be plain text",
                                       "use a simple word as the key"))
-            if isinstance(value, Plain) and value == "<<":
-                raise YamlError(error(pos, "merge keys (<<) are not allowed",
-                                      "write the values out in full"))
-            if isinstance(value, Plain) and _NON_TEXT_KEY.match(value):
-                raise YamlError(error(pos, f"key '{value}' is not text in YAML 1.1",
-                                      f"quote it: \"{value}\"" ))
-            if value in container:
-                first = container.key_pos[value]
-                raise YamlError(error(pos, f"duplicate key '{value}' (first at line {first.line})",
-                                      "each key may appear once in a mapping"))
+            if frame[3].flow_style and container and not colon_follows(event.end_mark):
+                # `{with: Roe, Globex}`: a comma cut the value short and its tail became a
+                # key. Never echo that tail: the value may be private.
+                previous = list(container)[-1]
+                raise YamlError(error(pos, f"a comma in the value of '{previous}' started a "
+                                      "new key", f"quote the whole value of '{previous}', or "
+                                      "write numbers without thousands separators"))
+            problem = _key_problem(value, container)
+            if problem is not None:
+                raise YamlError(problem)
             frame[1] = value
-            container.key_pos[str(value)] = pos
             return
+        if isinstance(value, Plain) and value == "":
+            # Parsers place an empty value differently; both agree on where its key is.
+            value = Plain("", key.pos)
+            pos = key.pos
         container[str(key)] = value
+        container.key_pos[str(key)] = key.pos
         container.value_pos[str(key)] = pos
         frame[1] = None
+
+    def colon_follows(mark: Any) -> bool:
+        """Whether the next thing after `mark` (spaces and line breaks skipped) is a ':'."""
+        return text[mark.index:mark.index + 4096].lstrip(" \r\n\x85\u2028\u2029").startswith(":")
 
     for event in events:
         if isinstance(event, yaml.AliasEvent):
@@ -219,8 +263,11 @@ def _compose(events: Any, at: Any) -> Any:
             pos = at(event.start_mark)
             if tag is not None:
                 raise YamlError(error(pos, f"YAML tags ({tag}) are not allowed", "remove the tag"))
+            if len(stack) >= MAX_DEPTH:  # PyYAML's scanner slows down with depth; logs are flat
+                raise YamlError(error(pos, f"nested more than {MAX_DEPTH} levels deep",
+                                      "a traction log needs only a few levels"))
             container = LocDict(pos) if isinstance(event, yaml.MappingStartEvent) else LocList(pos)
-            stack.append([container, None, pos, event])
+            stack.append([container, None, pos, event])  # [.., pending key, .., start]
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             container, _, pos, start = stack.pop()
             attach(container, pos, start)

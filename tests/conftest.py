@@ -1,0 +1,67 @@
+"""Shared test helpers: write a content tree from Python data, run the real command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "content"
+
+BASE_CONFIG: dict[str, Any] = {
+    "site": {"title": "Acme — building in public", "url": "https://acme.github.io/progress/"},
+    "company": {"name": "Acme Analytics", "tagline": "Churn analytics"},
+    "founders": ["dana", "lee"],
+    "sources": {"cold-email": {"scalable": True, "max_cac": 3000}, "founder-network": {}},
+}
+
+
+def write_content(root: Path, *, config: dict[str, Any] | str | None = None,
+                  weeks: dict[str, dict[str, Any] | str] | None = None,
+                  case_studies: dict[str, str] | None = None,
+                  pages: dict[str, str] | None = None) -> Path:
+    """Write a content directory. Dicts are dumped as YAML; strings are written verbatim
+    (dedented), so a test can control every byte when it needs to."""
+    root.mkdir(parents=True, exist_ok=True)
+
+    def dump(data: dict[str, Any] | str) -> str:
+        if isinstance(data, str):
+            return textwrap.dedent(data).lstrip("\n")
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    (root / "traction.yaml").write_text(dump(BASE_CONFIG if config is None else config), "utf-8")
+    for folder, files, suffix in (("weeks", weeks, ".yaml"), ("case-studies", case_studies, ".md"),
+                                  ("pages", pages, ".md")):
+        if not files:
+            continue
+        (root / folder).mkdir(exist_ok=True)
+        for name, data in files.items():
+            text = dump(data) if suffix == ".yaml" else textwrap.dedent(data).lstrip("\n")
+            (root / folder / f"{name}{suffix}").write_text(text, "utf-8")
+    return root
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Callable[..., Path]:
+    """`content(weeks={...})` writes a content dir under tmp_path and returns its path."""
+
+    def make(**kwargs: Any) -> Path:
+        return write_content(tmp_path / "content", **kwargs)
+
+    return make
+
+
+def run_traction(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                 ) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (`python -m generator`) in a subprocess."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT,
+                          env=full_env, capture_output=True, text=True, timeout=120)

@@ -1,0 +1,403 @@
+"""`traction build` (SPEC §5, issue point 5): atomic, no stale files, reproducible, safe output
+directory, slug collisions, theme overrides, and the machine-readable outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonschema
+import pytest
+from conftest import ROOT, write_content
+from sitetools import (
+    build,
+    build_ok,
+    cli,
+    links_of,
+    small_config,
+    small_content,
+    snapshot,
+)
+
+from generator import writer
+
+SCHEMA = ROOT / "generator" / "schemas" / "progress.schema.json"
+SITE_URL = "https://acme.github.io/progress/"
+
+
+def temp_dirs(parent: Path) -> list[str]:
+    """Leftovers of the atomic writer next to the output directory."""
+    return sorted(p.name for p in parent.iterdir() if ".new-" in p.name or ".old-" in p.name)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    """(content, out) with a good build already in out."""
+    content = small_content(tmp_path / "content")
+    out = tmp_path / "public" / "site"
+    build_ok(content, out)
+    return content, out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A good build, shared by the tests that only read it; the content has drafts."""
+    root = tmp_path_factory.mktemp("built")
+    content = small_content(root / "content")
+    (content / "pages" / "secret.md").write_text("---\ntitle: S\ndraft: true\n---\nS\n", "utf-8")
+    (content / "case-studies" / "hidden.md").write_text(
+        "---\ntitle: H\ndraft: true\n---\nH\n", "utf-8")
+    build_ok(content, root / "site")
+    return root / "site"
+
+
+# --- atomic builds ---------------------------------------------------------------------------
+
+
+def test_a_content_error_leaves_the_previous_site_untouched(site: tuple[Path, Path]) -> None:
+    content, out = site
+    before = snapshot(out)
+    assert "index.html" in before
+    week = content / "weeks" / "2026-W12.yaml"
+    week.write_text(week.read_text("utf-8") + "mood: great\n", "utf-8")
+    result = build(content, out)
+    assert result.returncode == 1
+    assert "weeks/2026-W12.yaml:" in result.stderr
+    assert snapshot(out) == before
+    assert temp_dirs(out.parent) == []
+
+
+@pytest.mark.parametrize("template", [
+    "{% extends 'base.html' %}{% block content %}{% if %}{% endblock %}",  # syntax error
+    "{% extends 'base.html' %}{% block content %}{{ no_such_variable }}{% endblock %}",
+    "{% extends 'base.html' %}{% block content %}{{ week.no_such_field }}{% endblock %}",
+    "{% include 'missing.html' %}",
+], ids=["syntax", "undefined-variable", "undefined-attribute", "missing-include"])
+def test_a_broken_theme_leaves_the_previous_site_untouched(site: tuple[Path, Path],
+                                                           template: str) -> None:
+    content, out = site
+    before = snapshot(out)
+    (content / "theme" / "templates").mkdir(parents=True)
+    (content / "theme" / "templates" / "week.html").write_text(template, "utf-8")
+    write_content(content, config=small_config(theme_dir="theme"))
+    result = build(content, out)
+    assert result.returncode == 1, result.stderr
+    assert "theme error" in result.stderr
+    assert snapshot(out) == before
+    assert temp_dirs(out.parent) == []
+
+
+def test_a_failure_while_writing_leaves_the_previous_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    writer.write_site({"index.html": b"old", "weeks/index.html": b"old weeks"}, out)
+    before = snapshot(out)
+    # "a" is written as a file, then "a/b" needs "a" to be a folder: the write fails half-way
+    with pytest.raises(OSError):
+        writer.write_site({"index.html": b"new", "a": b"file", "a/b": b"under a file"}, out)
+    assert snapshot(out) == before
+    assert temp_dirs(tmp_path) == []
+
+
+def test_a_failure_while_swapping_restores_the_previous_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    writer.write_site({"index.html": b"old"}, out)
+    before = snapshot(out)
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:  # the swap-in of the new site fails
+        if ".new-" in self.name:
+            raise OSError("disk full")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError, match="disk full"):
+        writer.write_site({"index.html": b"new"}, out)
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert temp_dirs(tmp_path) == []
+
+
+def test_a_good_rebuild_replaces_the_site_and_leaves_no_temp_dirs(site: tuple[Path, Path]) -> None:
+    content, out = site
+    build_ok(content, out)
+    assert (out / "index.html").is_file()
+    assert temp_dirs(out.parent) == []
+    assert oct((out / "weeks").stat().st_mode & 0o777) == oct(0o755)
+    assert oct(out.stat().st_mode & 0o777) == oct(0o755)
+
+
+# --- no stale files --------------------------------------------------------------------------
+
+
+def test_no_stale_files(site: tuple[Path, Path]) -> None:
+    content, out = site
+    assert (out / "weeks" / "2026-W12" / "index.html").is_file()
+    assert (out / "case-studies" / "initech" / "index.html").is_file()
+    (out / "left-over.txt").write_text("from an old build", "utf-8")
+    (content / "weeks" / "2026-W12.yaml").unlink()
+    (content / "case-studies" / "initech.md").unlink()
+    build_ok(content, out)
+    assert not (out / "weeks" / "2026-W12").exists()
+    assert not (out / "case-studies" / "initech").exists()
+    assert not (out / "left-over.txt").exists()
+    assert "2026-W12" not in (out / "sitemap.xml").read_text("utf-8")
+    assert "2026-W12" not in (out / "feed.xml").read_text("utf-8")
+    assert (out / "weeks" / "2026-W11" / "index.html").is_file()
+
+
+# --- reproducible ----------------------------------------------------------------------------
+
+
+def test_byte_identical_whatever_the_environment(tmp_path: Path) -> None:
+    """Same input, different hash seed, time zone, locale, working directory, content path,
+    file order and file times: the same bytes."""
+    first = small_content(tmp_path / "one" / "content")
+    build_ok(first, tmp_path / "one" / "site",
+             env={"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"}, cwd=ROOT)
+
+    # a second copy, files created in the opposite order with other modification times
+    second = tmp_path / "two" / "content"
+    files = sorted((p for p in first.rglob("*") if p.is_file()), reverse=True)
+    for index, path in enumerate(files):
+        target = second / path.relative_to(first)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        os.utime(target, (1_000_000_000 + index * 86_400,) * 2)
+    build_ok(Path("content"), Path("site"), cwd=tmp_path / "two",
+             env={"PYTHONHASHSEED": "12345", "TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"})
+
+    one, two = snapshot(tmp_path / "one" / "site"), snapshot(tmp_path / "two" / "site")
+    assert len(one) > 20
+    assert sorted(one) == sorted(two)
+    assert [path for path in one if one[path] != two[path]] == []
+
+
+def test_the_demo_builds_the_same_twice(tmp_path: Path) -> None:
+    build_ok(ROOT / "content", tmp_path / "a", env={"PYTHONHASHSEED": "0", "TZ": "UTC"})
+    build_ok(ROOT / "content", tmp_path / "b",
+             env={"PYTHONHASHSEED": "99", "TZ": "America/Adak"}, cwd=tmp_path)
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+# --- the output directory ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", [
+    "content", "content/_site", "content/weeks", ".", "repo/.git", "repo/.git/site", "repo",
+])
+def test_refuses_an_unsafe_output_directory(tmp_path: Path, where: str) -> None:
+    content = small_content(tmp_path / "content")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / ".git" / "HEAD").write_text("ref: refs/heads/main\n", "utf-8")
+    before = snapshot(tmp_path)
+    code, _, err = cli("build", "--content", str(content), "--out", str(tmp_path / where))
+    assert code == 1, err
+    message = err.strip()
+    assert message.startswith("✗ refusing to build into"), message
+    assert "\n" not in message, "one line"
+    assert snapshot(tmp_path) == before, "nothing written"
+
+
+def test_refuses_an_output_that_is_a_file(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content")
+    (tmp_path / "afile").write_text("a file", "utf-8")
+    before = snapshot(tmp_path)
+    code, _, err = cli("build", "--content", str(content), "--out", str(tmp_path / "afile"))
+    assert code in (1, 2), "1: refused, or 2: a usage error"
+    assert "is a file" in err
+    assert snapshot(tmp_path) == before
+
+
+def test_refuses_a_relative_output_that_is_the_content(tmp_path: Path) -> None:
+    small_content(tmp_path / "content")
+    before = snapshot(tmp_path)
+    result = build(Path("content"), Path("./content/../content"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "refusing" in result.stderr and "content" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_accepts_a_sibling_output_directory(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content")
+    build_ok(content, tmp_path / "content-site")  # a name that only starts like the content
+    assert (tmp_path / "content-site" / "index.html").is_file()
+
+
+# --- slugs ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", ["pages", "case-studies"])
+def test_slugs_colliding_without_case_are_errors(tmp_path: Path, folder: str) -> None:
+    content = small_content(tmp_path / "content")
+    (content / folder).mkdir(exist_ok=True)
+    (content / folder / "Acme.md").write_text("---\ntitle: One\n---\nOne.\n", "utf-8")
+    (content / folder / "acme.md").write_text("---\ntitle: Two\n---\nTwo.\n", "utf-8")
+    out = tmp_path / "site"
+    code, _, err = cli("build", "--content", str(content), "--out", str(out))
+    assert code == 1
+    assert "collides" in err
+    assert f"{folder}/" in err, "the message names the file"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("slug", ["weeks", "Milestones", "case-studies", "numbers", "assets"])
+def test_a_page_cannot_take_a_name_the_site_uses(tmp_path: Path, slug: str) -> None:
+    """A page `weeks.md` would silently replace the weekly updates index."""
+    content = small_content(tmp_path / "content")
+    (content / "pages" / f"{slug}.md").write_text("---\ntitle: Mine\n---\nHIJACK\n", "utf-8")
+    out = tmp_path / "site"
+    code, _, err = cli("build", "--content", str(content), "--out", str(out))
+    assert code == 1
+    assert f"pages/{slug}.md:" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b", "a\\b", ""])
+def test_paths_that_escape_the_output_are_refused(path: str) -> None:
+    with pytest.raises(writer.OutputError):
+        writer.check_paths({"index.html": b"", path: b""})
+
+
+# --- theme overrides --------------------------------------------------------------------------
+
+
+def test_theme_dir_overrides_one_template(tmp_path: Path) -> None:
+    plain = small_content(tmp_path / "plain")
+    build_ok(plain, tmp_path / "plain-site")
+
+    themed = small_content(tmp_path / "themed", theme_dir="my-theme")
+    (themed / "my-theme" / "templates").mkdir(parents=True)
+    (themed / "my-theme" / "templates" / "404.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<h1>Lost at {{ site.company }}</h1>"
+        "{% endblock %}\n", "utf-8")
+    (themed / "my-theme" / "static").mkdir()
+    (themed / "my-theme" / "static" / "extra.css").write_text("p{color:red}\n", "utf-8")
+    build_ok(themed, tmp_path / "themed-site")
+
+    plain_files, themed_files = snapshot(tmp_path / "plain-site"), snapshot(
+        tmp_path / "themed-site")
+    lost = themed_files["404.html"]
+    assert lost is not None and b"<h1>Lost at Acme Analytics</h1>" in lost
+    assert b'rel="stylesheet"' in lost, "the override extends the default base template"
+    assert themed_files["assets/extra.css"] == b"p{color:red}\n"
+    changed = sorted(p for p in plain_files if plain_files[p] != themed_files.get(p))
+    assert changed == ["404.html"], "every other file comes from the default theme"
+    assert set(themed_files) - set(plain_files) == {"assets/extra.css"}
+
+
+def test_a_missing_theme_dir_is_an_error(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content", theme_dir="nowhere")
+    code, _, err = cli("build", "--content", str(content), "--out", str(tmp_path / "site"))
+    assert code == 1
+    assert "traction.yaml:" in err and "nowhere" in err
+    assert not (tmp_path / "site").exists()
+
+
+# --- machine-readable outputs ---------------------------------------------------------------------
+
+
+def test_progress_json_validates_against_the_shipped_schema(built: Path, tmp_path: Path) -> None:
+    schema = json.loads(SCHEMA.read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    document = json.loads((built / "progress.json").read_text("utf-8"))
+    assert list(validator.iter_errors(document)) == []
+    assert document["company"]["name"] == "Acme Analytics"
+    assert document["latest_week"] == "2026-W12"
+    build_ok(ROOT / "content", tmp_path / "demo")
+    demo = json.loads((tmp_path / "demo" / "progress.json").read_text("utf-8"))
+    assert list(validator.iter_errors(demo)) == []
+    # and the validator does reject a broken document
+    broken = {**document, "stage": "unicorn"}
+    assert list(validator.iter_errors(broken)) != []
+
+
+SHIELDS_KEYS = {"schemaVersion", "label", "message", "color", "labelColor", "isError",
+                "namedLogo", "logoSvg", "logoColor", "logoWidth", "style", "cacheSeconds"}
+SHIELDS_COLORS = {"brightgreen", "green", "yellowgreen", "yellow", "orange", "red", "blue",
+                  "lightgrey", "grey", "gray", "success", "important", "critical",
+                  "informational", "inactive", "blueviolet"}
+
+
+def assert_shields_endpoint(path: Path) -> dict[str, object]:
+    badge = json.loads(path.read_text("utf-8"))
+    assert set(badge) <= SHIELDS_KEYS, path
+    assert badge["schemaVersion"] == 1
+    assert isinstance(badge["label"], str)
+    assert isinstance(badge["message"], str) and badge["message"].strip()
+    color = badge["color"]
+    assert isinstance(color, str)
+    assert color in SHIELDS_COLORS or color.lstrip("#").isalnum(), color
+    svg = ET.fromstring(path.with_suffix(".svg").read_bytes())
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    title = svg.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and badge["message"] in (title.text or "")
+    return badge
+
+
+def test_badges_are_shields_endpoints(built: Path) -> None:
+    out = built
+    assert_shields_endpoint(out / "badge.json")
+    document = json.loads((out / "progress.json").read_text("utf-8"))
+    milestones = [m for ladder in document["ladders"] for m in ladder["milestones"]]
+    assert len(milestones) >= 8
+    colors = set()
+    for milestone in milestones:
+        badge = assert_shields_endpoint(out / "milestones" / milestone["id"] / "badge.json")
+        assert badge["label"] == milestone["title"]
+        colors.add((milestone["status"], badge["color"]))
+    assert ("achieved", "brightgreen") in colors
+
+
+def test_sitemap_lists_only_public_pages_with_absolute_urls(built: Path) -> None:
+    out = built
+    tree = ET.fromstring((out / "sitemap.xml").read_bytes())
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    assert tree.tag == f"{ns}urlset"
+    locs = [loc.text or "" for loc in tree.iter(f"{ns}loc")]
+    assert len(locs) == len(set(locs))
+    for loc in locs:
+        assert loc.startswith(SITE_URL), loc
+        relative = loc.removeprefix(SITE_URL)
+        assert relative == "" or relative.endswith("/"), loc
+        assert (out / relative / "index.html").is_file(), loc
+    pages = {p.parent.relative_to(out).as_posix() for p in out.rglob("index.html")}
+    listed = {loc.removeprefix(SITE_URL).rstrip("/") or "." for loc in locs}
+    assert listed == pages
+    assert not any(word in loc for loc in locs for word in ("secret", "hidden", "404"))
+    assert f"{SITE_URL}about/" in locs and f"{SITE_URL}case-studies/initech/" in locs
+
+
+def test_robots_txt_points_at_the_sitemap(built: Path) -> None:
+    lines = (built / "robots.txt").read_text("utf-8").splitlines()
+    assert "User-agent: *" in lines
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in lines
+
+
+def test_base_url_option_overrides_site_url(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content")
+    out = tmp_path / "other"
+    build_ok(content, out, "--base-url", "https://example.com/sub/dir")
+    robots = (out / "robots.txt").read_text("utf-8")
+    assert "Sitemap: https://example.com/sub/dir/sitemap.xml" in robots
+    assert 'href="/sub/dir/assets/' in (out / "index.html").read_text("utf-8")
+
+
+def test_404_page_uses_root_relative_links(built: Path) -> None:
+    """404.html is served at any depth: every link must work from anywhere."""
+    page = (built / "404.html").read_text("utf-8")
+    links = links_of(page)
+    assert any(tag == "link" and value.endswith(".css") for tag, _, value in links)
+    assert len(links) >= 5
+    for tag, attribute, value in links:
+        parts = urlsplit(value)
+        if parts.scheme:
+            assert parts.scheme in ("http", "https", "mailto"), value
+            continue
+        assert value.startswith(("/progress/", "#")), f"<{tag} {attribute}={value!r}>"

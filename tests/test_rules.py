@@ -1,0 +1,474 @@
+"""Validation rules (SPEC §2–3): each with its exact file:line:col, and no private value
+ever in a message, whatever the output format."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import run_traction
+
+from generator import rules
+from generator.loader import load
+from generator.pipeline import analyse
+from generator.problems import Problem, format_github, format_json, format_text
+
+Content = Callable[..., Path]
+
+CONFIG = """\
+site: {title: Acme, url: "https://acme.github.io/progress/"}
+company: {name: Acme}
+founders: [dana, lee]
+sources:
+  cold-email: {scalable: true, max_cac: 3000}
+  founder-network: {}
+"""
+
+
+def report(root: Path, fast: bool = True) -> list[str]:
+    """`traction check` lines without hints: `file:line:col: severity: message`."""
+    return [line for line in format_text(list(analyse(root, fast_yaml=fast).problems))
+            .splitlines() if not line.startswith("  hint: ")]
+
+
+def with_hints(root: Path) -> list[str]:
+    return format_text(list(analyse(root).problems)).splitlines()
+
+
+def rule_problems(rule: rules.Rule, root: Path) -> list[Problem]:
+    content = load(root)
+    assert content.config is not None and not content.problems, content.problems
+    return list(rule(content.config, content))
+
+
+def week(label: str, body: str) -> str:
+    return f"week: {label}\n{body}"
+
+
+# --- account lifecycle ------------------------------------------------------------------
+
+def test_event_after_churned_is_an_error_but_paid_reactivates(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: acme, event: qualified, date: 2026-11-16}
+  - {id: acme, event: won, date: 2026-11-16}
+  - {id: acme, event: paid, date: 2026-11-17, amount: 100, interval: month}
+  - {id: acme, event: churned, date: 2026-11-18}
+  - {id: acme, event: hell-yes, date: 2026-11-19}
+  - {id: acme, event: paid, date: 2026-11-20}
+  - {id: acme, event: renewed, date: 2026-11-21}
+  - {id: acme, event: meh, date: 2026-11-22}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:7:23: error: account 'acme': 'hell-yes' after it churned on "
+        "2026-11-18",
+        "  hint: only a new 'paid' event re-activates an account",
+    ]
+
+
+def test_churn_across_weeks_is_followed_in_date_order(content: Content) -> None:
+    # Files are read in week order, events in date order: the churn in W46 comes first.
+    root = content(config=CONFIG, weeks={
+        "2026-W47": week("2026-W47", "accounts:\n  - {id: acme, event: renewed, "
+                                     "date: 2026-11-17}\n"),
+        "2026-W46": week("2026-W46", "accounts:\n"
+                                     "  - {id: acme, event: paid, date: 2026-11-09}\n"
+                                     "  - {id: acme, event: churned, date: 2026-11-10}\n"),
+    })
+    assert report(root) == [
+        "weeks/2026-W47.yaml:3:23: error: account 'acme': 'renewed' after it churned on "
+        "2026-11-10"]
+
+
+def test_won_or_lost_without_qualified(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: won, date: 2026-11-17}
+  - {id: hooli, event: lost, date: 2026-11-17}
+  - {id: initech, event: won, date: 2026-11-16}
+  - {id: initech, event: qualified, date: 2026-11-17}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:3:25: error: account 'globex': 'won' without 'qualified' before it",
+        "  hint: add a qualified event for 'globex' on or before 2026-11-17",
+        "weeks/2026-W47.yaml:4:24: error: account 'hooli': 'lost' without 'qualified' before it",
+        "  hint: add a qualified event for 'hooli' on or before 2026-11-17",
+        "weeks/2026-W47.yaml:5:26: error: account 'initech': 'won' without 'qualified' before it",
+        "  hint: add a qualified event for 'initech' on or before 2026-11-16",
+    ]
+
+
+def test_qualified_and_won_on_the_same_day_are_in_lifecycle_order(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: hell-yes, date: 2026-11-17}
+  - {id: globex, event: paid, date: 2026-11-17}
+  - {id: globex, event: won, date: 2026-11-17}
+  - {id: globex, event: qualified, date: 2026-11-17}
+""")})
+    assert report(root) == []
+
+
+def test_both_won_and_lost(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: qualified, date: 2026-11-16}
+  - {id: globex, event: won, date: 2026-11-17}
+  - {id: globex, event: lost, date: 2026-11-18}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:5:25: error: account 'globex' is both won and lost",
+        "  hint: keep the one that happened",
+    ]
+
+
+def test_duplicate_qualified_won_and_lost(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: qualified, date: 2026-11-16}
+  - {id: globex, event: qualified, date: 2026-11-17}
+  - {id: hooli, event: qualified, date: 2026-11-16}
+  - {id: hooli, event: lost, date: 2026-11-17}
+  - {id: hooli, event: lost, date: 2026-11-18}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:4:25: error: account 'globex' is already qualified (on 2026-11-16)",
+        "  hint: an account goes through qualified, won or lost once; use a new id for a new deal",
+        "weeks/2026-W47.yaml:7:24: error: account 'hooli' is already lost (on 2026-11-17)",
+        "  hint: an account goes through qualified, won or lost once; use a new id for a new deal",
+    ]
+
+
+@pytest.mark.parametrize("event", ["hell-yes", "meh", "renewed", "churned"])
+def test_sentiment_and_churn_before_paid(content: Content, event: str) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", f"""\
+accounts:
+  - {{id: globex, event: {event}, date: 2026-11-17}}
+  - {{id: globex, event: paid, date: 2026-11-18}}
+""")})
+    assert with_hints(root) == [
+        f"weeks/2026-W47.yaml:3:25: error: account 'globex': '{event}' before it paid",
+        "  hint: add the paid event on or before 2026-11-17, or fix the date",
+    ]
+
+
+# --- dates and weeks --------------------------------------------------------------------
+
+def test_entry_after_the_weeks_sunday_is_an_error(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+calls:
+  - date: 2026-11-22
+  - date: 2026-11-23
+accounts:
+  - {id: globex, event: qualified, date: 2026-12-01}
+list:
+  events:
+    - {date: 2027-01-04, type: question}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:4:11: error: call dated 2026-11-23 is after the end of 2026-W47 "
+        "(Sunday 2026-11-22)",
+        "  hint: move it to weeks/2026-W48.yaml",
+        "weeks/2026-W47.yaml:6:42: error: event dated 2026-12-01 is after the end of 2026-W47 "
+        "(Sunday 2026-11-22)",
+        "  hint: move it to weeks/2026-W49.yaml",
+        "weeks/2026-W47.yaml:9:14: error: list event dated 2027-01-04 is after the end of "
+        "2026-W47 (Sunday 2026-11-22)",
+        "  hint: move it to weeks/2027-W01.yaml",
+    ]
+
+
+def test_entry_before_the_weeks_monday_is_a_late_entry_warning(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+calls:
+  - date: 2026-11-16
+  - date: 2026-11-15
+accounts:
+  - {id: globex, event: qualified, date: 2026-10-01}
+list:
+  events:
+    - {date: 2026-11-02, type: question}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:4:11: warning: late entry: call dated 2026-11-15 is before 2026-W47 "
+        "(Monday 2026-11-16)",
+        "  hint: fine if it was logged late; it counts on its own date",
+        "weeks/2026-W47.yaml:6:42: warning: late entry: event dated 2026-10-01 is before "
+        "2026-W47 (Monday 2026-11-16)",
+        "  hint: fine if it was logged late; it counts on its own date",
+        "weeks/2026-W47.yaml:9:14: warning: late entry: list event dated 2026-11-02 is before "
+        "2026-W47 (Monday 2026-11-16)",
+        "  hint: fine if it was logged late; it counts on its own date",
+    ]
+    assert analyse(root).ok  # warnings only
+
+
+def test_missing_weeks_are_warnings_at_the_next_log(content: Content) -> None:
+    root = content(config=CONFIG, weeks={
+        "2026-W40": "summary: first\nweek: 2026-W40\n",
+        "2026-W42": "summary: gap of one\nweek: 2026-W42\n",
+        "2026-W43": "week: 2026-W43\n",
+        "2026-W47": "# after a gap of three\nweek: 2026-W47\n",
+    })
+    assert with_hints(root) == [
+        "weeks/2026-W42.yaml:2:7: warning: no log for 2026-W41; counted as no activity",
+        "  hint: add the missing weeks with `traction new week --week ...`",
+        "weeks/2026-W47.yaml:2:7: warning: no log for 2026-W44 to 2026-W46; counted as no "
+        "activity",
+        "  hint: add the missing weeks with `traction new week --week ...`",
+    ]
+
+
+def test_missing_weeks_across_a_53_week_year(content: Content) -> None:
+    # 2026 has an ISO week 53, so W52 → 2027-W02 misses two weeks, not one.
+    root = content(config=CONFIG, weeks={"2026-W52": "week: 2026-W52\n",
+                                         "2027-W02": "week: 2027-W02\n"})
+    assert report(root) == [
+        "weeks/2027-W02.yaml:1:7: warning: no log for 2026-W53 to 2027-W01; counted as no "
+        "activity"]
+
+
+def test_consecutive_weeks_across_new_year_are_not_missing(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2025-W52": "week: 2025-W52\n",
+                                         "2026-W01": "week: 2026-W01\n"})
+    assert report(root) == []
+
+
+# --- sources ----------------------------------------------------------------------------
+
+def test_undeclared_sources_are_warnings_with_did_you_mean(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: qualified, date: 2026-11-17, source: cold-emial}
+  - {id: hooli, event: qualified, date: 2026-11-17, source: linkedin}
+  - {id: initech, event: qualified, date: 2026-11-17, source: cold-email}
+spend:
+  - {source: founder-netwrk, amount: 0}
+  - {source: cold-email, amount: 300}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:3:62: warning: source 'cold-emial' is not declared in traction.yaml",
+        "  hint: did you mean 'cold-email'?",
+        "weeks/2026-W47.yaml:4:61: warning: source 'linkedin' is not declared in traction.yaml",
+        "  hint: add `linkedin: {}` under `sources:`",
+        "weeks/2026-W47.yaml:7:14: warning: source 'founder-netwrk' is not declared in "
+        "traction.yaml",
+        "  hint: did you mean 'founder-network'?",
+    ]
+
+
+def test_undeclared_owner_is_fine(content: Content) -> None:
+    # SPEC §2: an owner not in `founders` is a rep, not a mistake.
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: qualified, date: 2026-11-17, source: cold-email, owner: sam}
+""")})
+    assert report(root) == []
+
+
+# --- fields that do not apply -----------------------------------------------------------
+
+def test_fields_that_do_not_apply_to_an_event(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: a, event: qualified, date: 2026-11-16, amount: 5, interval: month}
+  - {id: a, event: won, date: 2026-11-17, source: cold-email, owner: dana}
+  - {id: a, event: paid, date: 2026-11-17, amount: 100, interval: year, source: cold-email}
+list:
+  events:
+    - {date: 2026-11-18, type: question, price: 5, product: Guide, spontaneous: false}
+    - {date: 2026-11-18, type: sale, price: 49, product: Guide}
+    - {date: 2026-11-18, type: inquiry, spontaneous: false}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:3:57: error: 'amount' applies only to paid events, not 'qualified'",
+        "  hint: move it to the matching event or remove it",
+        "weeks/2026-W47.yaml:3:70: error: 'interval' applies only to paid events, not "
+        "'qualified'",
+        "  hint: move it to the matching event or remove it",
+        "weeks/2026-W47.yaml:4:51: error: 'source' applies only to qualified events, not 'won'",
+        "  hint: move it to the matching event or remove it",
+        "weeks/2026-W47.yaml:4:70: error: 'owner' applies only to qualified events, not 'won'",
+        "  hint: move it to the matching event or remove it",
+        "weeks/2026-W47.yaml:5:81: error: 'source' applies only to qualified events, not 'paid'",
+        "  hint: move it to the matching event or remove it",
+        "weeks/2026-W47.yaml:8:49: error: 'price' applies only to sale signals",
+        "weeks/2026-W47.yaml:8:61: error: 'product' applies only to sale signals",
+        "weeks/2026-W47.yaml:8:81: error: 'spontaneous' applies only to inquiries",
+    ]
+
+
+# --- traction.yaml and documents --------------------------------------------------------
+
+def test_empty_founders_is_an_error(content: Content) -> None:
+    root = content(config=CONFIG.replace("founders: [dana, lee]", "founders: []"))
+    assert with_hints(root) == [
+        "traction.yaml:3:11: error: `founders` is empty",
+        "  hint: list at least one founder id, e.g. founders: [dana]",
+    ]
+
+
+def test_founders_default_is_not_empty(content: Content) -> None:
+    root = content(config=CONFIG.replace("founders: [dana, lee]\n", ""))
+    assert report(root) == []
+
+
+def test_slugs_that_differ_only_in_case_collide(content: Content) -> None:
+    root = content(config=CONFIG,
+                   case_studies={"Acme": "---\ntitle: Acme (1)\n---\n",
+                                 "acme": "---\ntitle: Acme (2)\n---\n",
+                                 "other": "---\ntitle: Other\n---\n"},
+                   pages={"About": "---\ntitle: About\n---\n",
+                          "about": "---\n\ntitle: about\n---\n"})  # mapping on line 3
+    study_files = sorted(p.name for p in (root / "case-studies").iterdir())
+    assert study_files == ["Acme.md", "acme.md", "other.md"]  # a case-sensitive filesystem
+    assert with_hints(root) == [
+        "case-studies/acme.md:2:1: error: slug 'acme' collides with 'Acme'",
+        "  hint: slugs are compared without case; rename one of the files",
+        "pages/about.md:3:1: error: slug 'about' collides with 'About'",
+        "  hint: slugs are compared without case; rename one of the files",
+    ]
+
+
+def test_case_study_customer_must_be_a_known_account(content: Content) -> None:
+    root = content(
+        config=CONFIG + "accounts:\n  initech: {name: Initech, public: true}\n",
+        weeks={"2026-W47": week("2026-W47", "accounts:\n  - {id: globex, event: qualified, "
+                                            "date: 2026-11-17, source: cold-email}\n")},
+        case_studies={
+            "initech": "---\ntitle: Initech\ncustomer: initech\n---\n",
+            "globex": "---\ntitle: Globex\ncustomer: globex\n---\n",
+            "typo": "---\ntitle: Typo\ncustomer: globx\n---\n",
+            "stranger": "---\ntitle: Stranger\ncustomer: umbrella\n---\n",
+        })
+    assert with_hints(root) == [
+        "case-studies/stranger.md:3:11: warning: customer 'umbrella' is not a known account",
+        "case-studies/typo.md:3:11: warning: customer 'globx' is not a known account",
+        "  hint: did you mean 'globex'?",
+    ]
+
+
+# --- rules are pure functions over records ----------------------------------------------
+
+def test_every_rule_is_registered_and_runs_on_records_only(content: Content) -> None:
+    names = {rule.__name__ for rule in rules.RULES}
+    assert names == {"founders_listed", "event_fields", "dates_in_week", "lifecycle",
+                     "sources_declared", "missing_weeks", "documents"}
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: won, date: 2026-11-17}
+""")})
+    found = rule_problems(rules.lifecycle, root)
+    assert [(str(p.pos), p.severity) for p in found] == [("weeks/2026-W47.yaml:3:25", "error")]
+    assert rule_problems(rules.lifecycle, root) == found  # no hidden state between runs
+
+
+def test_the_demo_passes_every_rule() -> None:
+    demo = Path(__file__).resolve().parent.parent / "content"
+    content = load(demo)
+    assert content.config is not None
+    assert rules.check(content.config, content) == []
+
+
+# --- privacy: messages never carry private values ---------------------------------------
+
+# Unique markers planted in every private field; none may appear in any output.
+SECRETS = ("QZXW", "771", "9931")
+
+PRIVATE_SCHEMA_ERRORS = week("2026-W45", """\
+calls:
+  - date: 2026-11-03
+    with: [QZXW Jane Roe]
+    notes: {QZXW notes: 1}
+  - date: 2026-11-04
+    with: QZXW Lee, Globex
+    notes: Off
+accounts:
+  - {id: a1, event: paid, date: 2026-11-03, amount: 0077101, note: [QZXW note]}
+  - {id: a2, event: paid, date: 2026-11-03, amount: 77102:30, note: yes}
+  - {id: a3, event: paid, date: 2026-11-03, amount: "77103"}
+  - {id: a4, event: paid, date: 2026-11-03, amount: 77104 EUR}
+list:
+  events:
+    - {date: 2026-11-05, type: sale, price: 0077105, note: {QZXW: 1}}
+    - {date: 2026-11-05, type: sale, price: 77.1.06}
+spend:
+  - {source: cold-email, amount: 9931.5.5}
+""")
+
+PRIVATE_COMMA = week("2026-W46", """\
+calls:
+  - {date: 2026-11-10, with: QZXW Jane Roe, QZXW Globex Inc, notes: fine}
+""")
+
+PRIVATE_RULE_ERRORS = week("2026-W47", """\
+calls:
+  - date: 2026-11-24
+    with: QZXW Sam Lowe, Initech
+    notes: "QZXW pricing 77107 per seat"
+  - date: 2026-11-10
+    with: QZXW Late Entry
+accounts:
+  - {id: b1, event: won, date: 2026-11-17, amount: 77108, note: QZXW won note}
+  - {id: b2, event: hell-yes, date: 2026-11-17, note: QZXW loves it 77109}
+  - {id: b3, event: qualified, date: 2026-11-17, amount: 77110, source: cold-emial}
+  - {id: b4, event: paid, date: 2026-11-23, amount: 77111, note: QZXW 77112}
+list:
+  events:
+    - {date: 2026-11-18, type: question, price: 77113, note: QZXW question note}
+    - {date: 2026-11-30, type: sale, price: 77114, note: QZXW late sale}
+spend:
+  - {source: adwords, amount: 77115}
+  - {source: cold-email, amount: 99310}
+""")
+
+
+@pytest.fixture
+def leaky(content: Content) -> Path:
+    return content(config=CONFIG, weeks={"2026-W45": PRIVATE_SCHEMA_ERRORS,
+                                         "2026-W46": PRIVATE_COMMA,
+                                         "2026-W47": PRIVATE_RULE_ERRORS})
+
+
+def assert_no_secret(output: str) -> None:
+    for secret in SECRETS:
+        assert secret not in output, f"{secret!r} leaked into:\n{output}"
+
+
+def test_private_values_are_in_error_entries_and_never_in_messages(leaky: Path) -> None:
+    problems = list(analyse(leaky).problems)
+    # The planted fields really are the ones reported on (so this test can fail).
+    places = {(p.pos.file, p.pos.line) for p in problems}
+    w45, w46, w47 = ("weeks/2026-W45.yaml", "weeks/2026-W46.yaml", "weeks/2026-W47.yaml")
+    assert {(w45, n) for n in (4, 5, 8, 10, 11, 12, 13, 16, 17, 19)} <= places
+    assert (w46, 3) in places
+    assert {(w47, n) for n in (3, 6, 9, 10, 11, 12, 15, 16, 18)} <= places
+    for text in (format_text(problems), format_text(problems, color=True),
+                 format_json(problems), format_github(problems, "content/")):
+        assert_no_secret(text)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_private_values_never_reach_the_cli_output(leaky: Path, fmt: str) -> None:
+    result = run_traction("check", "--content", str(leaky), "--format", fmt, "--strict")
+    assert result.returncode == 1
+    assert result.stdout.strip()
+    assert_no_secret(result.stdout + result.stderr)
+    if fmt == "json":
+        doc = json.loads(result.stdout)
+        assert doc["errors"] >= 20
+    if fmt == "github":
+        assert all(re.match(r"^::error file=", line) for line in result.stdout.splitlines())
+
+
+def test_a_private_value_would_be_caught(content: Content) -> None:
+    # Control: the same marker in a public field does show up, so the scan above is real.
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: QZXW-acct, event: won, date: 2026-11-17}
+""")})
+    with pytest.raises(AssertionError):
+        assert_no_secret(format_text(list(analyse(root).problems)))

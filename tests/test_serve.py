@@ -1,0 +1,276 @@
+"""`traction serve` (issue point 6): a live preview that shows errors and recovers.
+
+The real command runs in a subprocess on a free port over a copy of a small
+content tree; the test edits the content and polls the pages with a deadline.
+The WSGI app (`Preview`) is also called directly for path handling.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from sitetools import free_port, small_content
+
+from generator.serve import Preview
+
+DEADLINE = 10.0  # seconds for a change to show
+ERROR_AT = re.compile(r"weeks/2026-W12\.yaml:(\d+):(\d+)")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+    content: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def get(self, path: str) -> tuple[int, str, str]:
+        """(status, content type, body) of a GET; HTTP errors are answers too."""
+        try:
+            with urllib.request.urlopen(self.base + path.lstrip("/"), timeout=5) as response:
+                return (response.status, response.headers.get("Content-Type", ""),
+                        response.read().decode("utf-8", "replace"))
+        except urllib.error.HTTPError as error:
+            return (error.code, error.headers.get("Content-Type", ""),
+                    error.read().decode("utf-8", "replace"))
+
+    def stderr(self) -> str:
+        return self.log.read_text("utf-8", "replace")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+def wait_for(condition: Callable[[], Any], what: str, deadline: float = DEADLINE,
+             server: Server | None = None) -> Any:
+    end = time.monotonic() + deadline
+    last: Any = None
+    while time.monotonic() < end:
+        try:
+            last = condition()
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
+            last = exc
+        if last and not isinstance(last, Exception):
+            return last
+        if server is not None and not server.alive():
+            pytest.fail(f"the server died while waiting for {what}:\n{server.stderr()}")
+        time.sleep(0.1)
+    log = server.stderr() if server is not None else ""
+    pytest.fail(f"{what}: not within {deadline} s (last: {last!r})\n{log}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    content = small_content(tmp_path / "content")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--port", str(port),
+             "--content", str(content)],
+            stdout=sink, stderr=subprocess.STDOUT, cwd=tmp_path, env=env)
+    running = Server(process, port, log, content)
+    try:
+        wait_for(lambda: running.get("/")[0] == 200, "the first page", 20.0, running)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+HTML_PAGES = ["/", "/weeks/", "/weeks/2026-W10/", "/milestones/close-rate/",
+              "/case-studies/initech/", "/about/", "/no-such-page/"]
+
+
+def test_serve_shows_errors_in_every_page_and_recovers(server: Server) -> None:
+    status, kind, body = server.get("/")
+    assert status == 200 and kind.startswith("text/html")
+    assert "Acme Analytics" in body
+    assert server.get("/progress.json")[1].startswith("application/json")
+    good_feed = server.get("/feed.xml")
+    assert good_feed[0] == 200
+
+    week = server.content / "weeks" / "2026-W12.yaml"
+    good = week.read_text("utf-8")
+    week.write_text(good + "mood: great\n", "utf-8")
+    line = good.count("\n") + 1
+
+    body = wait_for(lambda: ERROR_AT.search(server.get("/")[2]) and server.get("/")[2],
+                    "the error in the page", server=server)
+    assert ERROR_AT.search(body)[1] == str(line)  # type: ignore[index]
+    assert "mood" in body
+    for path in HTML_PAGES:
+        assert ERROR_AT.search(server.get(path)[2]), f"{path} shows the error"
+    assert server.alive()
+    wait_for(lambda: ERROR_AT.search(server.stderr()), "the error in the terminal",
+             server=server)
+    # non-HTML files of the last good build are still served
+    status, kind, body = server.get("/progress.json")
+    assert status == 200 and kind.startswith("application/json") and '"schema"' in body
+    assert server.get("/feed.xml")[2] == good_feed[2]
+
+    week.write_text(good, "utf-8")
+    wait_for(lambda: server.get("/")[0] == 200, "recovery", server=server)
+    for path in HTML_PAGES[:-1]:
+        status, _, body = server.get(path)
+        assert status == 200 and not ERROR_AT.search(body), path
+    assert server.get("/no-such-page/")[0] == 404
+    assert server.alive()
+
+
+def test_serve_rebuilds_on_config_and_theme_changes(server: Server) -> None:
+    config = server.content / "traction.yaml"
+    config.write_text(config.read_text("utf-8").replace("Acme Analytics", "Zenith Widgets"),
+                      "utf-8")
+    wait_for(lambda: "Zenith Widgets" in server.get("/")[2], "the new company name",
+             server=server)
+    theme = server.content / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "page.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<p>THEMED {{ page.title }}</p>"
+        "{% endblock %}\n", "utf-8")
+    config.write_text(config.read_text("utf-8") + "theme_dir: theme\n", "utf-8")
+    wait_for(lambda: "THEMED About us" in server.get("/about/")[2], "the user theme",
+             server=server)
+    (theme / "page.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<p>RETHEMED</p>{% endblock %}\n", "utf-8")
+    wait_for(lambda: "RETHEMED" in server.get("/about/")[2], "the edited template",
+             server=server)
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a socket listening on `port` (Linux /proc/net/tcp*)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        with open(table, encoding="ascii") as handle:
+            next(handle)
+            for row in handle:
+                fields = row.split()
+                address, hex_port = fields[1].rsplit(":", 1)
+                if int(hex_port, 16) == port and fields[3] == "0A":  # LISTEN
+                    found.add(address)
+    return found
+
+
+def test_serve_binds_only_the_loopback_address(server: Server) -> None:
+    if os.path.exists("/proc/net/tcp"):
+        assert _listening_addresses(server.port) == {"0100007F"}, "127.0.0.1 only"
+    # Linux routes all of 127/8 to lo: a server bound to 0.0.0.0 would answer on 127.0.0.2
+    with socket.socket() as sock, pytest.raises(OSError):
+        sock.settimeout(2)
+        sock.connect(("127.0.0.2", server.port))
+
+
+# --- the WSGI app, called directly --------------------------------------------------------------
+
+
+def call(app: Preview, path: str) -> tuple[str, dict[str, str], bytes]:
+    answer: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()}
+    body = b"".join(app(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    messages: list[str] = []
+    app = Preview(small_content(tmp_path / "content"), 8123, messages.append)
+    try:
+        app.rebuild()
+        assert any("rebuilt" in m for m in messages), messages
+        yield app
+    finally:
+        app.close()
+    assert not app.workdir.exists()
+
+
+@pytest.mark.parametrize("path", [
+    "/../../etc/passwd", "/../../../../../../etc/passwd", "/weeks/../../../etc/passwd",
+    "/..", "//etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+])
+def test_preview_refuses_paths_outside_the_site(preview: Preview, path: str) -> None:
+    status, _, body = call(preview, path)
+    assert status.startswith("404"), (path, status)
+    assert b"root:" not in body
+
+
+def test_preview_does_not_follow_symlinks_out_of_the_site(preview: Preview,
+                                                          tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret", "utf-8")
+    (preview.site / "leak.txt").symlink_to(secret)
+    status, _, body = call(preview, "/leak.txt")
+    assert status.startswith("404") and b"top secret" not in body
+    (preview.site.parent / "beside.txt").write_text("top secret", "utf-8")
+    status, _, body = call(preview, "/../beside.txt")
+    assert status.startswith("404") and b"top secret" not in body
+
+
+def test_preview_serves_the_site(preview: Preview) -> None:
+    status, headers, body = call(preview, "/")
+    assert status == "200 OK"
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"Acme Analytics" in body
+    assert b'href="http://127.0.0.1:8123/"' in body or b'href="/"' in body
+    assert int(headers["Content-Length"]) == len(body)
+    status, headers, _ = call(preview, "/weeks/2026-W10/")
+    assert status == "200 OK"
+    status, headers, _ = call(preview, "/progress.json")
+    assert headers["Content-Type"] == "application/json; charset=utf-8"
+    status, headers, body = call(preview, "/nothing/here")
+    assert status.startswith("404") and b"Page not found" in body
+
+
+def test_preview_shows_errors_and_keeps_the_last_good_files(preview: Preview) -> None:
+    week = preview.content / "weeks" / "2026-W11.yaml"
+    week.write_text(week.read_text("utf-8").replace("week: 2026-W11", "week: 2026-W11\nweek: x"),
+                    "utf-8")
+    preview.rebuild()
+    assert preview.failed
+    status, headers, body = call(preview, "/weeks/2026-W10/")
+    assert headers["Content-Type"].startswith("text/html")
+    assert re.search(rb"weeks/2026-W11\.yaml:\d+:\d+", body), body[:500]
+    assert status.startswith("500")
+    status, _, body = call(preview, "/progress.json")
+    assert status == "200 OK" and b'"schema"' in body
+    status, _, body = call(preview, "/nothing/here")
+    assert re.search(rb"weeks/2026-W11\.yaml:\d+:\d+", body)
+
+
+def test_preview_error_page_escapes_the_messages(preview: Preview) -> None:
+    week = preview.content / "weeks" / "2026-W11.yaml"
+    week.write_text(week.read_text("utf-8") + "<script>x: 1\n", "utf-8")
+    preview.rebuild()
+    assert preview.failed
+    _, _, body = call(preview, "/")
+    assert b"<script>x" not in body

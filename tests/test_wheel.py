@@ -1,0 +1,106 @@
+"""The wheel ships everything the command needs at run time: theme, ladders, schema, scaffold.
+
+The sources are copied to a temporary folder first, so building the wheel
+leaves no `build/` or `*.egg-info` behind in the repository. The wheel is then
+unpacked into a temporary target and used to build a site from another
+working directory: the default theme must come from inside the package.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import DEMO, ROOT
+
+SHIPPED = [
+    "generator/themes/default/templates/index.html",
+    "generator/themes/default/templates/base.html",
+    "generator/themes/default/templates/404.html",
+    "generator/themes/default/templates/feed.xml",
+    "generator/themes/default/templates/sitemap.xml",
+    "generator/themes/default/static/style.css",
+    "generator/builtin_ladders/zero-to-one.yaml",
+    "generator/builtin_ladders/micro-traction.yaml",
+    "generator/schemas/progress.schema.json",
+    "generator/scaffold/traction.yaml",
+    "generator/scaffold/week.yaml",
+    "generator/scaffold/case-study.md",
+    "generator/scaffold/gitignore",
+    "generator/scaffold/workflows/publish.yml",
+    "generator/scaffold/workflows/pr.yml",
+]
+
+
+def _data_files() -> list[str]:
+    """Every non-Python file of the package and the theme, as the wheel should name it."""
+    found = []
+    for folder in ("builtin_ladders", "schemas", "scaffold"):
+        found += [p.relative_to(ROOT).as_posix() for p in (ROOT / "generator" / folder).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts]
+    found += ["generator/" + p.relative_to(ROOT).as_posix() for p in (ROOT / "themes").rglob("*")
+              if p.is_file()]
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("generator", "themes"):
+        shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
+         "-q", "-w", str(work / "dist"), str(source)],
+        capture_output=True, text=True, timeout=300, cwd=work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [built] = sorted((work / "dist").glob("traction_pages-*.whl"))
+    return built
+
+
+def test_the_wheel_contains_the_theme_ladders_schema_and_scaffold(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert [name for name in SHIPPED if name not in names] == []
+    assert [name for name in _data_files() if name not in names] == []
+    assert not any(name.startswith(("tests/", "content/", "bench/", ".github/"))
+                   for name in names)
+
+
+def test_the_wheel_declares_the_command(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        [entry_points] = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
+        text = archive.read(entry_points).decode()
+    assert "traction = generator.cli:main" in text
+
+
+def test_the_installed_wheel_builds_a_site_with_its_own_theme(wheel: Path,
+                                                              tmp_path: Path) -> None:
+    target = tmp_path / "installed"
+    with zipfile.ZipFile(wheel) as archive:  # a pure-Python wheel installs by unpacking
+        archive.extractall(target)
+        shipped_css = archive.read("generator/themes/default/static/style.css")
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    where = subprocess.run(
+        [sys.executable, "-c",
+         "import generator.render as r; print(r.__file__); print(r.default_theme_dir())"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
+    assert where.returncode == 0, where.stderr
+    module, theme = where.stdout.split()
+    assert Path(module).is_relative_to(target), "the installed package, not the checkout"
+    assert Path(theme) == target / "generator" / "themes" / "default"
+    out = tmp_path / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--content", str(DEMO), "--out", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+    assert build.returncode == 0, build.stderr
+    assert (out / "index.html").is_file()
+    assert (out / "assets" / "style.css").read_bytes() == shipped_css
