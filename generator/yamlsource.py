@@ -18,6 +18,7 @@ parser gives the same values and positions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -163,11 +164,11 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
     # without tabs, and any error is reported by the reference parser.
     if fast and _FAST_LOADER is not None and "\t" not in text:
         try:
-            return _compose(yaml.parse(text, Loader=_FAST_LOADER), at, text)
+            return _compose(_events(_FAST_LOADER, text), at, text)
         except yaml.YAMLError:
             pass
     try:
-        return _compose(yaml.parse(text, Loader=yaml.SafeLoader), at, text)
+        return _compose(_events(yaml.SafeLoader, text), at, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = at(mark) if mark is not None else Pos(file)
@@ -195,11 +196,32 @@ def _key_problem(key: Scalar, container: LocDict) -> Problem | None:
     return None
 
 
+_COLON_NEXT = re.compile("[ \r\n\x85\u2028\u2029]*:")
+_STR_TAGS = (None, "!", "tag:yaml.org,2002:str")
+
+
+def _events(loader_class: type, text: str) -> Iterator[Any]:
+    """The parser's events, pulled directly (yaml.parse adds a call per event)."""
+    loader = loader_class(text)
+    try:
+        get = loader.get_event
+        while True:
+            event = get()
+            if event is None or type(event) is yaml.StreamEndEvent:
+                return
+            yield event
+    finally:
+        loader.dispose()
+
+
 def _compose(events: Any, at: Any, text: str) -> Any:
-    """Build values from events. A small explicit stack keeps deep files from recursing."""
+    """Build values from events. A small explicit stack keeps deep files from recursing.
+
+    The hot path is a scalar inside a mapping or a list; it is handled inline.
+    """
     root: Any = None
     documents = 0
-    stack: list[list[Any]] = []
+    stack: list[list[Any]] = []  # [container, pending key, start pos, start event]
 
     def attach(value: Any, pos: Pos, event: Any) -> None:
         nonlocal root
@@ -208,7 +230,7 @@ def _compose(events: Any, at: Any, text: str) -> Any:
             return
         frame = stack[-1]
         container = frame[0]
-        if isinstance(container, LocList):
+        if type(container) is LocList:
             container.append(value)
             container.item_pos.append(pos)
             return
@@ -217,7 +239,8 @@ def _compose(events: Any, at: Any, text: str) -> Any:
             if not isinstance(value, Plain | Quoted):
                 raise YamlError(error(pos, "a mapping key must be plain text",
                                       "use a simple word as the key"))
-            if frame[3].flow_style and container and not colon_follows(event.end_mark):
+            if (container and frame[3].flow_style
+                    and not _COLON_NEXT.match(text, event.end_mark.index)):
                 # `{with: Roe, Globex}`: a comma cut the value short and its tail became a
                 # key. Never echo that tail: the value may be private.
                 previous = list(container)[-1]
@@ -229,49 +252,50 @@ def _compose(events: Any, at: Any, text: str) -> Any:
                 raise YamlError(problem)
             frame[1] = value
             return
-        if isinstance(value, Plain) and value == "":
+        if type(value) is Plain and value == "":
             # Parsers place an empty value differently; both agree on where its key is.
             value = Plain("", key.pos)
             pos = key.pos
-        container[str(key)] = value
-        container.key_pos[str(key)] = key.pos
-        container.value_pos[str(key)] = pos
+        name = str(key)
+        container[name] = value
+        container.key_pos[name] = key.pos
+        container.value_pos[name] = pos
         frame[1] = None
 
-    def colon_follows(mark: Any) -> bool:
-        """Whether the next thing after `mark` (spaces and line breaks skipped) is a ':'."""
-        return text[mark.index:mark.index + 4096].lstrip(" \r\n\x85\u2028\u2029").startswith(":")
-
     for event in events:
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlError(error(at(event.start_mark), "aliases (*name) are not allowed",
-                                  "write the value out in full"))
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise YamlError(error(at(event.start_mark), f"anchors (&{anchor}) are not allowed",
-                                  "write the value out in full"))
-        tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.ScalarEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
             pos = at(event.start_mark)
-            if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
+            tag = event.tag
+            if event.anchor is not None:
+                raise YamlError(error(pos, f"anchors (&{event.anchor}) are not allowed",
+                                      "write the value out in full"))
+            if tag not in _STR_TAGS:
                 raise YamlError(error(pos, f"YAML tags ({tag}) are not allowed",
                                       "remove the tag; quote text instead"))
-            plain = event.implicit[0] and tag is None
-            value: Any = Plain(event.value, pos) if plain else Quoted(event.value, pos)
+            value: Any = (Plain(event.value, pos) if event.implicit[0] and tag is None
+                          else Quoted(event.value, pos))
             attach(value, pos, event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             pos = at(event.start_mark)
-            if tag is not None:
-                raise YamlError(error(pos, f"YAML tags ({tag}) are not allowed", "remove the tag"))
+            if event.anchor is not None:
+                raise YamlError(error(pos, f"anchors (&{event.anchor}) are not allowed",
+                                      "write the value out in full"))
+            if event.tag is not None:
+                raise YamlError(error(pos, f"YAML tags ({event.tag}) are not allowed",
+                                      "remove the tag"))
             if len(stack) >= MAX_DEPTH:  # PyYAML's scanner slows down with depth; logs are flat
                 raise YamlError(error(pos, f"nested more than {MAX_DEPTH} levels deep",
                                       "a traction log needs only a few levels"))
-            container = LocDict(pos) if isinstance(event, yaml.MappingStartEvent) else LocList(pos)
-            stack.append([container, None, pos, event])  # [.., pending key, .., start]
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            container = LocDict(pos) if kind is yaml.MappingStartEvent else LocList(pos)
+            stack.append([container, None, pos, event])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             container, _, pos, start = stack.pop()
             attach(container, pos, start)
-        elif isinstance(event, yaml.DocumentStartEvent):
+        elif kind is yaml.AliasEvent:
+            raise YamlError(error(at(event.start_mark), "aliases (*name) are not allowed",
+                                  "write the value out in full"))
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise YamlError(error(at(event.start_mark), "more than one YAML document in file",

@@ -77,13 +77,13 @@ def test_the_fast_path_really_is_libyaml() -> None:
 def test_each_path_uses_its_parser(monkeypatch: pytest.MonkeyPatch, fast: bool,
                                    loader: str) -> None:
     used: list[str] = []
-    real_parse = yaml.parse
+    real_events = yamlsource._events
 
-    def spy(stream: Any, Loader: Any) -> Any:
-        used.append(Loader.__name__)
-        return real_parse(stream, Loader=Loader)
+    def spy(loader_class: Any, text: str) -> Any:
+        used.append(loader_class.__name__)
+        return real_events(loader_class, text)
 
-    monkeypatch.setattr(yamlsource.yaml, "parse", spy)
+    monkeypatch.setattr(yamlsource, "_events", spy)
     parse("week: 2026-W47\n", "f.yaml", fast=fast)
     assert used == [loader]
 
