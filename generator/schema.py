@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (

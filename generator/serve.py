@@ -77,7 +77,7 @@ class Preview:
             "</style></head><body><h1>The content has errors</h1>"
             "<p>Fix them and save; this page reloads by itself.</p>"
             f"<ol class=problems>{items}</ol></body></html>"
-        ).encode("utf-8")
+        ).encode()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
