@@ -25,13 +25,14 @@ steps in order, the way a GitHub-hosted Ubuntu runner would:
   checks the token's permissions and logs every call. `jq` is the real one when
   the machine has it, else a shim for the two filters the workflows use.
 
-The shims are this file run as a script (`python test_workflow_steps.py shim ...`).
+The shims are this file run as a script (`python test_workflow_steps.py gh|pip|jq ...`).
 Nothing leaves the temporary directories; there is no network.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import os
 import re
@@ -57,6 +58,8 @@ PAGES_BASE_URL = "https://example.github.io/repo"
 BOT = "github-actions[bot]"
 SELF = Path(__file__).resolve()
 EARLY = "2026-W09"  # a week that lands on main while the pull request is open
+
+Weeks = dict[str, dict[str, Any] | str]  # what write_content takes
 
 
 class Unsimulated(Exception):
@@ -951,12 +954,12 @@ def rev(repo: Path, name: str) -> str:
     return git(repo, "rev-parse", name).strip()
 
 
-def pr_origin(path: Path, head_weeks: dict[str, Any]) -> Path:
+def pr_origin(path: Path, head_weeks: Weeks) -> Path:
     """This repository's layout: pyproject.toml and content/. `main` has the base weeks
     and, later, a week the pull request knows nothing about; `feature` adds `head_weeks`."""
     repo = new_repo(path)
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
-    write_content(repo / "content", weeks=BASE_WEEKS)
+    write_content(repo / "content", weeks={**BASE_WEEKS})
     commit(repo, "base")
     git(repo, "branch", "feature")
     # Against main's tip this week would look removed by the pull request; against the
@@ -999,7 +1002,8 @@ def outcomes(steps: list[StepResult]) -> list[tuple[str, str]]:
     return [(s.name, s.outcome) for s in steps]
 
 
-def annotations(text: str) -> list[str]:
+def workflow_commands(text: str) -> list[str]:
+    """The `::error ...` lines a step printed."""
     return [line for line in text.splitlines() if line.startswith("::")]
 
 
@@ -1055,6 +1059,19 @@ def test_output_file_forms() -> None:
         parse_outputs("notes<<EOF\nnever closed\n")
 
 
+def test_jq_shim_knows_the_two_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a machine without jq runs instead (the comment steps build their payload with it)."""
+    body = tmp_path / "body.md"
+    body.write_text(f'{MARKER}\n| a \\| "b" | ✅ |\n', "utf-8")
+    assert _fake_jq(["-n", "--rawfile", "body", str(body), "{body: $body}"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"body": body.read_text("utf-8")}
+    monkeypatch.setattr(sys, "stdin", io.StringIO("piped\n"))
+    assert _fake_jq(["-Rs", "{body: .}"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"body": "piped\n"}
+    assert _fake_jq(["-n", "{body: 1}"]) == 2
+
+
 # --- pr.yml -------------------------------------------------------------------------------------
 
 
@@ -1063,7 +1080,7 @@ PR_STEPS = ["Check out", "Set up Python", "Install traction", "Check content", "
 
 
 def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None:
-    origin = pr_origin(tmp_path / "origin", HEAD_WEEKS)
+    origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
     github = FakeGitHub(tmp_path / "github")
     # A person quoting the marker: the workflow must neither edit nor reuse their comment.
     human = github.add_comment(7, "dana", f"Why does the bot write {MARKER}?")
@@ -1074,7 +1091,7 @@ def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None
     assert job.status == "success", run.log()
     assert outcomes(job.steps) == [(name, "success") for name in PR_STEPS]
     assert run.concurrency == "pr-7"
-    assert annotations(job.step("Check content").stdout) == []
+    assert workflow_commands(job.step("Check content").stdout) == []
 
     summary = job.summary
     assert summary.startswith(MARKER + "\n") and summary.count(MARKER) == 1
@@ -1121,7 +1138,7 @@ def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None
 
 
 def test_pr_from_a_fork_writes_the_summary_but_never_calls_github(tmp_path: Path) -> None:
-    origin = pr_origin(tmp_path / "origin", HEAD_WEEKS)
+    origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
     github = FakeGitHub(tmp_path / "github")
     run = make_runner(tmp_path, origin, github).run(WORKFLOWS / "pr.yml",
                                                      pr_event(origin, fork=True))
@@ -1143,7 +1160,7 @@ def test_pr_with_errors_fails_but_still_shows_and_posts_the_diff(tmp_path: Path)
         ("Check out", "success"), ("Set up Python", "success"), ("Install traction", "success"),
         ("Check content", "failure"), ("Milestone diff", "failure"), ("Job summary", "success"),
         ("Post or update the sticky comment", "success")], run.log()
-    found = annotations(job.step("Check content").stdout)
+    found = workflow_commands(job.step("Check content").stdout)
     assert len(found) == 2
     assert found[0].startswith("::error file=content/weeks/2026-W16.yaml,line=6,col=9,")
     assert found[1].startswith("::error file=content/weeks/2026-W16.yaml,line=22,col=11,")
@@ -1160,7 +1177,7 @@ def test_pr_with_errors_fails_but_still_shows_and_posts_the_diff(tmp_path: Path)
 def test_pr_needs_the_full_history(tmp_path: Path) -> None:
     """The runner's checkout honours fetch-depth: a shallow clone cannot find the merge base,
     which is why pr.yml asks for `fetch-depth: 0`."""
-    origin = pr_origin(tmp_path / "origin", HEAD_WEEKS)
+    origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
     shallow = tmp_path / "pr-shallow.yml"
     shallow.write_text((WORKFLOWS / "pr.yml").read_text("utf-8").replace(
         "fetch-depth: 0", "fetch-depth: 1"), "utf-8")
@@ -1175,7 +1192,7 @@ def test_pr_needs_the_full_history(tmp_path: Path) -> None:
 # --- publish.yml -------------------------------------------------------------------------------
 
 
-def publish_origin(path: Path, weeks: dict[str, Any]) -> Path:
+def publish_origin(path: Path, weeks: Weeks) -> Path:
     repo = new_repo(path)
     shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
     write_content(repo / "content", weeks=weeks)
@@ -1188,7 +1205,7 @@ BUILD_STEPS = ["Check out", "Set up Python", "Install traction", "Configure Page
 
 
 def test_publish_checks_builds_uploads_and_deploys(tmp_path: Path) -> None:
-    origin = publish_origin(tmp_path / "origin", HEAD_WEEKS)
+    origin = publish_origin(tmp_path / "origin", {**HEAD_WEEKS})
     run = make_runner(tmp_path, origin).run(WORKFLOWS / "publish.yml", push_event(origin))
     assert list(run.jobs) == ["build", "deploy"]  # deploy runs after build
     build, deploy = run.jobs["build"], run.jobs["deploy"]
@@ -1224,13 +1241,13 @@ def test_publish_stops_at_a_content_error(tmp_path: Path) -> None:
     assert outcomes(build.steps)[3:] == [("Configure Pages", "success"),
                                          ("Check content", "failure"), ("Build site", "skipped"),
                                          ("Upload Pages artifact", "skipped")]
-    assert len(annotations(build.step("Check content").stdout)) == 2
+    assert len(workflow_commands(build.step("Check content").stdout)) == 2
     assert run.jobs["deploy"].status == "skipped"
     assert run.artifacts == {} and run.deployed is None
 
 
 def test_publish_by_hand_on_another_branch_builds_but_does_not_deploy(tmp_path: Path) -> None:
-    origin = publish_origin(tmp_path / "origin", HEAD_WEEKS)
+    origin = publish_origin(tmp_path / "origin", {**HEAD_WEEKS})
     git(origin, "checkout", "-q", "-b", "preview")
     runner = make_runner(tmp_path, origin)
     with pytest.raises(Unsimulated, match="does not run on push refs/heads/preview"):
@@ -1251,7 +1268,7 @@ def content_repo(path: Path) -> Path:
 
     repo = new_repo(path)
     init(repo, "Acme Analytics", datetime.date(2026, 3, 2))
-    write_content(repo / "content", weeks=BASE_WEEKS)
+    write_content(repo / "content", weeks={**BASE_WEEKS})
     commit(repo, "traction init")
     return repo
 
@@ -1285,7 +1302,7 @@ def test_action_builds_in_the_init_publish_workflow(tmp_path: Path) -> None:
 def test_action_diffs_in_the_init_pr_workflow(tmp_path: Path) -> None:
     origin = content_repo(tmp_path / "origin")
     git(origin, "checkout", "-q", "-b", "feature")
-    write_content(origin / "content", weeks=HEAD_WEEKS)
+    write_content(origin / "content", weeks={**HEAD_WEEKS})
     commit(origin, "weeks 14 and 15")
     github = FakeGitHub(tmp_path / "github")
     runner = Runner(origin, tmp_path / "runner", github, {scaffold_action(): ACTION_DIR})
@@ -1369,7 +1386,7 @@ def test_action_rejects_bad_inputs(tmp_path: Path, with_: dict[str, str], messag
     assert outcomes(action.steps) == [("Validate inputs", "failure")] + [
         (name, "skipped") for name in ("Set up Python", "Install traction", "Check content",
                                        "Build site", "Milestone diff")]
-    assert annotations(action.steps[0].stdout) == [message]
+    assert workflow_commands(action.steps[0].stdout) == [message]
     assert action.outputs == {"out": "", "markdown-file": ""} and job.summary == ""
 
 
