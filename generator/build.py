@@ -6,6 +6,7 @@ atomically. Nothing is written unless every stage succeeds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from generator.problems import Pos, Problem, error
 from generator.public import public_view
 from generator.render import RESERVED_SLUGS, RenderError, render_site
 from generator.writer import OutputError, check_output_dir, check_paths, write_site
+
+ABSOLUTE_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")  # as `site.url` in traction.yaml
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,11 @@ def _theme_pos(where: str) -> Pos:
 
 
 def build(content_dir: Path, out: Path, base_url: str | None = None) -> BuildResult:
-    """Build the site into `out`, atomically. Raises OutputError for an unusable `out`."""
+    """Build the site into `out`, atomically. Raises OutputError for an unusable `out`
+    or `base_url`."""
+    if base_url is not None and not ABSOLUTE_URL.match(base_url):
+        raise OutputError(f"--base-url '{base_url}' is not an absolute http(s) URL; "
+                          "e.g. https://user.github.io/repo/")
     check_output_dir(out, content_dir)
     analysis, files, problems = render(content_dir, base_url)
     if files is None:

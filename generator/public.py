@@ -210,9 +210,19 @@ def _definition(status: MilestoneStatus) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _shown_progress(status: MilestoneStatus, show_revenue: bool) -> float:
+    """Progress toward an amount (e.g. MRR ≥ 10000) times its public target is the amount:
+    unless `show_revenue`, such a milestone shows only whether it is achieved."""
+    if show_revenue or not any(METRICS[c.metric].kind == "money"
+                               for c in status.milestone.conditions):
+        return status.progress
+    return 1.0 if status.status == "achieved" else 0.0
+
+
 def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
                site: _Urls) -> MilestoneView:
     m = status.milestone
+    shown = _shown_progress(status, show_revenue)
     url = site.url(f"milestones/{m.id}/")
     history = tuple(EventView(t.date, t.status, m.id, m.title, url, _week_of(t.date))
                     for t in status.history)
@@ -222,7 +232,7 @@ def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
         status=status.status, status_label=STATUS_LABELS[status.status],
         achieved_on=status.achieved_on,
         last_change=status.history[-1].date if status.history else None,
-        progress=status.progress, percent=int(status.progress * 100),
+        progress=shown, percent=int(shown * 100),
         measures=tuple(MeasureView(measure_text(x, show_revenue), x.met)
                        for x in status.measures),
         history=history, url=url,
@@ -317,6 +327,12 @@ def public_view(content: Content, progress: Progress, base_url: str | None = Non
     close_target = next((float(c.target) for m in progress.milestones()
                          for c in m.milestone.conditions
                          if c.metric == "close_rate" and c.owners == "all"), 0.3)
+    document = progress_document(progress, config.company.name, config.company.tagline,
+                                 show_revenue)
+    shown = {s.milestone.id: _shown_progress(s, show_revenue) for s in progress.milestones()}
+    for ladder_doc in document["ladders"]:
+        for milestone_doc in ladder_doc["milestones"]:
+            milestone_doc["progress"] = shown[milestone_doc["id"]]
     return SiteView(
         title=config.site.title, description=config.site.description,
         language=config.site.language, base_url=base, base_path=urls.base_path,
@@ -327,7 +343,6 @@ def public_view(content: Content, progress: Progress, base_url: str | None = Non
         weeks=_weeks(content.weeks, progress, events, urls), events=tuple(events),
         case_studies=tuple(case_studies), pages=pages,
         charts=charts(progress.weeks, streak_target, close_target),
-        progress=progress_document(progress, config.company.name, config.company.tagline,
-                                   show_revenue),
+        progress=document,
         show_revenue=show_revenue,
     )

@@ -96,7 +96,19 @@ def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> 
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}", exc.message or str(exc)
                           ) from None
     except jinja2.TemplateError as exc:
-        raise RenderError(f"template {template}", str(exc)) from None
+        raise RenderError(_template_line(exc) or f"template {template}", str(exc)) from None
+
+
+def _template_line(exc: BaseException) -> str | None:
+    """file:line of the template line that failed (Jinja puts template frames in tracebacks)."""
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".j2")):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, bytes]:

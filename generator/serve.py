@@ -12,7 +12,9 @@ from __future__ import annotations
 import html
 import mimetypes
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -113,9 +115,15 @@ class Preview:
         return [body]
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # stop like Ctrl+C, so the preview's temporary files are removed
+
+
 def serve(content: Path, port: int, report: Callable[[str], None]) -> None:
     from livereload import Server
 
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     preview = Preview(content, port, report)
     preview.rebuild()
     server = Server(preview)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import os
 import socket
 import subprocess
@@ -26,7 +27,8 @@ def small_weeks(*labels: str) -> dict[str, dict[str, Any]]:
     weeks: dict[str, dict[str, Any]] = {}
     for label in labels or ("2026-W10", "2026-W11", "2026-W12"):
         number = int(label.split("-W")[1])
-        days = [f"2026-{d.month:02d}-{d.day:02d}" for d in _week_days(number)]
+        monday = datetime.date.fromisocalendar(2026, number, 1)
+        days = [(monday + datetime.timedelta(days=i)).isoformat() for i in range(7)]
         weeks[label] = {
             "week": label,
             "summary": f"Week {number}: we made **{number}** calls and learned things.",
@@ -42,13 +44,6 @@ def small_weeks(*labels: str) -> dict[str, dict[str, Any]]:
         {"id": "globex", "event": "qualified", "date": monday, "source": "founder-network"},
     ]
     return weeks
-
-
-def _week_days(number: int) -> list[Any]:
-    import datetime
-
-    monday = datetime.date.fromisocalendar(2026, number, 1)
-    return [monday + datetime.timedelta(days=i) for i in range(7)]
 
 
 CASE_STUDY = """\

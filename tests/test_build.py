@@ -71,14 +71,17 @@ def test_a_content_error_leaves_the_previous_site_untouched(site: tuple[Path, Pa
     assert temp_dirs(out.parent) == []
 
 
-@pytest.mark.parametrize("template", [
-    "{% extends 'base.html' %}{% block content %}{% if %}{% endblock %}",  # syntax error
-    "{% extends 'base.html' %}{% block content %}{{ no_such_variable }}{% endblock %}",
-    "{% extends 'base.html' %}{% block content %}{{ week.no_such_field }}{% endblock %}",
-    "{% include 'missing.html' %}",
+@pytest.mark.parametrize(("template", "line"), [
+    ("{% extends 'base.html' %}\n{% block content %}\n\n{% if %}{% endblock %}\n", 4),
+    ("{% extends 'base.html' %}\n{% block content %}\n{{ no_such_variable }}\n"
+     "{% endblock %}\n", 3),
+    ("{% extends 'base.html' %}\n{% block content %}\n<p>\n\n{{ week.no_such_field.x }}"
+     "</p>{% endblock %}\n", 5),
+    ("\n{% include 'missing.html' %}\n", None),
 ], ids=["syntax", "undefined-variable", "undefined-attribute", "missing-include"])
 def test_a_broken_theme_leaves_the_previous_site_untouched(site: tuple[Path, Path],
-                                                           template: str) -> None:
+                                                           template: str, line: int | None
+                                                           ) -> None:
     content, out = site
     before = snapshot(out)
     (content / "theme" / "templates").mkdir(parents=True)
@@ -87,6 +90,8 @@ def test_a_broken_theme_leaves_the_previous_site_untouched(site: tuple[Path, Pat
     result = build(content, out)
     assert result.returncode == 1, result.stderr
     assert "theme error" in result.stderr
+    if line is not None:
+        assert f"theme/templates/week.html:{line}:" in result.stderr, "file:line of the template"
     assert snapshot(out) == before
     assert temp_dirs(out.parent) == []
 
@@ -155,10 +160,11 @@ def test_no_stale_files(site: tuple[Path, Path]) -> None:
 
 def test_byte_identical_whatever_the_environment(tmp_path: Path) -> None:
     """Same input, different hash seed, time zone, locale, working directory, content path,
-    file order and file times: the same bytes."""
+    file order and file times: the same bytes. UTC-10 and UTC+14 are a calendar day apart at
+    any moment, so an output that read today's date would differ."""
     first = small_content(tmp_path / "one" / "content")
     build_ok(first, tmp_path / "one" / "site",
-             env={"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"}, cwd=ROOT)
+             env={"PYTHONHASHSEED": "1", "TZ": "America/Adak", "LC_ALL": "C"}, cwd=ROOT)
 
     # a second copy, files created in the opposite order with other modification times
     second = tmp_path / "two" / "content"
@@ -387,6 +393,17 @@ def test_base_url_option_overrides_site_url(tmp_path: Path) -> None:
     robots = (out / "robots.txt").read_text("utf-8")
     assert "Sitemap: https://example.com/sub/dir/sitemap.xml" in robots
     assert 'href="/sub/dir/assets/' in (out / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("base_url", ["repo", "/repo/", "example.com/repo/", "ftp://x.org/y/"])
+def test_a_base_url_that_is_not_absolute_is_refused(tmp_path: Path, base_url: str) -> None:
+    """Relative links from a relative base would break on every page below the root."""
+    content = small_content(tmp_path / "content")
+    code, _, err = cli("build", "--content", str(content), "--out", str(tmp_path / "site"),
+                       "--base-url", base_url)
+    assert code in (1, 2)
+    assert "--base-url" in err and "\n" not in err.strip()
+    assert not (tmp_path / "site").exists()
 
 
 def test_404_page_uses_root_relative_links(built: Path) -> None:

