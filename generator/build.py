@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.pipeline import Analysis, analyse
 from generator.problems import Pos, Problem, error
 from generator.public import public_view
-from generator.render import RESERVED_SLUGS, RenderError, render_site
+from generator.render import RenderError, render_site
 from generator.writer import OutputError, check_output_dir, check_paths, write_site
 
 ABSOLUTE_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")  # as `site.url` in traction.yaml
@@ -47,13 +47,6 @@ def render(content_dir: Path, base_url: str | None = None) -> tuple[
                                   "or static/ folder",
                                   "the path is relative to the content directory"))
             return analysis, None, problems
-    for doc in analysis.content.pages:
-        if doc.slug.casefold() in RESERVED_SLUGS:
-            problems.append(error(Pos(doc.file), f"page slug '{doc.slug}' is taken by the site's "
-                                  f"own /{doc.slug.casefold()}/ pages",
-                                  "rename the file, e.g. pages/about.md"))
-    if any(p.is_error for p in problems):
-        return analysis, None, problems
     site = public_view(analysis.content, analysis.progress, base_url)
     try:
         files = render_site(site, theme)

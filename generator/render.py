@@ -21,11 +21,6 @@ from generator.public import SiteView
 from generator.writer import OutputError
 
 THEME = "default"
-# Top-level folders the site itself writes; a free page (`pages/<slug>.md` → `<slug>/`) must
-# not take one of these names, or it would replace e.g. the weekly updates index.
-RESERVED_SLUGS = frozenset({"weeks", "milestones", "case-studies", "numbers", "assets"})
-
-
 class RenderError(Exception):
     """A template failed; carries a file:line place in the theme."""
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from generator.events import account_events, week_index, week_label
 from generator.loader import Content
-from generator.problems import Problem, error, warning
+from generator.problems import Pos, Problem, error, warning
 from generator.scalars import did_you_mean
 from generator.schema import AccountEvent, Config, WeekLog
 
@@ -25,6 +25,9 @@ _EVENT_FIELDS = {
 }
 _SIGNAL_FIELDS = {"price": {"sale"}, "product": {"sale"}}
 _NEEDS_PAID = {"hell-yes", "meh", "renewed", "churned"}
+# Top-level folders the site itself writes; a free page (`pages/<slug>.md` → `<slug>/`) must
+# not take one of these names, or it would replace e.g. the weekly updates index.
+RESERVED_SLUGS = frozenset({"weeks", "milestones", "case-studies", "numbers", "assets"})
 
 
 def event_fields(config: Config, content: Content) -> Iterator[Problem]:
@@ -137,6 +140,11 @@ def documents(config: Config, content: Content) -> Iterator[Problem]:
                 yield error(doc.meta.pos, f"slug '{doc.slug}' collides with '{slugs[key]}'",
                             "slugs are compared without case; rename one of the files")
             slugs[key] = doc.slug
+    for doc in content.pages:
+        if doc.slug.casefold() in RESERVED_SLUGS:
+            yield error(Pos(doc.file), f"page slug '{doc.slug}' is taken by the site's "
+                        f"own /{doc.slug.casefold()}/ pages",
+                        "rename the file, e.g. pages/about.md")
     for doc in content.case_studies:
         customer = getattr(doc.meta, "customer", None)
         if customer and customer not in known_accounts:

@@ -32,7 +32,8 @@ def check_paths(files: dict[str, bytes]) -> None:
 
 
 def check_output_dir(out: Path, content: Path) -> None:
-    """Refuse an output directory that is, contains or is inside the content or a .git."""
+    """Refuse an output directory that is, contains or is inside the content or a .git,
+    or that holds other files than a previous build (the build replaces it whole)."""
     out, content = out.resolve(), content.resolve()
     if out == content or content.is_relative_to(out) or out.is_relative_to(content):
         raise OutputError(f"refusing to build into {out}: it overlaps the content directory "
@@ -43,6 +44,10 @@ def check_output_dir(out: Path, content: Path) -> None:
         raise OutputError(f"refusing to build into {out}: it is a file")
     if out == Path(out.anchor) or out == Path.home():
         raise OutputError(f"refusing to build into {out}")
+    if out.is_dir() and any(out.iterdir()) and not (out / "progress.json").is_file():
+        # The build replaces the whole directory: never take over a folder of other files.
+        raise OutputError(f"refusing to build into {out}: it holds files and is not a previous "
+                          "traction build; empty it or choose another --out")
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:

@@ -219,6 +219,20 @@ def test_refuses_an_output_that_is_a_file(tmp_path: Path) -> None:
     assert snapshot(tmp_path) == before
 
 
+def test_refuses_a_folder_of_other_files_but_replaces_a_previous_build(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content")
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work", "utf-8")
+    code, _, err = cli("build", "--content", str(content), "--out", str(documents))
+    assert code == 1
+    assert "not a previous traction build" in err
+    assert (documents / "thesis.txt").read_text("utf-8") == "years of work"
+    site = tmp_path / "site"
+    assert cli("build", "--content", str(content), "--out", str(site))[0] == 0
+    assert cli("build", "--content", str(content), "--out", str(site))[0] == 0
+
+
 def test_refuses_a_relative_output_that_is_the_content(tmp_path: Path) -> None:
     small_content(tmp_path / "content")
     before = snapshot(tmp_path)
