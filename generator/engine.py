@@ -181,17 +181,21 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders) -> Pr
     as_of = weeks[-1].sunday
     first = min(filter(None, (ledger.first_day(), weeks[0].monday)))
     first = datetime.date.fromordinal(week_index(first) * 7 + 1)  # from that week's Monday
-    # Windows over days (close-rate cohorts) can change on a day without entries.
-    every_day = any(c.window_days is not None for m in tracked.values() for c in m.conditions)
+    # A milestone is re-checked on a day when one of its inputs changed; windows over days
+    # (close-rate cohorts) can change on any day.
+    daily = {m.id for m in tracked.values() if any(c.window_days is not None
+                                                    for c in m.conditions)}
+    inputs = {m.id: frozenset().union(*(METRICS[c.metric].inputs for c in m.conditions))
+              for m in tracked.values()}
     series: list[WeekStats] = []
     cumulative = {"sqls": 0, "won": 0, "lost": 0}
     for day in days(first, as_of):
         ledger.advance(day)
-        weekday = day.isoweekday()
-        if ledger.today_changed or every_day or weekday in (1, 7):
-            for milestone_id, milestone in tracked.items():
+        changed = ledger.changed
+        for milestone_id, milestone in tracked.items():
+            if milestone_id in daily or changed & inputs[milestone_id]:
                 tracks[milestone_id].update(day, _holds(milestone, ledger))
-        if weekday == 7:
+        if "sunday" in changed:
             series.append(_week_stats(ledger, series[-1] if series else None, cumulative))
     statuses = {m.id: _status(m, tracks[m.id], ledger) for m in tracked.values()}
     return _result(ladders, statuses, as_of, weeks[-1].week, tuple(series))

@@ -61,6 +61,9 @@ class Metric:
     params: frozenset[str] = frozenset()
     kind: Literal["count", "ratio", "money"] = "count"
     parts: Callable[[Ledger, Cond], list[Part]] | None = field(default=None)
+    # What the value depends on (see Ledger.changed): the engine re-checks a milestone
+    # on a day only if one of its metrics' inputs changed that day.
+    inputs: frozenset[str] = frozenset({"accounts"})
 
 
 def ratio(numerator: int, denominator: int) -> Fraction | None:
@@ -132,12 +135,16 @@ def progress(value: Value, comparison: Comparison, target: Decimal) -> float:
 
 
 _OWNERS = frozenset({"owners"})
+_SIGNALS = frozenset({"signals"})
+_SIGNAL_WINDOW = frozenset({"signals", "monday"})  # an old week leaves the window on Monday
 
 METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("sales_calls_week", "sales calls this week",
-           lambda ledger, c: ledger.calls_by_week[ledger.week]),
+           lambda ledger, c: ledger.calls_by_week[ledger.week],
+           inputs=frozenset({"calls", "monday"})),
     Metric("sales_call_streak", "weeks in a row with enough sales calls",
-           lambda ledger, c: ledger.streak(c.per_week or 5), frozenset({"per_week"})),
+           lambda ledger, c: ledger.streak(c.per_week or 5), frozenset({"per_week"}),
+           inputs=frozenset({"calls", "sunday"})),  # a week that ends short breaks it
     Metric("paying_customers", "paying customers",
            lambda ledger, c: ledger.paying[c.owners], _OWNERS),
     Metric("hell_yes_customers", "hell-yes customers",
@@ -153,24 +160,25 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("close_rate", "close rate", _close_rate,
            frozenset({"owners", "window_days"}), "ratio"),
     Metric("mrr", "monthly recurring revenue", lambda ledger, c: ledger.mrr, kind="money"),
-    Metric("subscribers", "list subscribers", lambda ledger, c: ledger.subscribers),
+    Metric("subscribers", "list subscribers", lambda ledger, c: ledger.subscribers,
+           inputs=frozenset({"subscribers"})),
     Metric("list_questions", "questions from subscribers",
-           lambda ledger, c: ledger.signal_count("question", None)),
+           lambda ledger, c: ledger.signal_count("question", None), inputs=_SIGNALS),
     Metric("product_sales", "product sales",
            lambda ledger, c: ledger.signal_count("sale", c.price_range),
-           frozenset({"min_price", "max_price"})),
+           frozenset({"min_price", "max_price"}), inputs=_SIGNALS),
     Metric("spontaneous_inquiries", "spontaneous services inquiries",
-           lambda ledger, c: ledger.signal_count("inquiry", None)),
+           lambda ledger, c: ledger.signal_count("inquiry", None), inputs=_SIGNALS),
     Metric("question_weeks", "weeks with a subscriber question",
            lambda ledger, c: ledger.signal_weeks("question", c.window_weeks, None),
-           frozenset({"window_weeks"})),
+           frozenset({"window_weeks"}), inputs=_SIGNAL_WINDOW),
     Metric("sale_weeks", "weeks with a product sale",
            lambda ledger, c: ledger.signal_weeks("sale", c.window_weeks, c.price_range),
-           frozenset({"window_weeks", "min_price", "max_price"})),
+           frozenset({"window_weeks", "min_price", "max_price"}), inputs=_SIGNAL_WINDOW),
     Metric("inquiry_weeks", "weeks with a spontaneous inquiry",
            lambda ledger, c: ledger.signal_weeks("inquiry", c.window_weeks, None),
-           frozenset({"window_weeks"})),
+           frozenset({"window_weeks"}), inputs=_SIGNAL_WINDOW),
     Metric("cost_effective_sources", "cost-effective scalable sources",
            _cost_effective_sources, frozenset({"window_weeks", "min_sqls", "min_wins"}),
-           parts=_best_source_parts),
+           parts=_best_source_parts, inputs=frozenset({"accounts", "monday"})),
 )}

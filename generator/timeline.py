@@ -90,7 +90,9 @@ class Ledger:
         self._next = [0, 0, 0]
         self._streaks: dict[int, tuple[WeekIndex, int]] = {}
         self._cursors: dict[tuple[object, ...], _Cursor] = {}
-        self.today_changed = False
+        # What the last day changed: "calls", "accounts", "signals", "subscribers", and the
+        # calendar ("monday": a new week began, "sunday": a week ended).
+        self.changed: frozenset[str] = frozenset()
 
     # --- folding ---------------------------------------------------------------------------
 
@@ -116,7 +118,11 @@ class Ledger:
         subscribers = self._subscribers_by_sunday.get(day)
         if subscribers is not None:
             self.subscribers = subscribers
-        self.today_changed = before != self._next or subscribers is not None
+        self.changed = frozenset(name for name, moved in (
+            ("calls", before[0] != self._next[0]), ("accounts", before[1] != self._next[1]),
+            ("signals", before[2] != self._next[2]), ("subscribers", subscribers is not None),
+            ("monday", day.isoweekday() == 1), ("sunday", day.isoweekday() == 7),
+        ) if moved)
 
     def _count(self, counter: Counter[str], account: AccountState, delta: int = 1) -> None:
         counter["all"] += delta
