@@ -164,11 +164,11 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
     # without tabs, and any error is reported by the reference parser.
     if fast and _FAST_LOADER is not None and "\t" not in text:
         try:
-            return _compose(_events(_FAST_LOADER, text), at, text)
+            return _compose(_events(_FAST_LOADER, text), at, text, file, offset)
         except yaml.YAMLError:
             pass
     try:
-        return _compose(_events(yaml.SafeLoader, text), at, text)
+        return _compose(_events(yaml.SafeLoader, text), at, text, file, offset)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = at(mark) if mark is not None else Pos(file)
@@ -214,7 +214,7 @@ def _events(loader_class: type, text: str) -> Iterator[Any]:
         loader.dispose()
 
 
-def _compose(events: Any, at: Any, text: str) -> Any:
+def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
     """Build values from events. A small explicit stack keeps deep files from recursing.
 
     The hot path is a scalar inside a mapping or a list; it is handled inline.
@@ -265,7 +265,8 @@ def _compose(events: Any, at: Any, text: str) -> Any:
     for event in events:
         kind = type(event)
         if kind is yaml.ScalarEvent:
-            pos = at(event.start_mark)
+            mark = event.start_mark
+            pos = Pos(file, mark.line + 1 + offset, mark.column + 1)
             tag = event.tag
             if event.anchor is not None:
                 raise YamlError(error(pos, f"anchors (&{event.anchor}) are not allowed",
@@ -273,8 +274,21 @@ def _compose(events: Any, at: Any, text: str) -> Any:
             if tag not in _STR_TAGS:
                 raise YamlError(error(pos, f"YAML tags ({tag}) are not allowed",
                                       "remove the tag; quote text instead"))
-            value: Any = (Plain(event.value, pos) if event.implicit[0] and tag is None
-                          else Quoted(event.value, pos))
+            text_value = event.value
+            value: Any = (Plain(text_value, pos) if event.implicit[0] and tag is None
+                          else Quoted(text_value, pos))
+            if stack and text_value:
+                # Hot path: a non-empty scalar as the value of a pending key.
+                frame = stack[-1]
+                key = frame[1]
+                if key is not None:
+                    container = frame[0]
+                    name = str(key)
+                    container[name] = value
+                    container.key_pos[name] = key.pos
+                    container.value_pos[name] = pos
+                    frame[1] = None
+                    continue
             attach(value, pos, event)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             pos = at(event.start_mark)
