@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
+from generator.declare import Record, read
 from generator.problems import Pos, Problem, error, warning
-from generator.scalars import did_you_mean, is_null
-from generator.schema import CaseStudyMeta, Config, PageMeta, Record, WeekLog
-from generator.yamlsource import LocDict, LocList, YamlError, decode, parse, pos_of
+from generator.scalars import is_null
+from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
+from generator.yamlsource import LocDict, YamlError, decode, parse
 
 R = TypeVar("R", bound=Record)
 
@@ -48,102 +47,10 @@ class Content:
     problems: tuple[Problem, ...] = field(default=())
 
 
-def _message_for(err: dict[str, Any], key: str | None, model: type[BaseModel] | None) -> tuple[
-        str, str]:
-    kind = err["type"]
-    if kind == "traction":
-        return err["msg"], (err.get("ctx") or {}).get("hint", "")
-    if kind == "missing":
-        return f"missing required key '{key}'", ""
-    if kind == "extra_forbidden":
-        known = list(_aliases(model)) if model is not None else []
-        return f"unknown key '{key}'", did_you_mean(str(key), known)
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "expected a mapping of key: value pairs", ""
-    if kind == "list_type":
-        return "expected a list", "start each item on its own line with '- '"
-    if kind == "too_short":
-        return "expected at least one item", ""
-    if kind in ("greater_than_equal", "greater_than"):
-        return err["msg"].replace("Input should be", "expected a value"), ""
-    return err["msg"], ""
-
-
-def _aliases(model: type[BaseModel]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _walk(data: Any, loc: tuple[Any, ...], fallback: Pos) -> tuple[Pos, str | None]:
-    """Follow a pydantic error location through the parsed data to a file position."""
-    node, pos = data, pos_of(data, fallback)
-    key: str | None = None
-    for step in loc:
-        key = str(step)
-        if isinstance(node, LocDict):
-            if step not in node:
-                break  # a missing key: point at the mapping that lacks it
-            pos, node = node.value_pos[step], node[step]
-        elif isinstance(node, LocList) and isinstance(step, int) and step < len(node):
-            pos, node = node.item_pos[step], node[step]
-    return pos, key
-
-
-def _parent_model(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The record type whose field the last step of `loc` names (for did-you-mean hints)."""
-    model: Any = root
-    for step in loc[:-1]:
-        if isinstance(step, int) or model is None:
-            continue
-        fields = {info.alias or name: info for name, info in model.model_fields.items()}
-        info = fields.get(step)
-        if info is None:
-            # a dict of records: the key is a user id; the value type stays the same
-            continue
-        model = _record_type(info.annotation)
-    return model
-
-
-def _record_type(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _record_type(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def validate(model: type[R], data: Any, file: str) -> tuple[R | None, list[Problem]]:
-    """Validate parsed YAML against a record type; every problem gets a file position."""
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(step for step in err["loc"] if not _is_union_tag(step))
-            pos, key = _walk(data, loc, Pos(file))
-            if err["type"] == "extra_forbidden" and isinstance(data, LocDict):
-                pos = _key_pos(data, loc) or pos
-            message, hint = _message_for(err, key, _parent_model(model, loc))
-            problems.append(error(pos, message, hint or None))
-        return None, problems
-
-
-def _is_union_tag(step: Any) -> bool:
-    # pydantic adds the member type to locations inside unions, e.g. 'decimal' or 'function-before'
-    return isinstance(step, str) and ("[" in step or step.startswith("function-")
-                                      or step in ("decimal", "str", "none"))
-
-
-def _key_pos(data: LocDict, loc: tuple[Any, ...]) -> Pos | None:
-    node: Any = data
-    for step in loc[:-1]:
-        if isinstance(node, LocDict | LocList) and (
-                step in node if isinstance(node, LocDict) else step < len(node)):
-            node = node[step]
-        else:
-            return None
-    return node.key_pos.get(loc[-1]) if isinstance(node, LocDict) and loc else None
+    """Read parsed YAML as a record; every problem gets a file position."""
+    problems: list[Problem] = []
+    return read(model, data, file, problems), problems
 
 
 def _read(path: Path, root: Path) -> tuple[str, str | None, list[Problem]]:

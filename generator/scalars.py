@@ -1,7 +1,7 @@
 """What a YAML scalar means where it is used.
 
 `yamlsource` hands over every scalar as its exact text (`Plain` or `Quoted`).
-These pydantic-annotated types interpret that text strictly, per field:
+The `Kind`s at the end interpret that text strictly, per field:
 text stays text exactly (`0012`, `+49 30 1234`, `12:30`), but the YAML 1.1
 booleans (`yes`, `no`, `on`, `off`) are refused where text is expected, and
 numbers, dates and booleans must be written unambiguously. Private fields use
@@ -14,11 +14,9 @@ import datetime
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
-
-from pydantic import BeforeValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from typing import Any
 
 from generator.yamlsource import Plain, Quoted
 
@@ -35,8 +33,16 @@ _WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-def fail(message: str, hint: str = "") -> PydanticCustomError:
-    return PydanticCustomError("traction", message, {"hint": hint})
+class ValueProblem(Exception):
+    """A value that does not fit its field; `message` never repeats a private value."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def fail(message: str, hint: str = "") -> ValueProblem:
+    return ValueProblem(message, hint)
 
 
 def is_null(value: Any) -> bool:
@@ -204,26 +210,27 @@ def choice(options: Sequence[str]) -> Callable[[Any], str]:
     return parse
 
 
-def enum(*options: str) -> Any:
-    return Annotated[Literal[options], BeforeValidator(choice(options))]  # type: ignore[valid-type]
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of scalar is read (`parse`) and described to editors (`json`)."""
+
+    parse: Callable[[Any], Any]
+    json: dict[str, Any] = field(default_factory=dict)
 
 
-Text = Annotated[str, BeforeValidator(parse_text)]
-PrivateText = Annotated[str, BeforeValidator(parse_private_text)]
-Id = Annotated[str, BeforeValidator(parse_id), WithJsonSchema(
-    {"type": "string", "pattern": _ID.pattern})]
-Int = Annotated[int, BeforeValidator(parse_int), WithJsonSchema({"type": "integer"})]
-Count = Annotated[int, BeforeValidator(parse_count),
-                  WithJsonSchema({"type": "integer", "minimum": 0})]
-Number = Annotated[Decimal, BeforeValidator(parse_number), WithJsonSchema({"type": "number"})]
-OptionalNumber = Annotated[Decimal | None, BeforeValidator(parse_optional_number),
-                           WithJsonSchema({"type": ["number", "null"]})]
-PrivateNumber = Annotated[Decimal, BeforeValidator(parse_private_number),
-                          WithJsonSchema({"type": "number"})]
-Bool = Annotated[bool, BeforeValidator(parse_bool), WithJsonSchema({"type": "boolean"})]
-Date = Annotated[datetime.date, BeforeValidator(parse_date),
-                 WithJsonSchema({"type": "string", "format": "date"})]
-IsoWeek = Annotated[str, BeforeValidator(parse_week), WithJsonSchema(
-    {"type": "string", "pattern": _WEEK.pattern})]
-Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
-    {"type": "string", "format": "uri"})]
+def enum(*options: str) -> Kind:
+    return Kind(choice(options), {"enum": list(options)})
+
+
+Text = Kind(parse_text, {"type": "string"})
+PrivateText = Kind(parse_private_text, {"type": "string"})
+Id = Kind(parse_id, {"type": "string", "pattern": _ID.pattern})
+Int = Kind(parse_int, {"type": "integer"})
+Count = Kind(parse_count, {"type": "integer", "minimum": 0})
+Number = Kind(parse_number, {"type": "number"})
+OptionalNumber = Kind(parse_optional_number, {"type": ["number", "null"]})
+PrivateNumber = Kind(parse_private_number, {"type": "number"})
+Bool = Kind(parse_bool, {"type": "boolean"})
+Date = Kind(parse_date, {"type": "string", "format": "date"})
+IsoWeek = Kind(parse_week, {"type": "string", "pattern": _WEEK.pattern})
+Url = Kind(parse_url, {"type": "string", "format": "uri"})
