@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Pos:
-    """A place in a content file: path relative to the content dir, 1-based line and column."""
+class Pos(NamedTuple):
+    """A place in a content file: path relative to the content dir, 1-based line and column.
+
+    A named tuple, not a dataclass: the loader makes one per YAML value, and tuples are
+    the cheapest immutable, ordered, hashable records Python has.
+    """
 
     file: str
     line: int = 1
