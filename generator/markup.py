@@ -18,14 +18,17 @@ _TAGS = {
     "thead", "tr", "ul", "dl", "dt", "dd", "s", "kbd", "mark",
 }
 _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
-_HEADING = re.compile(r"<(/?)h([1-5])\b")
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
 def to_html(text: str) -> str:
-    """Render Markdown and sanitise it. Headings move down one level: the page owns <h1>."""
+    """Render Markdown and sanitise it. The page owns <h1>: the text's headings are moved
+    so that its highest one is an <h2>, keeping their order (no skipped levels added)."""
     html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"],
                              output_format="html")
-    html = _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
+    levels = [int(m[2]) for m in _HEADING.finditer(html)]
+    shift = 2 - min(levels) if levels else 0  # the top heading becomes <h2>, order kept
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", html)
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
                      strip_comments=True)
