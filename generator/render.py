@@ -7,7 +7,6 @@ variables as errors. Nothing here reads the clock or the content files.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -146,9 +145,3 @@ def _site_badges(site: SiteView) -> tuple[bytes, bytes]:
     color = "achieved" if site.goal is None else "in_progress"
     return badge_json(site.stage_label.lower(), message, color), badge_svg(
         site.stage_label.lower(), message, color)
-
-
-def progress_schema() -> dict[str, Any]:
-    text = resources.files("generator").joinpath("schemas", "progress.schema.json").read_text(
-        "utf-8")
-    return json.loads(text)

@@ -135,10 +135,6 @@ def _at(text: str, index: int, file: str, message: str, hint: str) -> Problem:
     return error(Pos(file, line, col), message, hint)
 
 
-def _mark_pos(file: str, mark: Any) -> Pos:
-    return Pos(file, mark.line + 1, mark.column + 1)
-
-
 def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> Any:
     """Parse one YAML document into Loc*/Scalar values; raises YamlError on the first problem.
 
