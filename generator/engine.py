@@ -36,6 +36,7 @@ class Measure:
     comparison: Comparison
     met: bool
     money: bool = False  # an amount: published only with privacy.show_revenue
+    ratio: bool = False  # a share, shown as a percentage
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def _measures(cond: Cond, ledger: Ledger) -> tuple[list[Measure], float]:
     metric = METRICS[cond.metric]
     value = metric.compute(ledger, cond)
     measures = [Measure(metric.name, metric.label, value, cond.target, cond.comparison,
-                        met(value, cond.comparison, cond.target), metric.kind == "money")]
+                        met(value, cond.comparison, cond.target), metric.kind == "money",
+                        metric.kind == "ratio")]
     parts: list[Part] = metric.parts(ledger, cond) if metric.parts else []
     measures += [Measure(p.name, p.name, p.value, p.target, p.comparison,
                          met(p.value, p.comparison, p.target), p.money) for p in parts]

@@ -32,8 +32,7 @@ def measure_text(measure: Measure, show_revenue: bool) -> str:
     """`paying customers: 3 of 5`, `assessed customers: 17, needs 21`, `close rate: 47% (≥ 30%)`."""
     if measure.money and not show_revenue:
         return f"{measure.label}: {'met' if measure.met else 'not met'} (amounts are private)"
-    is_ratio = isinstance(measure.value, Fraction) or (measure.target < 1 and measure.target > 0
-                                                        and "rate" in measure.name)
+    is_ratio = measure.ratio
     value, target = fmt(measure.value, is_ratio), fmt(measure.target, is_ratio)
     if measure.comparison == "at_most":
         return f"{measure.label}: {value} (at most {target})"
