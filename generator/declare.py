@@ -122,9 +122,12 @@ def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | Non
                                   did_you_mean(key, sorted(known)) or None))
             ok = False
     values: dict[str, Any] = {}
+    empty: list[str] = []
     for spec_ in fields:
         raw = data.get(spec_.key)
         if raw is None or is_null(raw):  # an empty value of a known key means "not given"
+            if raw is not None:
+                empty.append(spec_.key)
             if spec_.required:
                 problems.append(error(data.pos, f"missing required key '{spec_.key}'"))
                 ok = False
@@ -142,7 +145,10 @@ def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | Non
             children[key] = raw.key_pos
         elif isinstance(raw, LocList):
             children[key] = dict(enumerate(raw.item_pos))
-    return cls(places=Places(data.pos, data.value_pos, children), **values)
+    given = data.value_pos
+    if empty:  # so `given()` says False for them, and `at()` points at the record
+        given = {key: pos for key, pos in given.items() if key not in empty}
+    return cls(places=Places(data.pos, given, children), **values)
 
 
 def _read_value(shape: Shape, raw: Any, pos: Pos, file: str, problems: list[Problem]
@@ -162,7 +168,8 @@ def _read_value(shape: Shape, raw: Any, pos: Pos, file: str, problems: list[Prob
                                   "start each item on its own line with '- '"))
             return False, None
         if len(raw) < shape.min_items:
-            problems.append(error(raw.pos, "expected at least one item"))
+            wanted = "one item" if shape.min_items == 1 else f"{shape.min_items} items"
+            problems.append(error(raw.pos, f"expected at least {wanted}"))
             return False, None
         items, ok = [], True
         for item, item_pos in zip(raw, raw.item_pos, strict=True):

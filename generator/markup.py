@@ -8,6 +8,7 @@ link, style or HTML comment reaches the site, whatever the Markdown holds.
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import markdown
 import nh3
@@ -38,8 +39,7 @@ def to_text(text: str, limit: int = 200) -> str:
     """Plain text for meta descriptions and feed summaries."""
     plain = nh3.clean(to_html(text), tags=set())
     plain = re.sub(r"\s+", " ", plain).strip()
-    plain = plain.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    plain = plain.replace("&quot;", '"').replace("&#39;", "'")
+    plain = unescape(plain)  # one pass: `&amp;lt;` is the text "&lt;", and `&nbsp;` decodes
     if len(plain) > limit:
         plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
     return plain

@@ -1,0 +1,181 @@
+"""Charts as inline SVG: well-formed, accessible, one mark per week, and the same numbers
+in the text description and the data table as in the picture."""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+
+import pytest
+
+from generator.charts import MAX_WEEKS, Chart, charts, close_rate, customers, sales_calls
+from generator.engine import WeekStats
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def stats(number: int, calls: int = 0, paying: int = 0, hell_yes: int = 0,
+          rate: Fraction | None = None, won: int = 0, lost: int = 0, year: int = 2026
+          ) -> WeekStats:
+    return WeekStats(week=f"{year}-W{number:02d}",
+                     monday=datetime.date.fromisocalendar(year, number, 1),
+                     sales_calls=calls, sqls=0, won=won, lost=lost, paying_customers=paying,
+                     hell_yes_customers=hell_yes, close_rate=rate, subscribers=None)
+
+
+CALLS = [5, 6, 2, 7, 7, 7, 0, 9]  # target 5: met, met, miss, met, met, met, miss, met
+WEEKS = [stats(10 + i, calls=c, paying=i // 2, hell_yes=i // 4,
+               rate=Fraction(i, 8) if i else None, won=i, lost=8 - i)
+         for i, c in enumerate(CALLS)]
+
+
+def parse(chart: Chart) -> ET.Element:
+    root = ET.fromstring(chart.svg)
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+def bars(root: ET.Element) -> list[ET.Element]:
+    return root.findall(f"{SVG}rect")
+
+
+@pytest.fixture(scope="module")
+def all_charts() -> tuple[Chart, ...]:
+    return charts(tuple(WEEKS), 5, 0.3)
+
+
+def test_three_charts_with_distinct_ids(all_charts: tuple[Chart, ...]) -> None:
+    assert [c.id for c in all_charts] == ["chart-calls", "chart-customers", "chart-close-rate"]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_each_chart_is_well_formed_accessible_svg(all_charts: tuple[Chart, ...],
+                                                  index: int) -> None:
+    chart = all_charts[index]
+    root = parse(chart)
+    assert root.get("id") == chart.id
+    assert root.get("role") == "img"
+    assert root.get("viewBox") == "0 0 640 220"
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title is not None and desc is not None
+    assert list(root)[:2] == [title, desc]  # first, so assistive technology finds them
+    assert title.text == chart.title and desc.text == chart.description
+    labelled = (root.get("aria-labelledby") or "").split()
+    assert labelled == [title.get("id"), desc.get("id")]
+    assert len({title.get("id"), desc.get("id"), chart.id}) == 3
+
+
+def test_one_bar_per_week_hit_or_miss_by_the_target() -> None:
+    chart = sales_calls(WEEKS, 5)
+    root = parse(chart)
+    found = bars(root)
+    assert len(found) == len(WEEKS)
+    assert [b.get("class") for b in found] == [
+        "bar hit" if c >= 5 else "bar miss" for c in CALLS]
+    assert [b.findtext(f"{SVG}title") for b in found] == [
+        f"{w.week}: {w.sales_calls} calls" for w in WEEKS]
+    # Taller bars for more calls; bars in week order, left to right.
+    heights = [float(b.get("height") or 0) for b in found]
+    assert heights[CALLS.index(9)] == max(heights) and heights[CALLS.index(0)] == 0
+    xs = [float(b.get("x") or 0) for b in found]
+    assert xs == sorted(xs)
+
+
+def test_the_target_line_sits_at_the_target() -> None:
+    root = parse(sales_calls(WEEKS, 5))
+    lines = root.findall(f"{SVG}line[@class='target']")
+    assert len(lines) == 1
+    target_y = float(lines[0].get("y1") or 0)
+    assert lines[0].get("y1") == lines[0].get("y2")
+    # A bar of exactly the target reaches the line.
+    exact = bars(root)[0]
+    assert float(exact.get("y") or 0) == pytest.approx(target_y)
+
+
+def test_the_description_gives_the_numbers_of_the_picture() -> None:
+    chart = sales_calls(WEEKS, 5)
+    assert chart.description == (
+        "Counted sales calls per week for the last 8 weeks against a target of 5 a week: the "
+        "target was met in 6 weeks, the longest run was 3 weeks in a row, and the latest week "
+        "had 9 calls.")
+
+
+def test_the_data_rows_match_the_weeks() -> None:
+    chart = sales_calls(WEEKS, 5)
+    assert chart.headers == ("Week", "Sales calls", "5+ calls")
+    assert chart.rows[:3] == (("2026-W10", "5", "yes"), ("2026-W11", "6", "yes"),
+                              ("2026-W12", "2", "no"))
+    assert len(chart.rows) == len(WEEKS)
+
+
+def test_the_customers_chart() -> None:
+    chart = customers(WEEKS)
+    root = parse(chart)
+    lines = root.findall(f"{SVG}polyline")
+    assert [line.get("class") for line in lines] == ["line paying", "line hell-yes"]
+    assert all(len((line.get("points") or "").split()) == len(WEEKS) for line in lines)
+    assert chart.description.endswith(": now 3 paying, 1 of them hell yes.")
+    assert chart.headers == ("Week", "Paying customers", "Hell-yes customers")
+    assert chart.rows[-1] == ("2026-W17", "3", "1")
+
+
+def test_the_close_rate_chart_skips_weeks_without_a_rate() -> None:
+    chart = close_rate(WEEKS, 0.3)
+    root = parse(chart)
+    (line,) = root.findall(f"{SVG}polyline")
+    assert len((line.get("points") or "").split()) == len(WEEKS) - 1  # the first has none
+    assert len(root.findall(f"{SVG}line[@class='target']")) == 1
+    assert chart.description.endswith("against a target of 30%: now 88%.")
+    assert chart.rows[0] == ("2026-W10", "–", "0", "8")
+    assert chart.rows[4] == ("2026-W14", "50%", "4", "4")
+    ticks = [t.text for t in root.findall(f"{SVG}text") if (t.text or "").endswith("%")]
+    assert ticks == ["0%", "50%", "100%"]
+
+
+def test_close_rate_without_any_decided_lead() -> None:
+    weeks = [stats(10), stats(11)]
+    chart = close_rate(weeks, 0.3)
+    root = parse(chart)
+    assert root.findall(f"{SVG}polyline") == []  # nothing to draw, and no empty polyline
+    assert chart.description.endswith(": no decided leads yet.")
+    assert [row[1] for row in chart.rows] == ["–", "–"]
+
+
+def test_at_most_52_weeks_the_latest() -> None:
+    series = tuple(stats(1 + i % 52, calls=i % 7, year=2025 + i // 52) for i in range(60))
+    found = charts(series, 5, 0.3)
+    assert MAX_WEEKS == 52
+    for chart in found:
+        assert len(chart.rows) == 52
+        assert chart.rows[0][0] == series[8].week and chart.rows[-1][0] == series[-1].week
+    assert len(bars(parse(found[0]))) == 52
+    assert "for the last 52 weeks" in found[0].description
+
+
+def test_week_labels_on_the_axis_are_short_and_thinned() -> None:
+    root = parse(sales_calls([stats(1 + i, calls=3) for i in range(24)], 5))
+    labels = [t.text for t in root.findall(f"{SVG}text") if "W" in (t.text or "")]
+    assert labels == ["26-W01", "26-W05", "26-W09", "26-W13", "26-W17", "26-W21"]
+
+
+def test_the_scale_is_a_round_number_above_the_data_and_target() -> None:
+    def top_tick(chart: Chart) -> str | None:
+        ticks = [t for t in parse(chart).findall(f"{SVG}text") if t.get("text-anchor") == "end"]
+        return ticks[-1].text
+
+    assert top_tick(sales_calls([stats(10, calls=3)], 5)) == "8"  # the target counts
+    assert top_tick(sales_calls([stats(10, calls=9)], 5)) == "10"
+    assert top_tick(sales_calls([stats(10, calls=33)], 5)) == "40"
+    assert top_tick(sales_calls([stats(10, calls=0)], 1)) == "1"
+
+
+def test_a_single_week_and_a_zero_target_draw() -> None:
+    chart = sales_calls([stats(10, calls=0)], 0)
+    assert [b.get("class") for b in bars(parse(chart))] == ["bar hit"]
+    assert "the target was met in 1 week" in chart.description
+    assert "and the latest week had 0 calls." in chart.description
+
+
+def test_no_weeks_no_charts() -> None:
+    assert charts((), 5, 0.3) == ()

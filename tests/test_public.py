@@ -1,0 +1,279 @@
+"""The public view, built from real content through the real pipeline: aliases, drafts,
+URLs under a sub-path, the goal, week pages and the milestone transitions on them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import Log, config, day, spread, w
+from conftest import write_content
+
+from generator.pipeline import Analysis, analyse
+from generator.public import SiteView, aliases, public_view
+
+Content = Callable[..., Path]
+
+
+def analysed(root: Path, log: Log, *, case_studies: dict[str, str] | None = None,
+             pages: dict[str, str] | None = None, **overrides: Any) -> Analysis:
+    write_content(root, config=config(**overrides), weeks=log.weeks(),
+                  case_studies=case_studies, pages=pages)
+    analysis = analyse(root)
+    assert analysis.ok, analysis.problems
+    assert analysis.progress is not None
+    return analysis
+
+
+def view(analysis: Analysis, base_url: str | None = None) -> SiteView:
+    assert analysis.progress is not None
+    return public_view(analysis.content, analysis.progress, base_url)
+
+
+def names(analysis: Analysis) -> dict[str, str]:
+    assert analysis.content.config is not None
+    return aliases(analysis.content.config, analysis.content)
+
+
+ACCOUNTS = {
+    "initech": {"name": "Initech", "public": True},
+    "hooli": {"name": "Hooli", "public": False},  # a name, but no consent to show it
+    "bare": {"public": True},  # consent, no name: its id is its name
+    "never-seen": {"name": "Never Seen", "public": True},
+    "quiet": {"name": "Quiet Co"},
+}
+
+
+def customers_log() -> Log:
+    """Accounts first seen in this order: zeta, initech, globex, alpha, hooli, bare."""
+    log = Log()
+    log.qualified("zeta", day(w(10), 1))
+    log.qualified("initech", day(w(10), 2)).event("initech", "won", day(w(10), 3))
+    log.qualified("globex", day(w(11), 1)).qualified("alpha", day(w(11), 4))
+    log.qualified("hooli", day(w(12), 2)).qualified("bare", day(w(12), 3))
+    return log
+
+
+# --- aliases ---------------------------------------------------------------------------------
+
+
+def test_aliases_number_private_accounts_by_first_event(tmp_path: Path) -> None:
+    found = names(analysed(tmp_path, customers_log(), accounts=ACCOUNTS))
+    assert found == {
+        "zeta": "Customer 1", "initech": "Initech", "globex": "Customer 2",
+        "alpha": "Customer 3", "hooli": "Customer 4", "bare": "bare",
+        # Accounts without events: public ones by name, the rest anonymous.
+        "never-seen": "Never Seen", "quiet": "A customer",
+    }
+
+
+def test_same_day_accounts_are_numbered_the_same_way_every_time(tmp_path: Path) -> None:
+    log = Log().qualified("b-corp", day(w(10), 2)).qualified("a-corp", day(w(10), 2))
+    first = names(analysed(tmp_path / "one", log))
+    log2 = Log().qualified("a-corp", day(w(10), 2)).qualified("b-corp", day(w(10), 2))
+    assert names(analysed(tmp_path / "two", log2)) == first  # not by order in the file
+    assert sorted(first.values()) == ["Customer 1", "Customer 2"]
+
+
+def test_aliases_are_stable_when_a_later_week_adds_an_account(tmp_path: Path) -> None:
+    before = names(analysed(tmp_path / "before", customers_log(), accounts=ACCOUNTS))
+    later = customers_log().qualified("aardvark", day(w(13), 1))
+    later.event("zeta", "won", day(w(13), 2))  # an old account again: still the same alias
+    after = names(analysed(tmp_path / "after", later, accounts=ACCOUNTS))
+    assert after == {**before, "aardvark": "Customer 5"}
+
+
+def test_public_names_need_public_true(tmp_path: Path) -> None:
+    accounts = {"hooli": {"name": "Hooli", "public": False}, "quiet": {"name": "Quiet Co"}}
+    log = Log().qualified("hooli", day(w(10))).qualified("quiet", day(w(10), 2))
+    analysis = analysed(tmp_path, log, accounts=accounts)
+    assert names(analysis) == {"hooli": "Customer 1", "quiet": "Customer 2"}
+    site = view(analysis)
+    assert "Hooli" not in repr(site) and "Quiet Co" not in repr(site)
+
+
+# --- case studies and pages ------------------------------------------------------------------
+
+
+def study(customer: str | None, title: str, date: str, draft: bool = False) -> str:
+    lines = ["---", f"title: {title}", f"date: {date}"]
+    if customer:
+        lines.append(f"customer: {customer}")
+    if draft:
+        lines.append("draft: true")
+    return "\n".join([*lines, "---", f"{title} **body**.", ""])
+
+
+def page(title: str, order: int, draft: bool = False) -> str:
+    return f"---\ntitle: {title}\norder: {order}\n{'draft: true' if draft else ''}\n---\nText.\n"
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> SiteView:
+    return view(analysed(
+        tmp_path, customers_log(), accounts=ACCOUNTS,
+        case_studies={
+            "initech": study("initech", "Initech story", "2026-03-20"),
+            "zeta": study("zeta", "Zeta story", "2026-03-27"),
+            "nobody": study(None, "General story", "2026-03-01"),
+            "secret": study("initech", "Secret draft", "2026-03-28", draft=True),
+        },
+        pages={"about": page("About", 2), "team": page("Team", 1),
+               "hidden": page("Hidden page", 0, draft=True)}))
+
+
+def test_drafts_are_not_in_the_view(documents: SiteView) -> None:
+    assert [c.slug for c in documents.case_studies] == ["zeta", "initech", "nobody"]  # newest first
+    assert [p.slug for p in documents.pages] == ["team", "about"]  # by order
+    assert "Secret draft" not in repr(documents) and "Hidden page" not in repr(documents)
+
+
+def test_case_studies_name_customers_by_their_public_name_or_alias(documents: SiteView) -> None:
+    customers = {c.slug: c.customer for c in documents.case_studies}
+    assert customers == {"initech": "Initech", "zeta": "Customer 1", "nobody": None}
+    zeta = documents.case_studies[0]
+    assert zeta.body_html == "<p>Zeta story <strong>body</strong>.</p>"
+    assert zeta.date == datetime.date(2026, 3, 27)
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def weekly(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
+    """Four full weeks (the calls milestone is reached), a short one (it slips), a gap,
+    and a full week; one paying customer in the first week."""
+    log = spread([w(10), w(11), w(12), w(13)], 5)
+    log.calls(w(14), 2).calls(w(16), 5)
+    log.paying("initech", day(w(10), 2))
+    root = tmp_path_factory.mktemp("weekly")
+    write_content(root, config=config(accounts={"initech": {"name": "Initech", "public": True}}),
+                  weeks=log.weeks())
+    analysis = analyse(root)
+    assert not any(p.is_error for p in analysis.problems), analysis.problems
+    return analysis
+
+
+@pytest.mark.parametrize(("base_url", "base", "path"), [
+    ("https://example.org/sub/path", "https://example.org/sub/path/", "/sub/path/"),
+    ("https://example.org/sub/path/", "https://example.org/sub/path/", "/sub/path/"),
+    ("https://example.org", "https://example.org/", "/"),
+    (None, "https://acme.github.io/progress/", "/progress/"),  # site.url from the config
+])
+def test_urls_under_the_base_url(weekly: Analysis, base_url: str | None, base: str,
+                                 path: str) -> None:
+    site = view(weekly, base_url)
+    assert (site.base_url, site.base_path) == (base, path)
+    assert site.url() == path
+    assert site.url("weeks/") == site.url("/weeks/") == f"{path}weeks/"
+    assert site.absolute("feed.xml") == site.absolute("/feed.xml") == f"{base}feed.xml"
+    assert site.full(site.url("weeks/2026-W10/")) == f"{base}weeks/2026-W10/"
+    assert site.full(site.url()) == base
+
+
+def test_every_url_in_the_view_is_under_the_base_path(weekly: Analysis) -> None:
+    site = view(weekly, "https://example.org/sub/path/")
+    urls = [m.url for m in site.milestones] + [m.badge_json for m in site.milestones]
+    urls += [m.badge_svg for m in site.milestones] + [e.url for e in site.events]
+    urls += [wk.url for wk in site.weeks]
+    urls += [link.url for wk in site.weeks for link in (wk.previous, wk.next) if link]
+    assert urls and all(url.startswith("/sub/path/") for url in urls)
+    calls = next(m for m in site.milestones if m.id == "weekly-sales-calls")
+    assert calls.url == "/sub/path/milestones/weekly-sales-calls/"
+    assert calls.badge_json == "/sub/path/milestones/weekly-sales-calls/badge.json"
+    assert calls.badge_svg == "/sub/path/milestones/weekly-sales-calls/badge.svg"
+
+
+# --- the goal, weeks and events --------------------------------------------------------------
+
+
+def test_the_goal_is_the_current_goal_s_milestone_view(weekly: Analysis) -> None:
+    site = view(weekly)
+    assert weekly.progress is not None and weekly.progress.current_goal is not None
+    assert site.goal is not None
+    assert site.goal.id == weekly.progress.current_goal.milestone.id == "weekly-sales-calls"
+    assert site.goal in site.milestones
+    assert site.progress["current_goal"] == site.goal.id
+    assert site.goal.status == "slipped" and site.goal.status_label
+    assert site.goal.definition == ("weeks in a row with enough sales calls ≥ 4 "
+                                    "(5+ counted calls a week)",)
+
+
+def test_no_goal_when_every_milestone_is_achieved(tmp_path: Path) -> None:
+    custom = [{"id": "mini", "title": "Mini", "milestones": [
+        {"id": "one-customer", "title": "One customer",
+         "conditions": [{"metric": "paying_customers", "at_least": 1}]}]}]
+    site = view(analysed(tmp_path, Log().paying("initech", day(w(10))), ladders=["mini"],
+                         custom_ladders=custom))
+    assert [m.status for m in site.milestones] == ["achieved"]
+    assert site.goal is None
+
+
+def test_weeks_are_newest_first_with_previous_and_next_links(weekly: Analysis) -> None:
+    site = view(weekly)
+    assert [wk.label for wk in site.weeks] == ["2026-W16", "2026-W14", "2026-W13", "2026-W12",
+                                               "2026-W11", "2026-W10"]
+    links = {wk.label: (wk.previous and wk.previous.label, wk.next and wk.next.label)
+             for wk in site.weeks}
+    assert links == {  # logged weeks only: the gap (W15) is skipped
+        "2026-W10": (None, "2026-W11"), "2026-W11": ("2026-W10", "2026-W12"),
+        "2026-W12": ("2026-W11", "2026-W13"), "2026-W13": ("2026-W12", "2026-W14"),
+        "2026-W14": ("2026-W13", "2026-W16"), "2026-W16": ("2026-W14", None)}
+    by_label = {wk.label: wk for wk in site.weeks}
+    assert by_label["2026-W14"].next is not None
+    assert by_label["2026-W14"].next.url == by_label["2026-W16"].url == "/progress/weeks/2026-W16/"
+
+
+def test_a_week_view_carries_its_dates_text_and_numbers(weekly: Analysis) -> None:
+    week = next(wk for wk in view(weekly).weeks if wk.label == "2026-W14")
+    assert week.title == "Week 14, 2026"
+    assert (week.monday, week.sunday) == (datetime.date(2026, 3, 30), datetime.date(2026, 4, 5))
+    assert week.summary_html == "<p>Week 2026-W14.</p>" and week.summary_text == "Week 2026-W14."
+    assert (week.stats.week, week.stats.sales_calls, week.stats.paying_customers) == (
+        "2026-W14", 2, 1)
+
+
+def test_milestone_transitions_are_attached_to_the_week_of_their_date(weekly: Analysis) -> None:
+    site = view(weekly)
+    on_weeks = {wk.label: [(e.milestone_id, e.status, e.date) for e in wk.events]
+                for wk in site.weeks}
+    assert on_weeks == {
+        "2026-W10": [("first-paying-customer", "achieved", datetime.date(2026, 3, 3))],
+        "2026-W11": [], "2026-W12": [],
+        "2026-W13": [("weekly-sales-calls", "achieved", datetime.date(2026, 3, 27))],
+        "2026-W14": [("weekly-sales-calls", "slipped", datetime.date(2026, 4, 5))],
+        "2026-W16": [],
+    }
+    for wk in site.weeks:
+        assert all(wk.monday <= e.date <= wk.sunday for e in wk.events)
+
+
+def test_events_are_every_transition_newest_first(weekly: Analysis) -> None:
+    site = view(weekly)
+    assert [(e.date.isoformat(), e.status, e.milestone_id) for e in site.events] == [
+        ("2026-04-05", "slipped", "weekly-sales-calls"),
+        ("2026-03-27", "achieved", "weekly-sales-calls"),
+        ("2026-03-03", "achieved", "first-paying-customer"),
+    ]
+    calls = next(m for m in site.milestones if m.id == "weekly-sales-calls")
+    assert [e.status for e in calls.history] == ["achieved", "slipped"]
+    assert calls.last_change == datetime.date(2026, 4, 5)
+    assert calls.achieved_on == datetime.date(2026, 3, 27)
+
+
+def test_ladders_count_their_achieved_milestones(weekly: Analysis) -> None:
+    site = view(weekly)
+    (ladder,) = site.ladders
+    assert ladder.id == "zero-to-one"
+    assert [m.number for m in ladder.milestones] == list(range(1, 9))
+    assert ladder.achieved == 1  # first paying customer; the calls milestone slipped
+    assert site.milestones == ladder.milestones
+
+
+def test_charts_come_with_the_view(weekly: Analysis) -> None:
+    site = view(weekly)
+    assert [c.id for c in site.charts] == ["chart-calls", "chart-customers", "chart-close-rate"]
+    assert site.charts[0].headers[-1] == "5+ calls"  # the target of the calls milestone
