@@ -14,9 +14,11 @@ Markdown, JSON or text.
      "head": {"rev": null, "commit": null, ...},   # rev null = the working tree
      "stage": {"before": "prototype", "after": "traction"},
      "current_goal": {"before": {"id": ..., "title": ...}, "after": null},
-     "counts": {"achieved": 1, "recovered": 0, "slipped": 1, "moved": 2, "added": 0,
-                "removed": 0, "new_weeks": 2, "changed_weeks": 0, "errors": 0, "warnings": 0},
-     "milestones": [{"ladder": "zero-to-one", "id": ..., "number": 2, "title": ...,
+     "counts": {"achieved": 1, "recovered": 0, "slipped": 1, "lost": 0, "moved": 2,
+                "added": 0, "removed": 0, "new_weeks": 2, "changed_weeks": 0, "errors": 0,
+                "warnings": 0},
+     "milestones": [{"ladder": "zero-to-one", "ladder_title": "Zero to one", "id": ...,
+                     "number": 2, "title": ...,
                      "change": "achieved", "date": "2026-03-18",
                      "status": {"before": "not_started", "after": "achieved"},
                      "progress": {"before": 0.0, "after": 1.0},
@@ -30,7 +32,8 @@ Markdown, JSON or text.
 
 `content` is "ok", "missing" (not in that revision: compared as an empty log)
 or "invalid" (errors: the base is then compared as an empty log, HEAD is not
-evaluated). `change` is achieved | recovered | slipped | moved | added | removed;
+evaluated). `change` is achieved | recovered | slipped | lost | moved | added | removed
+(`lost`: it had been reached, and with this change never was);
 a week's `change` is new | changed. Week numbers are that week's sales calls,
 SQLs, won and lost, and paying and hell-yes customers at its end.
 """
@@ -51,6 +54,7 @@ __all__ = ["GitError", "compare", "diff_revisions"]
 
 SCHEMA_ID = "traction/diff@1"
 WEEK_NUMBERS = ("sales_calls", "sqls", "won", "lost", "paying_customers", "hell_yes_customers")
+CHANGES = ("achieved", "recovered", "slipped", "lost", "moved", "added", "removed")
 STOCKS = frozenset({"paying_customers", "hell_yes_customers"})  # totals at the week's end
 
 ContentState = Literal["ok", "missing", "invalid"]
@@ -110,7 +114,7 @@ def compare(base: Side, head: Side, content_path: str = "") -> dict[str, Any]:
     problems = _problems(head, content_path)
     errors = sum(p["severity"] == "error" for p in problems)
     counts = {kind: sum(m["change"] == kind for m in milestones)
-              for kind in ("achieved", "recovered", "slipped", "moved", "added", "removed")}
+              for kind in CHANGES}
     counts |= {"new_weeks": sum(w["change"] == "new" for w in weeks),
                "changed_weeks": sum(w["change"] == "changed" for w in weeks),
                "errors": errors, "warnings": len(problems) - errors}
@@ -176,6 +180,9 @@ def _change(old: Doc | None, new: Doc) -> str | None:
         return "recovered" if was == "slipped" else "achieved"
     if now == "slipped" and was != "slipped":
         return "slipped"
+    if was in ("achieved", "slipped") and now in ("in_progress", "not_started"):
+        # Never reached any more: the log was rewritten under it. Not progress.
+        return "lost"
     if old is None:
         return "added"
     moved = (was != now or old["progress"] != new["progress"]
@@ -199,6 +206,8 @@ def _measures(old: Doc | None, new: Doc) -> list[Doc]:
 def _milestone_changes(before: Doc | None, after: Doc) -> list[Doc]:
     old_index = _milestones(before) if before is not None else {}
     new_index = _milestones(after)
+    ladder_titles = {ladder["id"]: ladder["title"] for ladder in after["ladders"]}
+    old_titles = {ladder["id"]: ladder["title"] for ladder in (before or {}).get("ladders", [])}
     changes = []
     for key, new in new_index.items():
         old = old_index.get(key)
@@ -209,7 +218,8 @@ def _milestone_changes(before: Doc | None, after: Doc) -> list[Doc]:
                 "recovered": _last(new["history"], "achieved"),
                 "slipped": _last(new["history"], "slipped")}.get(change)
         changes.append({
-            "ladder": key[0], "id": new["id"], "number": new["number"], "title": new["title"],
+            "ladder": key[0], "ladder_title": ladder_titles[key[0]], "id": new["id"],
+            "number": new["number"], "title": new["title"],
             "change": change, "date": date,
             "status": {"before": old["status"] if old else None, "after": new["status"]},
             "progress": {"before": old["progress"] if old else None, "after": new["progress"]},
@@ -218,7 +228,8 @@ def _milestone_changes(before: Doc | None, after: Doc) -> list[Doc]:
     for key, old in old_index.items():
         if key not in new_index:
             changes.append({
-                "ladder": key[0], "id": old["id"], "number": old["number"],
+                "ladder": key[0], "ladder_title": old_titles[key[0]], "id": old["id"],
+                "number": old["number"],
                 "title": old["title"], "change": "removed", "date": None,
                 "status": {"before": old["status"], "after": None},
                 "progress": {"before": old["progress"], "after": None},

@@ -21,8 +21,8 @@ MARKDOWN_LIMIT = 60_000  # bytes of UTF-8; a GitHub comment holds 65,536 charact
 WEEK_COLUMNS = (("sales_calls", "Sales calls"), ("sqls", "SQLs"), ("won", "Won"),
                 ("lost", "Lost"), ("paying_customers", "Paying"),
                 ("hell_yes_customers", "Hell yes"))
-ICONS = {"achieved": "🎉", "recovered": "↩️", "slipped": "⚠️", "moved": "📈", "added": "➕",
-         "removed": "➖"}
+ICONS = {"achieved": "🎉", "recovered": "↩️", "slipped": "⚠️", "lost": "🔻", "moved": "📈",
+         "added": "➕", "removed": "➖"}
 Report = dict[str, Any]
 Style = Callable[..., str]
 Escape = Callable[..., str]  # (text, limit=...) -> text
@@ -99,18 +99,20 @@ def headline(report: Report, escape: Escape) -> str:
     if counts["achieved"]:
         n = counts["achieved"]
         parts.append(f"🎉 {n} milestone{'s' * (n != 1)} reached")
-    for kind in ("recovered", "slipped", "moved"):
+    for kind in ("recovered", "slipped", "lost", "moved"):
         if counts[kind]:
             parts.append(f"{ICONS[kind]} {counts[kind]} {kind}")
     if not parts:
         parts.append("no milestone changes")
-    if report["head"]["content"] != "invalid":
+    stage = report["stage"]
+    if report["head"]["content"] != "invalid" and stage["after"] is not None:
         goal = report["current_goal"]
-        ids = [escape(g["id"]) if g else "all achieved" for g in (goal["before"], goal["after"])]
+        # No document on a side (no content, nothing to evaluate): no goal, not "all achieved".
+        ids = ["—" if s is None else escape(g["id"]) if g else "all achieved"
+               for g, s in ((goal["before"], stage["before"]), (goal["after"], stage["after"]))]
         parts.append(f"goal: {ids[1]}" if ids[0] == ids[1] else f"goal: {ids[0]} → {ids[1]}")
-        stage = report["stage"]
         if stage["before"] != stage["after"]:
-            parts.append(f"stage: {stage['before']} → {stage['after']}")
+            parts.append(f"stage: {stage['before'] or '—'} → {stage['after']}")
     return " · ".join(parts)
 
 
@@ -155,6 +157,14 @@ def _week_cells(row: Report) -> list[str]:
     previous, before = row["previous"] or {}, row["before"] or {}
     return [_delta(row["numbers"][key], previous.get(key), before.get(key))
             for key, _ in WEEK_COLUMNS]
+
+
+def _name(m: Report, report: Report, escape: Escape) -> str:
+    """`3. Title`, after its ladder's title when the changes span ladders (numbers repeat)."""
+    name = f"{m['number']}. {escape(m['title'], 120)}"
+    if len({row["ladder"] for row in report["milestones"]}) > 1:
+        name = f"{escape(m['ladder_title'], 60)} · {name}"
+    return name
 
 
 def _problem(p: Report, escape: Escape) -> str:
@@ -219,7 +229,7 @@ def markdown(report: Report, limit: int = MARKDOWN_LIMIT) -> str:
             status = (_moved(_status(m["status"]["before"]), _status(m["status"]["after"]),
                              bold=True) + (f" ({m['date']})" if m["date"] else ""))
             progress = _moved(_pct(m["progress"]["before"]), _pct(m["progress"]["after"]))
-            rows.append(f"| {ICONS[m['change']]} | {m['number']}. {md(m['title'], 120)} | "
+            rows.append(f"| {ICONS[m['change']]} | {_name(m, report, md)} | "
                         f"{status} | {progress} | {'<br>'.join(_measures(m, md))} |")
         blocks.append(_Block(["| | Milestone | Status | Progress | Numbers |",
                               "|---|---|---|---|---|"], rows, [""], table=True))
@@ -268,10 +278,11 @@ def text(report: Report, style: Style | None = None) -> str:
     if report["milestones"]:
         lines += ["", paint("Milestones", bold=True)]
         for m in report["milestones"]:
-            colour = {"achieved": "green", "recovered": "green", "slipped": "red"}.get(m["change"])
+            colour = {"achieved": "green", "recovered": "green", "slipped": "red",
+                      "lost": "red"}.get(m["change"])
             when = f" ({m['date']})" if m["date"] else ""
-            lines.append(f"  {paint(m['change'].ljust(10), fg=colour)} {m['number']}. "
-                         f"{plain(m['title'], 120)}: "
+            lines.append(f"  {paint(m['change'].ljust(10), fg=colour)} "
+                         f"{_name(m, report, plain)}: "
                          f"{_moved(_status(m['status']['before']), _status(m['status']['after']))}"
                          f"{when}, "
                          f"{_moved(_pct(m['progress']['before']), _pct(m['progress']['after']))}")

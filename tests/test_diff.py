@@ -157,7 +157,7 @@ def test_json(repo: Path) -> None:
     assert doc["current_goal"]["before"]["id"] == "first-paying-customer"
     assert doc["current_goal"]["after"] == {"id": "weekly-sales-calls",
                                             "title": "5+ sales calls every week"}
-    assert doc["counts"] == {"achieved": 1, "recovered": 0, "slipped": 1, "moved": 3,
+    assert doc["counts"] == {"achieved": 1, "recovered": 0, "slipped": 1, "lost": 0, "moved": 3,
                              "added": 0, "removed": 0, "new_weeks": 2, "changed_weeks": 0,
                              "errors": 0, "warnings": 0}
     slipped, achieved, *moved = doc["milestones"]
@@ -167,7 +167,8 @@ def test_json(repo: Path) -> None:
     assert (slipped["id"], slipped["change"], slipped["date"]) == (
         "weekly-sales-calls", "slipped", "2026-04-12")
     assert achieved == {
-        "ladder": "zero-to-one", "id": "first-paying-customer", "number": 2,
+        "ladder": "zero-to-one", "ladder_title": "Zero to one", "id": "first-paying-customer",
+        "number": 2,
         "title": "First paying customer", "change": "achieved", "date": "2026-04-01",
         "status": {"before": "not_started", "after": "achieved"},
         "progress": {"before": 0.0, "after": 1.0},
@@ -252,7 +253,7 @@ def test_content_is_escaped(tmp_path: Path) -> None:
     assert "\\*\\*x\\*\\* \\`y\\`" in out
     [row] = [line for line in table_rows(out, "| Milestone") if "own" in line or "img" in line]
     assert len(re.findall(r"(?<!\\)\|", row)) == 6  # five cells, however many pipes the title has
-    assert row.startswith("| 🎉 | 1. &lt;\\!-- traction-diff --&gt; \\| ")
+    assert row.startswith("| 🎉 | Mine · 1. &lt;\\!-- traction-diff --&gt; \\| ")
 
 
 def test_markdown_is_capped(tmp_path: Path) -> None:
@@ -272,6 +273,57 @@ def test_markdown_is_capped(tmp_path: Path) -> None:
     assert "**Check**: ✅ no errors · 1 warning" in out  # the check survives the cut
     full = json.loads(diff(repo, "HEAD~1", "HEAD", "--format", "json").stdout)
     assert full["counts"]["new_weeks"] == len(full["weeks"]) > 1000
+
+
+def test_a_milestone_the_change_undoes_is_lost_not_moved(tmp_path: Path) -> None:
+    """Rewriting the log so a reached milestone was never reached is not progress."""
+    repo = new_repo(tmp_path / "undo")
+    write_content(repo / "content", weeks=HEAD_WEEKS)
+    commit(repo, "paying customer")
+    undone = copy.deepcopy(HEAD_WEEKS)
+    undone["2026-W14"]["accounts"] = []  # the won and paid events are taken back
+    write_content(repo / "content", weeks=undone)
+    commit(repo, "take the customer back")
+    doc = json.loads(diff(repo, "HEAD~1", "HEAD", "--format", "json").stdout)
+    [lost] = [m for m in doc["milestones"] if m["id"] == "first-paying-customer"]
+    assert lost["change"] == "lost"
+    assert lost["status"] == {"before": "achieved", "after": "not_started"}
+    assert doc["counts"]["lost"] == 1 and doc["counts"]["achieved"] == 0
+    out = diff(repo, "HEAD~1", "HEAD").stdout
+    assert "🔻 1 lost" in out.splitlines()[2]
+    assert "| 🔻 | 2. First paying customer | achieved → **not started** |" in out
+    text = diff(repo, "HEAD~1", "HEAD", "--format", "text").stdout
+    assert re.search(r"lost +2\. First paying customer: achieved → not started", text)
+
+
+def test_changes_on_two_ladders_name_their_ladder(tmp_path: Path) -> None:
+    config = copy.deepcopy(BASE_CONFIG)
+    config["ladders"] = ["zero-to-one", "micro-traction"]
+    repo = new_repo(tmp_path / "two")
+    write_content(repo / "content", config=config, weeks=BASE_WEEKS)
+    commit(repo, "base")
+    weeks = copy.deepcopy(HEAD_WEEKS)
+    weeks["2026-W15"]["list"] = {"events": [{"date": day("2026-W15", 2), "type": "question"}]}
+    write_content(repo / "content", config=config, weeks=weeks)
+    commit(repo, "head")
+    out = diff(repo, "HEAD~1", "HEAD").stdout
+    rows = table_rows(out, "| Milestone")
+    assert any(r.startswith("| 🎉 | Zero to one · 2. First paying customer |") for r in rows)
+    assert any(r.startswith("| 🎉 | Micro-traction · 1. First question from a subscriber |")
+               for r in rows)
+
+
+def test_no_content_on_either_side_has_no_goal(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "empty")
+    (repo / "README.md").write_text("hello\n", "utf-8")
+    commit(repo, "one")
+    (repo / "README.md").write_text("hello again\n", "utf-8")
+    commit(repo, "two")
+    result = diff(repo, "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    headline = result.stdout.splitlines()[2]
+    assert headline == "**no milestone changes**"
+    assert "all achieved" not in result.stdout
 
 
 # --- sides: the working tree, missing content, errors -----------------------------------------
