@@ -12,11 +12,15 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from generator import __version__
 from generator.events import account_events
 
-# The composite action that generated workflows use. Pin it to a release commit SHA
-# in your own repository for supply-chain safety.
-ACTION = "traction-pages/traction/.github/actions/traction@v0.1.0"
+# The generated workflows run a copy of Traction's composite action kept in the
+# content repository itself (`uses: ./.github/actions/traction`): nothing to pin
+# or trust beyond the repository, and it installs the release requirements.txt names.
+ACTION_PATH = ".github/actions/traction/action.yml"
+REQUIREMENTS = ("# The Traction release the workflows install (bump it to upgrade).\n"
+                f"traction-pages=={__version__}\n")
 
 
 class ScaffoldError(Exception):
@@ -31,6 +35,15 @@ class Written:
 
 def _template(name: str) -> str:
     return resources.files("generator").joinpath("scaffold", name).read_text("utf-8")
+
+
+def action_text() -> str:
+    """The composite action: in the wheel as generator/action/, or where GitHub finds it in a
+    source checkout (`.github/actions/traction/`)."""
+    packaged = Path(str(resources.files("generator"))) / "action" / "action.yml"
+    if not packaged.is_file():
+        packaged = Path(__file__).resolve().parent.parent / ACTION_PATH
+    return packaged.read_text("utf-8")
 
 
 def iso_week(day: datetime.date) -> str:
@@ -103,9 +116,10 @@ def init(target: Path, company: str, today: datetime.date) -> Written:
         "traction.schema.json": json.dumps(schemas["traction.yaml"], indent=2) + "\n",
         "week.schema.json": json.dumps(schemas["week"], indent=2) + "\n",
         ".gitignore": _template("gitignore"),
-        ".github/workflows/publish.yml": _fill(_template("workflows/publish.yml"),
-                                               {"action": ACTION}),
-        ".github/workflows/pr.yml": _fill(_template("workflows/pr.yml"), {"action": ACTION}),
+        "requirements.txt": REQUIREMENTS,
+        ACTION_PATH: action_text(),
+        ".github/workflows/publish.yml": _template("workflows/publish.yml"),
+        ".github/workflows/pr.yml": _template("workflows/pr.yml"),
     }
     created, kept = [], []
     for relative, text in files.items():

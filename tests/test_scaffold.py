@@ -17,8 +17,10 @@ from test_workflows import (
     checkout_problems,
     concurrency_problems,
     expression_in_run_problems,
+    pages_upload_problems,
     parse,
     permission_problems,
+    pin_problems,
     trigger_problems,
 )
 
@@ -30,6 +32,8 @@ INIT_FILES = [
     ".gitignore",
     ".github/workflows/publish.yml",
     ".github/workflows/pr.yml",
+    ".github/actions/traction/action.yml",
+    "requirements.txt",
     "traction.schema.json",
     "week.schema.json",
 ]
@@ -232,6 +236,17 @@ def test_generated_workflows_pass_our_rules(scaffolded: Path) -> None:
         assert permission_problems(doc) == [], path.name
         assert trigger_problems(doc) == [], path.name
         assert checkout_problems(doc) == [], path.name
+        assert pin_problems(path.read_text("utf-8"), doc) == [], path.name
+        assert pages_upload_problems(doc) == [], path.name
+        # The action is the repository's own copy, installing the release it pins.
+        [action] = [step for job in doc["jobs"].values() for step in job["steps"]
+                    if "traction" in step.get("uses", "")]
+        assert action["uses"] == "./.github/actions/traction", path.name
+        assert action["with"]["requirements"] == "requirements.txt", path.name
+    pr = parse((workflows / "pr.yml").read_text("utf-8"))
+    assert pr["concurrency"]["cancel-in-progress"] is True
+    [diff] = [step for step in pr["jobs"]["diff"]["steps"] if step.get("id") == "diff"]
+    assert diff["with"]["mode"] == "diff" and diff["with"]["comment"] is True
     publish = parse((workflows / "publish.yml").read_text("utf-8"))
     assert concurrency_problems(publish) == []
     uploads = [step for job in publish["jobs"].values() for step in job["steps"]

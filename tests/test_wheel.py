@@ -1,4 +1,5 @@
-"""The wheel ships everything the command needs at run time: theme, ladders, schema, scaffold.
+"""The wheel ships everything the command needs at run time: theme, ladders, schema, scaffold
+and the composite action `traction init` copies.
 
 The sources are copied to a temporary folder first, so building the wheel
 leaves no `build/` or `*.egg-info` behind in the repository. The wheel is then
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import DEMO, ROOT
 
+ACTION = ROOT / ".github" / "actions" / "traction"
+
 SHIPPED = [
     "generator/themes/default/templates/index.html",
     "generator/themes/default/templates/base.html",
@@ -34,6 +37,7 @@ SHIPPED = [
     "generator/scaffold/gitignore",
     "generator/scaffold/workflows/publish.yml",
     "generator/scaffold/workflows/pr.yml",
+    "generator/action/action.yml",
 ]
 
 
@@ -45,6 +49,7 @@ def _data_files() -> list[str]:
                   if p.is_file() and "__pycache__" not in p.parts]
     found += ["generator/" + p.relative_to(ROOT).as_posix() for p in (ROOT / "themes").rglob("*")
               if p.is_file()]
+    found += ["generator/action/" + p.name for p in ACTION.iterdir()]
     return sorted(found)
 
 
@@ -58,6 +63,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in ("generator", "themes"):
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    shutil.copytree(ACTION, source / ACTION.relative_to(ROOT))
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
          "-q", "-w", str(work / "dist"), str(source)],
@@ -104,3 +110,23 @@ def test_the_installed_wheel_builds_a_site_with_its_own_theme(wheel: Path,
     assert build.returncode == 0, build.stderr
     assert (out / "index.html").is_file()
     assert (out / "assets" / "style.css").read_bytes() == shipped_css
+
+
+def test_the_installed_wheel_scaffolds_the_action_and_its_release(wheel: Path,
+                                                                  tmp_path: Path) -> None:
+    target = tmp_path / "installed"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(target)
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    repo = tmp_path / "repo"
+    done = subprocess.run([sys.executable, "-m", "generator", "init", str(repo)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    written = repo / ".github" / "actions" / "traction" / "action.yml"
+    assert written.read_bytes() == (ACTION / "action.yml").read_bytes()
+    version = subprocess.run(
+        [sys.executable, "-c", "import generator; print(generator.__version__)"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env).stdout.strip()
+    assert f"traction-pages=={version}\n" in (repo / "requirements.txt").read_text("utf-8")
+    assert f"Version: {version}\n" in zipfile.ZipFile(wheel).read(
+        next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))).decode()

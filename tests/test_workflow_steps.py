@@ -31,6 +31,7 @@ Nothing leaves the temporary directories; there is no network.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import json
@@ -78,8 +79,9 @@ GITHUB_PATHS = frozenset({
     "github.token",
     "github.ref",
     "github.action_path",
+    "github.actor",
 })
-_TOKEN = re.compile(r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>==|&&|!|\(\))"
+_TOKEN = re.compile(r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>==|!=|&&|\|\||!|\(\))"
                     r"|(?P<name>[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*))")
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 
@@ -134,8 +136,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 def parse_expression(text: str) -> Node:
-    """`a && b`, `a == b`, `!a`, `'string'`, `context.path`, `always()`/`success()`/
-    `cancelled()`: the grammar the workflows use, and nothing more."""
+    """`a || b`, `a && b`, `a == b`, `a != b`, `!a`, `'string'`, `context.path`,
+    `always()`/`success()`/`cancelled()`: the grammar the workflows use, and nothing more."""
     tokens = _tokens(text)
     pos = 0
 
@@ -149,6 +151,13 @@ def parse_expression(text: str) -> Node:
         pos += 1
         return tokens[pos - 1]
 
+    def disjunction() -> Node:
+        nodes = [conjunction()]
+        while peek() == ("op", "||"):
+            take()
+            nodes.append(conjunction())
+        return nodes[0] if len(nodes) == 1 else ("or", nodes)
+
     def conjunction() -> Node:
         nodes = [equality()]
         while peek() == ("op", "&&"):
@@ -158,9 +167,10 @@ def parse_expression(text: str) -> Node:
 
     def equality() -> Node:
         left = unary()
-        if peek() == ("op", "=="):
-            take()
-            return ("eq", left, unary())
+        if peek() in (("op", "=="), ("op", "!=")):
+            _, op = take()
+            node = ("eq", left, unary())
+            return node if op == "==" else ("not", node)
         return left
 
     def unary() -> Node:
@@ -179,7 +189,7 @@ def parse_expression(text: str) -> Node:
             return ("ctx", value)
         raise Unsimulated(f"unexpected {value!r} in {text!r}")
 
-    node = conjunction()
+    node = disjunction()
     if pos != len(tokens):
         raise Unsimulated(f"expression syntax not simulated: {text!r}")
     return node
@@ -210,9 +220,9 @@ def evaluate(node: Node, scope: Scope) -> Any:
     if kind == "eq":
         return _equal(evaluate(node[1], scope), evaluate(node[2], scope))
     value: Any = True
-    for child in node[1]:  # "and": the first falsy value, else the last
+    for child in node[1]:  # "and": the first falsy value; "or": the first truthy one
         value = evaluate(child, scope)
-        if not _truthy(value):
+        if _truthy(value) == (kind == "or"):
             return value
     return value
 
@@ -220,7 +230,7 @@ def evaluate(node: Node, scope: Scope) -> Any:
 def _calls_status(node: Node) -> bool:
     if node[0] == "call":
         return True
-    if node[0] == "and":
+    if node[0] in ("and", "or"):
         return any(_calls_status(child) for child in node[1])
     return any(isinstance(child, tuple) and _calls_status(child) for child in node[1:])
 
@@ -299,6 +309,7 @@ class Event:
     sha: str
     branch: str  # the branch of the origin repository that actions/checkout fetches
     payload: dict[str, Any] = field(default_factory=dict)
+    actor: str = "dana"  # who triggered the run
 
     @property
     def from_fork(self) -> bool:
@@ -537,7 +548,21 @@ def _fake_gh(root: Path, args: list[str]) -> int:
 
 
 def _fake_pip(state: Path, args: list[str]) -> int:
-    """`python -m pip install TARGET`: check TARGET is Traction, remember it, install nothing."""
+    """`python -m pip install TARGET`: check TARGET is Traction, remember it, install nothing.
+    `-r FILE` must pin the traction-pages release; this checkout stands in for it."""
+    if args[:1] == ["--disable-pip-version-check"] and args[1:2] == ["-r"] and len(args) == 3:
+        try:
+            lines = Path(args[2]).read_text("utf-8").splitlines()
+        except FileNotFoundError:
+            print(f"ERROR: Could not open requirements file: {args[2]!r}", file=sys.stderr)
+            return 1
+        pins = [line for line in lines if line.strip() and not line.startswith("#")]
+        if not pins or not all(re.fullmatch(r"traction-pages==[\w.]+", p) for p in pins):
+            print(f"fake pip: {args[2]} does not pin traction-pages: {pins!r}", file=sys.stderr)
+            return 1
+        (state / "installed").write_text(f"{ROOT} (as {pins[0]})", "utf-8")
+        print(f"Successfully installed {pins[0]} (simulated: nothing was installed)")
+        return 0
     flags = {arg for arg in args if arg.startswith("-")}
     targets = [arg for arg in args if not arg.startswith("-")]
     if flags - {"--disable-pip-version-check", "-q", "--quiet"} or len(targets) != 1:
@@ -755,7 +780,7 @@ class Runner:
         token = f"ghs_fake_{self.runs}_{job_id}"
         self.github.register_token(token, permissions)
         github = {"event": event.payload, "repository": REPOSITORY, "token": token,
-                  "ref": event.ref}
+                  "ref": event.ref, "actor": event.actor}
         state = JobState(job_id, run.directory / job_id, event, run, permissions, github)
         result = JobResult(job_id, "skipped", state.workspace, state.temp)
         needs_failed = any(run.jobs[need].status != "success" for need in _needs(job))
@@ -954,11 +979,18 @@ def rev(repo: Path, name: str) -> str:
     return git(repo, "rev-parse", name).strip()
 
 
+def traction_checkout(path: Path) -> Path:
+    """A new repository laid out like this one: pyproject.toml and the composite action."""
+    repo = new_repo(path)
+    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    shutil.copytree(ACTION_DIR, repo / ".github" / "actions" / "traction")
+    return repo
+
+
 def pr_origin(path: Path, head_weeks: Weeks) -> Path:
     """This repository's layout: pyproject.toml and content/. `main` has the base weeks
     and, later, a week the pull request knows nothing about; `feature` adds `head_weeks`."""
-    repo = new_repo(path)
-    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    repo = traction_checkout(path)
     write_content(repo / "content", weeks={**BASE_WEEKS})
     commit(repo, "base")
     git(repo, "branch", "feature")
@@ -1030,6 +1062,13 @@ def test_expressions_evaluate_what_the_workflows_use() -> None:
     scope.failed = False
     assert condition("inputs.mode == 'diff'", scope)
     assert not condition("github.ref == 'refs/heads/preview'", scope)
+    assert condition("github.ref != 'refs/heads/preview'", scope)
+    assert not condition("inputs.mode != 'DIFF'", scope)  # case-insensitive, as GitHub's
+    assert interpolate("${{ inputs.mode || 'x' }}", scope) == "diff"
+    assert interpolate("${{ steps.install.outputs.unset || inputs.mode }}", scope) == "diff"
+    assert not condition("${{ !inputs.mode && !steps.install.outputs.unset }}", scope)
+    # `||` binds looser than `&&`: (false && x) || 'y'
+    assert interpolate("${{ steps.install.outputs.unset && 'x' || 'y' }}", scope) == "y"
 
 
 @pytest.mark.parametrize("text", [
@@ -1038,9 +1077,9 @@ def test_expressions_evaluate_what_the_workflows_use() -> None:
     "${{ env.BASE }}",
     "${{ steps.later.outputs.x }}",
     "${{ failure() }}",
-    "${{ always() || success() }}",
+    "${{ format('{0}', github.ref) }}",
     "${{ contains(github.ref, 'main') }}",
-    "${{ github.ref != 'refs/heads/main' }}",
+    "${{ github.ref > 'refs/heads/main' }}",
     "${{ inputs.nope }}",
     "${{ github.action_path }}",  # only inside a composite action
 ])
@@ -1074,9 +1113,20 @@ def test_jq_shim_knows_the_two_filters(tmp_path: Path, capsys: pytest.CaptureFix
 
 # --- pr.yml -------------------------------------------------------------------------------------
 
+ACTION_STEPS = ["Validate inputs", "Set up Python", "Set up Python (no pip cache)",
+                "Install traction", "Check content", "Build site", "Milestone diff",
+                "Post or update the sticky comment"]
+COMMENT = "Post or update the sticky comment"
 
-PR_STEPS = ["Check out", "Set up Python", "Install traction", "Check content", "Milestone diff",
-            "Job summary", "Post or update the sticky comment"]
+
+def action_outcomes(step: StepResult, **changed: str) -> list[tuple[str, str]]:
+    """The composite action's steps: `changed` maps a step name's words (spaces as `_`)
+    to its outcome; every other step succeeded."""
+    return [(name, changed.get(re.sub(r"\W+", "_", name).strip("_"), "success"))
+            for name in ACTION_STEPS]
+
+
+DIFF_SKIPS = {"Set_up_Python_no_pip_cache": "skipped", "Build_site": "skipped"}
 
 
 def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None:
@@ -1089,9 +1139,14 @@ def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None
     run = runner.run(WORKFLOWS / "pr.yml", event)
     job = run.jobs["traction"]
     assert job.status == "success", run.log()
-    assert outcomes(job.steps) == [(name, "success") for name in PR_STEPS]
+    assert outcomes(job.steps) == [("Check out", "success"), ("Check and diff", "success")]
+    action = job.step("Check and diff")
+    assert outcomes(action.steps) == action_outcomes(action, **DIFF_SKIPS)
     assert run.concurrency == "pr-7"
-    assert workflow_commands(job.step("Check content").stdout) == []
+    assert workflow_commands(action.step("Check content").stdout) == []
+    # Installed from the pull request's own checkout, the Traction source beside the action.
+    assert (job.workspace.parent / "state" / "installed").read_text("utf-8") == str(
+        (job.workspace).resolve())
 
     summary = job.summary
     assert summary.startswith(MARKER + "\n") and summary.count(MARKER) == 1
@@ -1109,6 +1164,7 @@ def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None
                                  env={"PYTHONPATH": str(ROOT)}).stdout
     diff_file = job.runner_temp / "traction-diff.md"
     assert diff_file.read_text("utf-8") == summary
+    assert action.outputs["markdown-file"] == str(diff_file)
 
     listing, post = github.calls()
     assert (listing.method, listing.endpoint) == ("GET", "repos/owner/repo/issues/7/comments")
@@ -1117,7 +1173,7 @@ def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None
         "POST", "repos/owner/repo/issues/7/comments", 0)
     assert post.payload == {"body": summary}
     assert post.token == "ghs_fake_1_traction"
-    assert "Posted a new comment" in job.step("Post or update the sticky comment").stdout
+    assert "Posted a new comment" in action.step(COMMENT).stdout
     [human_comment, bot] = github.comments(7)
     assert human_comment["id"] == human and bot["login"] == BOT and bot["body"] == summary
 
@@ -1133,21 +1189,45 @@ def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None
     assert (patch.method, patch.endpoint, patch.exit) == (
         "PATCH", f"repos/owner/repo/issues/comments/{bot['id']}", 0)
     assert patch.payload == {"body": job.summary}
-    assert f"Updated comment {bot['id']}" in job.step("Post or update the sticky comment").stdout
+    assert f"Updated comment {bot['id']}" in job.step("Check and diff").step(COMMENT).stdout
     assert github.comments(7) == [human_comment, {**bot, "body": job.summary}]
 
 
-def test_pr_from_a_fork_writes_the_summary_but_never_calls_github(tmp_path: Path) -> None:
+@pytest.mark.parametrize("who", ["fork", "dependabot"])
+def test_pr_with_a_read_only_token_writes_the_summary_but_never_calls_github(
+        tmp_path: Path, who: str) -> None:
     origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
     github = FakeGitHub(tmp_path / "github")
-    run = make_runner(tmp_path, origin, github).run(WORKFLOWS / "pr.yml",
-                                                     pr_event(origin, fork=True))
+    event = pr_event(origin, fork=who == "fork")
+    if who == "dependabot":
+        event = dataclasses.replace(event, actor="dependabot[bot]")
+    run = make_runner(tmp_path, origin, github).run(WORKFLOWS / "pr.yml", event)
     job = run.jobs["traction"]
     assert job.status == "success", run.log()
-    assert outcomes(job.steps) == [*[(name, "success") for name in PR_STEPS[:-1]],
-                                   ("Post or update the sticky comment", "skipped")]
+    action = job.step("Check and diff")
+    assert outcomes(action.steps) == action_outcomes(
+        action, **DIFF_SKIPS, Post_or_update_the_sticky_comment="skipped")
     assert job.summary.startswith(MARKER) and "1 milestone reached · ⚠️ 1 slipped" in job.summary
     assert github.calls() == [] and github.comments(7) == []
+
+
+def test_pr_comment_without_write_permission_warns_and_keeps_the_result(tmp_path: Path) -> None:
+    """A repository whose workflow token is read-only: the content's verdict stands."""
+    origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
+    read_only = tmp_path / "pr-read-only.yml"
+    read_only.write_text((WORKFLOWS / "pr.yml").read_text("utf-8").replace(
+        "pull-requests: write", "pull-requests: read"), "utf-8")
+    github = FakeGitHub(tmp_path / "github")
+    run = make_runner(tmp_path, origin, github).run(read_only, pr_event(origin))
+    job = run.jobs["traction"]
+    assert job.status == "success", run.log()
+    step = job.step("Check and diff").step(COMMENT)
+    assert step.outcome == "success"
+    assert workflow_commands(step.stdout) == [
+        "::warning title=traction::could not write the comment (does the job have "
+        "'pull-requests: write'?); the diff is in the job summary"]
+    assert [c.exit for c in github.calls()] == [0, 1] and github.comments(7) == []
+    assert job.summary.startswith(MARKER)
 
 
 def test_pr_with_errors_fails_but_still_shows_and_posts_the_diff(tmp_path: Path) -> None:
@@ -1156,11 +1236,10 @@ def test_pr_with_errors_fails_but_still_shows_and_posts_the_diff(tmp_path: Path)
     run = make_runner(tmp_path, origin, github).run(WORKFLOWS / "pr.yml", pr_event(origin))
     job = run.jobs["traction"]
     assert job.status == "failure"
-    assert outcomes(job.steps) == [
-        ("Check out", "success"), ("Set up Python", "success"), ("Install traction", "success"),
-        ("Check content", "failure"), ("Milestone diff", "failure"), ("Job summary", "success"),
-        ("Post or update the sticky comment", "success")], run.log()
-    found = workflow_commands(job.step("Check content").stdout)
+    action = job.step("Check and diff")
+    assert outcomes(action.steps) == action_outcomes(
+        action, **DIFF_SKIPS, Milestone_diff="failure"), run.log()
+    found = workflow_commands(action.step("Check content").stdout)
     assert len(found) == 2
     assert found[0].startswith("::error file=content/weeks/2026-W16.yaml,line=6,col=9,")
     assert found[1].startswith("::error file=content/weeks/2026-W16.yaml,line=22,col=11,")
@@ -1174,9 +1253,9 @@ def test_pr_with_errors_fails_but_still_shows_and_posts_the_diff(tmp_path: Path)
     assert post.method == "POST" and post.payload == {"body": summary}
 
 
-def test_pr_needs_the_full_history(tmp_path: Path) -> None:
-    """The runner's checkout honours fetch-depth: a shallow clone cannot find the merge base,
-    which is why pr.yml asks for `fetch-depth: 0`."""
+def test_pr_in_a_shallow_clone_says_to_fetch_the_history(tmp_path: Path) -> None:
+    """The runner's checkout honours fetch-depth: a shallow clone lacks the base, and the
+    log says what to change (`traction diff`'s own message, not git's)."""
     origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
     shallow = tmp_path / "pr-shallow.yml"
     shallow.write_text((WORKFLOWS / "pr.yml").read_text("utf-8").replace(
@@ -1184,7 +1263,9 @@ def test_pr_needs_the_full_history(tmp_path: Path) -> None:
     github = FakeGitHub(tmp_path / "github")
     run = make_runner(tmp_path, origin, github).run(shallow, pr_event(origin))
     job = run.jobs["traction"]
-    assert job.step("Milestone diff").outcome == "failure"
+    step = job.step("Check and diff").step("Milestone diff")
+    assert step.outcome == "failure"
+    assert "is not in this shallow clone" in step.stderr and "fetch-depth: 0" in step.stderr
     assert "No milestone diff was produced" in job.summary
     assert github.calls() == []  # the comment step has nothing to post
 
@@ -1193,15 +1274,15 @@ def test_pr_needs_the_full_history(tmp_path: Path) -> None:
 
 
 def publish_origin(path: Path, weeks: Weeks) -> Path:
-    repo = new_repo(path)
-    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
+    repo = traction_checkout(path)
     write_content(repo / "content", weeks=weeks)
     commit(repo, "the log")
     return repo
 
 
-BUILD_STEPS = ["Check out", "Set up Python", "Install traction", "Configure Pages",
-               "Check content", "Build site", "Upload Pages artifact"]
+BUILD_STEPS = ["Check out", "Configure Pages", "Check and build", "Upload Pages artifact"]
+BUILD_SKIPS = {"Set_up_Python_no_pip_cache": "skipped", "Milestone_diff": "skipped",
+               "Post_or_update_the_sticky_comment": "skipped"}
 
 
 def test_publish_checks_builds_uploads_and_deploys(tmp_path: Path) -> None:
@@ -1211,6 +1292,10 @@ def test_publish_checks_builds_uploads_and_deploys(tmp_path: Path) -> None:
     build, deploy = run.jobs["build"], run.jobs["deploy"]
     assert build.status == "success", run.log()
     assert outcomes(build.steps) == [(name, "success") for name in BUILD_STEPS]
+    action = build.step("Check and build")
+    assert outcomes(action.steps) == action_outcomes(action, **BUILD_SKIPS)
+    assert action.step("Set up Python").stdout == "Python 3.12 (the test's own)"
+    assert action.outputs == {"out": "_site", "markdown-file": ""}
     assert run.concurrency == "pages"
 
     site = build.workspace / "_site"
@@ -1238,10 +1323,12 @@ def test_publish_stops_at_a_content_error(tmp_path: Path) -> None:
     run = make_runner(tmp_path, origin).run(WORKFLOWS / "publish.yml", push_event(origin))
     build = run.jobs["build"]
     assert build.status == "failure"
-    assert outcomes(build.steps)[3:] == [("Configure Pages", "success"),
-                                         ("Check content", "failure"), ("Build site", "skipped"),
+    assert outcomes(build.steps)[2:] == [("Check and build", "failure"),
                                          ("Upload Pages artifact", "skipped")]
-    assert len(workflow_commands(build.step("Check content").stdout)) == 2
+    action = build.step("Check and build")
+    assert outcomes(action.steps) == action_outcomes(
+        action, **BUILD_SKIPS, Check_content="failure", Build_site="skipped")
+    assert len(workflow_commands(action.step("Check content").stdout)) == 2
     assert run.jobs["deploy"].status == "skipped"
     assert run.artifacts == {} and run.deployed is None
 
@@ -1259,7 +1346,7 @@ def test_publish_by_hand_on_another_branch_builds_but_does_not_deploy(tmp_path: 
     assert run.jobs["deploy"].status == "skipped" and run.deployed is None
 
 
-# --- the composite action, in the workflows `traction init` writes -------------------------------
+# --- the workflows `traction init` writes: the action's copy, the pinned release -------------
 
 
 def content_repo(path: Path) -> Path:
@@ -1273,56 +1360,56 @@ def content_repo(path: Path) -> Path:
     return repo
 
 
-def scaffold_action() -> str:
-    from generator.scaffold import ACTION
-
-    return ACTION
+def installed(job: JobResult) -> str:
+    return (job.workspace.parent / "state" / "installed").read_text("utf-8")
 
 
-def test_action_builds_in_the_init_publish_workflow(tmp_path: Path) -> None:
+def test_init_publish_workflow_builds_with_the_pinned_release(tmp_path: Path) -> None:
     origin = content_repo(tmp_path / "origin")
-    runner = Runner(origin, tmp_path / "runner", FakeGitHub(tmp_path / "github"),
-                    {scaffold_action(): ACTION_DIR})
-    run = runner.run(origin / ".github" / "workflows" / "publish.yml", push_event(origin))
+    assert not (origin / "pyproject.toml").exists()  # a content repository, no Traction source
+    run = make_runner(tmp_path, origin).run(origin / ".github" / "workflows" / "publish.yml",
+                                           push_event(origin))
     build = run.jobs["build"]
     assert build.status == "success", run.log()
-    action = build.step(scaffold_action().split("@")[0])
-    assert outcomes(action.steps) == [
-        ("Validate inputs", "success"), ("Set up Python", "success"),
-        ("Install traction", "success"), ("Check content", "success"),
-        ("Build site", "success"), ("Milestone diff", "skipped")]
+    action = build.step("./.github/actions/traction")
+    assert outcomes(action.steps) == action_outcomes(action, **BUILD_SKIPS)
     assert action.outputs == {"out": "_site", "markdown-file": ""}
-    # `pip install "$GITHUB_ACTION_PATH/../../.."` is the Traction checkout holding the action.
-    assert (build.workspace.parent / "state" / "installed").read_text("utf-8") == str(ROOT)
+    from generator import __version__
+    assert installed(build) == f"{ROOT} (as traction-pages=={__version__})"
     index = (run.artifacts["github-pages"] / "index.html").read_text("utf-8")
     assert f'<link rel="canonical" href="{PAGES_BASE_URL}/">' in index
     assert run.jobs["deploy"].status == "success" and run.deployed is not None
 
 
-def test_action_diffs_in_the_init_pr_workflow(tmp_path: Path) -> None:
+def test_init_pr_workflow_checks_diffs_and_comments(tmp_path: Path) -> None:
     origin = content_repo(tmp_path / "origin")
     git(origin, "checkout", "-q", "-b", "feature")
-    write_content(origin / "content", weeks={**HEAD_WEEKS})
-    commit(origin, "weeks 14 and 15")
+    write_content(origin / "content", weeks={**HEAD_WEEKS, "2026-W16": broken_week()})
+    commit(origin, "weeks 14 to 16")
     github = FakeGitHub(tmp_path / "github")
-    runner = Runner(origin, tmp_path / "runner", github, {scaffold_action(): ACTION_DIR})
-    run = runner.run(origin / ".github" / "workflows" / "pr.yml", pr_event(origin))
+    run = make_runner(tmp_path, origin, github).run(
+        origin / ".github" / "workflows" / "pr.yml", pr_event(origin))
     job = run.jobs["diff"]
-    assert job.status == "success", run.log()
+    assert job.status == "failure"  # week 16 has errors: they block the change
     action = job.step("diff")
-    assert outcomes(action.steps) == [
-        ("Validate inputs", "success"), ("Set up Python", "success"),
-        ("Install traction", "success"), ("Check content", "skipped"),
-        ("Build site", "skipped"), ("Milestone diff", "success")]
+    assert outcomes(action.steps) == action_outcomes(action, **DIFF_SKIPS,
+                                                     Milestone_diff="failure"), run.log()
+    assert len(workflow_commands(action.step("Check content").stdout)) == 2  # annotations
     markdown = job.runner_temp / "traction-diff.md"
     assert action.outputs == {"out": "", "markdown-file": str(markdown)}
     text = markdown.read_text("utf-8")
     assert text.startswith(MARKER + "\n") and job.summary == text
-    assert "**🎉 1 milestone reached · ⚠️ 1 slipped" in text
+    assert "**❌ 2 errors**" in text
     listing, post = github.calls()
     assert listing.method == "GET"
     assert (post.method, post.endpoint) == ("POST", "repos/owner/repo/issues/7/comments")
     assert post.payload == {"body": text}
+
+
+def test_init_action_is_the_repository_action(tmp_path: Path) -> None:
+    origin = content_repo(tmp_path / "origin")
+    assert (origin / ".github" / "actions" / "traction" / "action.yml").read_bytes() == (
+        ACTION_DIR / "action.yml").read_bytes()
 
 
 CALLER = """\
@@ -1345,37 +1432,38 @@ jobs:
 """
 
 
-def run_caller(tmp_path: Path, origin: Path, with_: dict[str, str]) -> JobResult:
+def run_caller(tmp_path: Path, origin: Path, with_: dict[str, str],
+               vendored: bool = False) -> JobResult:
+    """Run the action from a small caller workflow: from this checkout (its install finds the
+    Traction source three levels up), or `vendored`, the copy in the content repository."""
     caller = tmp_path / "caller.yml"
     caller.write_text(CALLER.format(with_="".join(
         f"          {key}: {value}\n" for key, value in with_.items())), "utf-8")
-    runner = Runner(origin, tmp_path / "runner", FakeGitHub(tmp_path / "github"),
-                    {"./.github/actions/traction": ACTION_DIR})
+    actions = {} if vendored else {"./.github/actions/traction": ACTION_DIR}
+    runner = Runner(origin, tmp_path / "runner", FakeGitHub(tmp_path / "github"), actions)
     return runner.run(caller, pr_event(origin)).jobs["diff"]
 
 
-def test_action_diff_with_errors_still_writes_the_diff(tmp_path: Path) -> None:
+def test_action_without_requirements_or_traction_source_says_what_to_set(
+        tmp_path: Path) -> None:
     origin = content_repo(tmp_path / "origin")
-    git(origin, "checkout", "-q", "-b", "feature")
-    write_content(origin / "content", weeks={**HEAD_WEEKS, "2026-W16": broken_week()})
-    commit(origin, "a broken week")
-    job = run_caller(tmp_path, origin, {
-        "mode": "diff", "base": "${{ github.event.pull_request.base.sha }}",
-        "head": "${{ github.event.pull_request.head.sha }}"})
+    git(origin, "branch", "feature")
+    job = run_caller(tmp_path, origin, {"content": "content"}, vendored=True)
     action = job.step("traction")
-    assert job.status == "failure" and action.outcome == "failure"
-    assert action.step("Milestone diff").outcome == "failure"
-    # The errors block the change, and the diff that lists them is still there to show.
-    markdown = job.runner_temp / "traction-diff.md"
-    assert action.outputs["markdown-file"] == str(markdown), job.log()
-    assert job.summary == markdown.read_text("utf-8")
-    assert job.summary.startswith(MARKER) and "**❌ 2 errors**" in job.summary
+    assert job.status == "failure"
+    assert action.step("Install traction").outcome == "failure"
+    assert workflow_commands(action.step("Install traction").stdout) == [
+        "::error title=traction::no Traction source beside this action: set the input "
+        "'requirements' to a file that pins traction-pages"]
+    assert action.step("Check content").outcome == "skipped"
 
 
 @pytest.mark.parametrize(("with_", "message"), [
     ({"mode": "publish"}, "::error title=traction::input 'mode' must be 'build' or 'diff', "
                           "not 'publish'"),
     ({"mode": "diff"}, "::error title=traction::input 'base' is required when mode is 'diff'"),
+    ({"comment": "maybe"}, "::error title=traction::input 'comment' must be 'true' or 'false', "
+                           "not 'maybe'"),
 ])
 def test_action_rejects_bad_inputs(tmp_path: Path, with_: dict[str, str], message: str) -> None:
     origin = content_repo(tmp_path / "origin")
@@ -1384,8 +1472,7 @@ def test_action_rejects_bad_inputs(tmp_path: Path, with_: dict[str, str], messag
     action = job.step("traction")
     assert job.status == "failure"
     assert outcomes(action.steps) == [("Validate inputs", "failure")] + [
-        (name, "skipped") for name in ("Set up Python", "Install traction", "Check content",
-                                       "Build site", "Milestone diff")]
+        (name, "skipped") for name in ACTION_STEPS[1:]]
     assert workflow_commands(action.steps[0].stdout) == [message]
     assert action.outputs == {"out": "", "markdown-file": ""} and job.summary == ""
 

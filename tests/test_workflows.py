@@ -41,6 +41,7 @@ BUILD_DIR = "_site"
 # Scopes a workflow may grant `write` at the top level: commenting only.
 TOP_LEVEL_WRITABLE = {"pull-requests", "issues", "checks", "statuses"}
 PAGES_UPLOAD = "actions/upload-pages-artifact"
+TRACTION_ACTION = ".github/actions/traction"
 
 PINNED_REF = re.compile(r"^[\w.-]+/[\w.-]+(?:/[^@\s]+)?@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"^#\s*v\d+(?:\.\d+)*\b")
@@ -190,9 +191,14 @@ def pages_upload_problems(doc: dict[str, Any]) -> list[str]:
         if normalized in {"", ".", "./"} or "github.workspace" in path or ".." in path:
             problems.append(f"jobs.{job_id}: Pages upload path {path!r} is not the build output")
             continue
-        runs = [s.get("run", "") for s in doc["jobs"][job_id].get("steps") or []]
+        job_steps = doc["jobs"][job_id].get("steps") or []
+        runs = [s.get("run", "") for s in job_steps]
         built_there = re.compile(rf"""--out[ =]["']?{re.escape(normalized)}(?:["'/\s]|$)""")
-        if not any(built_there.search(run) for run in runs):
+        # Or Traction's composite action builds there (`mode: build` is its default).
+        by_action = [s for s in job_steps if str(s.get("uses", "")).endswith(TRACTION_ACTION)
+                     and (s.get("with") or {}).get("mode", "build") == "build"
+                     and str((s.get("with") or {}).get("out", BUILD_DIR)).rstrip("/") == normalized]
+        if not any(built_there.search(run) for run in runs) and not by_action:
             problems.append(
                 f"jobs.{job_id}: Pages upload path {path!r} is not where `traction build --out` "
                 "writes in that job"
@@ -314,20 +320,26 @@ def test_publish_triggers_and_permissions() -> None:
             assert "id-token" not in granted, job_id
 
 
+def traction_step(doc: dict[str, Any]) -> dict[str, Any]:
+    [step] = [s for _, s in steps(doc) if s.get("uses") == f"./{TRACTION_ACTION}"]
+    return step
+
+
 def test_publish_checks_then_builds_with_the_pages_base_url() -> None:
+    """The action checks then builds (see test_composite_action) from this checkout."""
     _, doc = load(GITHUB / "workflows" / "publish.yml")
     build = doc["jobs"]["build"]
-    runs = [s.get("run", "") for s in build["steps"]]
-    check = next(i for i, run in enumerate(runs) if run.startswith("traction check"))
-    make = next(i for i, run in enumerate(runs) if run.startswith("traction build"))
-    assert check < make
-    assert '--base-url "$BASE_URL"' in runs[make]
-    assert build["steps"][make]["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    uses = [s.get("uses", "").split("@")[0] for s in build["steps"]]
+    assert uses == ["actions/checkout", "actions/configure-pages", f"./{TRACTION_ACTION}",
+                    PAGES_UPLOAD]
     assert [s.get("id") for s in build["steps"] if "configure-pages" in s.get("uses", "")] == [
         "pages"
     ]
-    setup = step_using(doc, "actions/setup-python")
-    assert [step["with"].get("cache") for _, step in setup] == ["pip"]
+    assert traction_step(doc)["with"] == {
+        "content": "content", "out": BUILD_DIR,
+        "base-url": "${{ steps.pages.outputs.base_url }}",
+        "cache-dependency-path": "pyproject.toml",  # the pip cache
+    }
 
 
 # --- pr.yml --------------------------------------------------------------------
@@ -337,22 +349,14 @@ def test_pr_workflow() -> None:
     _, doc = load(GITHUB / "workflows" / "pr.yml")
     assert triggers(doc) == {"pull_request"}
     assert doc["permissions"] == {"contents": "read", "pull-requests": "write"}
-    [(job_id, checkout)] = step_using(doc, "actions/checkout")
+    [(_, checkout)] = step_using(doc, "actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0, "`traction diff` needs the full history"
-    job_steps = doc["jobs"][job_id]["steps"]
-    [check] = [s for s in job_steps if "traction check" in s.get("run", "")]
-    [diff] = [s for s in job_steps if "traction diff" in s.get("run", "")]
-    assert "--format github" in check["run"]
-    assert diff["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
-    assert diff["env"]["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}"
-    assert "--format markdown" in diff["run"]
-    summary = [s for s in job_steps if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
-    assert summary and all(s.get("if") == "${{ always() }}" for s in summary)
-    [comment] = [s for s in job_steps if "gh api" in s.get("run", "")]
-    assert "github.event.pull_request.head.repo.full_name == github.repository" in comment["if"]
-    assert comment["env"]["GH_TOKEN"] == "${{ github.token }}"
-    assert "<!-- traction-diff -->" in comment["run"]
-    assert "--method PATCH" in comment["run"] and "--method POST" in comment["run"]
+    assert traction_step(doc)["with"] == {
+        "mode": "diff", "content": "content",
+        "base": "${{ github.event.pull_request.base.sha }}",
+        "head": "${{ github.event.pull_request.head.sha }}",
+        "cache-dependency-path": "pyproject.toml", "comment": True,
+    }
 
 
 # --- ci.yml --------------------------------------------------------------------
@@ -385,18 +389,44 @@ def test_composite_action() -> None:
         "mode": "build",
         "base": "",
         "head": "HEAD",
+        "requirements": "",
+        "cache-dependency-path": "",
+        "comment": "false",
     }
     assert all(spec.get("description") for spec in doc["inputs"].values())
     assert "markdown-file" in doc["outputs"]
-    action_steps = doc["runs"]["steps"]
+    action_steps = {s["name"]: s for s in doc["runs"]["steps"]}
     # A composite action's `run:` steps must name their shell.
-    assert [s.get("name") for s in action_steps if "run" in s and not s.get("shell")] == []
-    runs = "\n".join(s.get("run", "") for s in action_steps)
-    assert 'pip install --disable-pip-version-check "$GITHUB_ACTION_PATH/../../.."' in runs
-    for command in ("traction check", "traction build", "traction diff"):
-        assert command in runs
-    [(_, setup)] = [("", s) for s in action_steps if "setup-python" in s.get("uses", "")]
-    assert setup["with"]["python-version"] == "${{ inputs.python-version }}"
+    assert [name for name, s in action_steps.items() if "run" in s and not s.get("shell")] == []
+    install = action_steps["Install traction"]["run"]
+    assert 'pip install --disable-pip-version-check -r "$REQUIREMENTS"' in install
+    assert 'pip install --disable-pip-version-check "$source"' in install
+    assert "--format github" in action_steps["Check content"]["run"]
+    assert "traction build" in action_steps["Build site"]["run"]
+    assert "--format markdown" in action_steps["Milestone diff"]["run"]
+    assert "GITHUB_STEP_SUMMARY" in action_steps["Milestone diff"]["run"]
+    comment = action_steps["Post or update the sticky comment"]
+    for guard in ("inputs.comment == 'true'",
+                  "github.event.pull_request.head.repo.full_name == github.repository",
+                  "github.actor != 'dependabot[bot]'", "!cancelled()"):
+        assert guard in comment["if"]
+    assert comment["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert "<!-- traction-diff -->" in comment["run"]
+    assert '--method "$method"' in comment["run"]
+    cached, plain = (action_steps[n] for n in ("Set up Python", "Set up Python (no pip cache)"))
+    assert cached["with"]["cache"] == "pip" and "cache" not in plain["with"]
+    for setup in (cached, plain):
+        assert setup["with"]["python-version"] == "${{ inputs.python-version }}"
+
+
+def action_as_workflow(doc: dict[str, Any]) -> dict[str, Any]:
+    """The action's steps as a reusable workflow with the same inputs, so actionlint (which
+    lints workflows) checks its scripts, expressions and the actions it uses."""
+    inputs = {name: {"type": "string", "required": False, "default": str(spec.get("default"))}
+              for name, spec in doc["inputs"].items()}
+    return {"name": doc["name"], "on": {"workflow_call": {"inputs": inputs}},
+            "permissions": {"contents": "read"},
+            "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": doc["runs"]["steps"]}}}
 
 
 # --- the rules catch what they should -------------------------------------------
@@ -539,6 +569,17 @@ def test_actionlint_accepts_every_workflow() -> None:
         f"{p['file']}:{p['line']}:{p['column']}: {p['message']} [{p['kind']}]" for p in problems
     )
     assert not problems, f"actionlint found problems:\n{report}"
+
+
+def test_actionlint_accepts_the_action(tmp_path: Path) -> None:
+    for path in ACTIONS:
+        wrapped = tmp_path / f"{path.parent.name}.yml"
+        wrapped.write_text(yaml.safe_dump(action_as_workflow(load(path)[1]), sort_keys=False),
+                           encoding="utf-8")
+        problems = _problems(_actionlint(wrapped))
+        report = "\n".join(f"{_rel(path)} (as {wrapped.name}):{p['line']}:{p['column']}: "
+                           f"{p['message']} [{p['kind']}]" for p in problems)
+        assert not problems, f"actionlint found problems:\n{report}"
 
 
 def test_actionlint_reports_a_bad_workflow(tmp_path: Path) -> None:
