@@ -20,6 +20,10 @@ _TAGS = {
 }
 _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+# nh3's output quotes every attribute value and escapes `"`, `<` and `>` in it, and never
+# nests <a>: so an anchor's attributes end at the first `>`, and it ends at the next </a>.
+_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+_HREF = re.compile(r'\shref="')
 
 
 def to_html(text: str) -> str:
@@ -30,9 +34,11 @@ def to_html(text: str) -> str:
     levels = [int(m[2]) for m in _HEADING.finditer(html)]
     shift = 2 - min(levels) if levels else 0  # the top heading becomes <h2>, order kept
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", html)
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
-                     strip_comments=True)
+    html = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto", "tel"},
+                     link_rel="noopener noreferrer", strip_comments=True)
+    # nh3 drops a disallowed href but keeps the <a>; without href it is invalid: keep the text
+    return _ANCHOR.sub(lambda m: m[0] if _HREF.search(m[1]) else m[2], html)
 
 
 def to_text(text: str, limit: int = 200) -> str:
