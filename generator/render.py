@@ -91,6 +91,10 @@ def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> 
                           ) from None
     except jinja2.TemplateError as exc:
         raise RenderError(_template_line(exc) or f"template {template}", str(exc)) from None
+    except Exception as exc:  # a template that divides by zero, calls a string, feeds a filter
+        # the wrong type, ...: Jinja rewrote the traceback, so its frames name the template line
+        raise RenderError(_template_line(exc) or f"template {template}",
+                          f"{type(exc).__name__}: {exc}") from None
 
 
 def _template_line(exc: BaseException) -> str | None:

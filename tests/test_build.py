@@ -96,6 +96,32 @@ def test_a_broken_theme_leaves_the_previous_site_untouched(site: tuple[Path, Pat
     assert temp_dirs(out.parent) == []
 
 
+@pytest.mark.parametrize(("template", "line", "message"), [
+    ("{% extends 'base.html' %}\n{% block content %}\n\n<p>{{ 1 // 0 }}</p>\n"
+     "{% endblock %}\n", 4, "ZeroDivisionError"),
+    ("{% extends 'base.html' %}\n{% block content %}\n{{ site.company(1) }}\n"
+     "{% endblock %}\n", 3, "not callable"),
+    ("{% extends 'base.html' %}\n{% block content %}\n\n\n{{ none | pct }}\n"
+     "{% endblock %}\n", 5, "TypeError"),
+    ("{% extends 'base.html' %}\n{% block content %}\n{{ week.label | date }}"
+     "{% endblock %}\n", 3, "AttributeError"),
+], ids=["zero-division", "not-callable", "filter-type-error", "filter-attribute-error"])
+def test_a_theme_raising_at_render_time_is_a_theme_error(site: tuple[Path, Path], template: str,
+                                                         line: int, message: str) -> None:
+    content, out = site
+    before = snapshot(out)
+    (content / "theme" / "templates").mkdir(parents=True)
+    (content / "theme" / "templates" / "week.html").write_text(template, "utf-8")
+    write_content(content, config=small_config(theme_dir="theme"))
+    result = build(content, out)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"theme/templates/week.html:{line}:" in result.stderr, result.stderr
+    assert "theme error" in result.stderr and message in result.stderr
+    assert snapshot(out) == before
+    assert temp_dirs(out.parent) == []
+
+
 def test_a_failure_while_writing_leaves_the_previous_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     writer.write_site({"index.html": b"old", "weeks/index.html": b"old weeks"}, out)
