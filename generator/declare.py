@@ -53,7 +53,7 @@ NO_PLACES = Places(_NOWHERE, {}, {})
 def spec(shape: Shape, default: Any = _REQUIRED, *, key: str | None = None, doc: str = "",
          factory: Any = None, private: bool = False) -> Any:
     """A record field: how to read it, its YAML key (default: the field name), its default."""
-    metadata = {"shape": shape, "key": key, "doc": doc}
+    metadata = {"shape": shape, "key": key, "doc": doc, "private": private}
     if factory is not None:
         return field(default_factory=factory, metadata=metadata, repr=not private)
     return field(default=default, metadata=metadata, repr=not private)
@@ -94,13 +94,30 @@ class _Field:
 
 
 @cache
-def _layout(cls: type[Record]) -> tuple[tuple[_Field, ...], frozenset[str]]:
+def _layout(cls: type[Record]) -> tuple[tuple[_Field, ...], frozenset[str], bool]:
+    """The fields, their keys, and whether any of them is private."""
+    declared = [f for f in dataclasses.fields(cls) if "shape" in f.metadata]
     fields = tuple(
         _Field(f.metadata.get("key") or f.name, f.name, f.metadata["shape"],
                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
                f.metadata.get("doc", ""), f.default)
-        for f in dataclasses.fields(cls) if "shape" in f.metadata)
-    return fields, frozenset(f.key for f in fields)
+        for f in declared)
+    private = any(f.metadata.get("private") for f in declared)
+    return fields, frozenset(f.key for f in fields), private
+
+
+def _unknown_key(key: str, known: frozenset[str], hide: bool) -> tuple[str, str]:
+    """Message and hint for a key the record does not have.
+
+    Beside private fields, an unknown "key" of a flow mapping is often private text it
+    split at ', ' and ': ' (`{with: Jane Roe, Globex: CEO}`), so it is not repeated there.
+    """
+    suggestion = did_you_mean(key, sorted(known))
+    if not hide:
+        return f"unknown key '{key}'", suggestion or f"expected one of: {', '.join(sorted(known))}"
+    return ("unknown key (its text is not repeated: this entry holds private fields)",
+            suggestion or f"expected one of: {', '.join(sorted(known))}; in {{...}}, quote "
+            "text that contains ': ' or ', '")
 
 
 def _is_record(shape: Shape) -> bool:
@@ -114,12 +131,12 @@ def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | Non
     if not isinstance(data, LocDict):
         problems.append(error(pos_of(data, Pos(file)), "expected a mapping of key: value pairs"))
         return None
-    fields, known = _layout(cls)
+    fields, known, private = _layout(cls)
     ok = True
     for key in data:
         if key not in known:
-            problems.append(error(data.key_pos[key], f"unknown key '{key}'",
-                                  did_you_mean(key, sorted(known)) or None))
+            problems.append(error(data.key_pos[key],
+                                  *_unknown_key(key, known, private and data.flow)))
             ok = False
     values: dict[str, Any] = {}
     empty: list[str] = []
@@ -208,7 +225,7 @@ def json_schema(cls: type[Record]) -> dict[str, Any]:
 
 
 def _object(cls: type[Record], defs: dict[str, Any]) -> dict[str, Any]:
-    fields, _ = _layout(cls)
+    fields, _, _ = _layout(cls)
     properties = {}
     for spec_ in fields:
         prop = _shape(spec_.shape, defs)

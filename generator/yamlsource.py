@@ -56,9 +56,10 @@ class Quoted(Scalar):
 class LocDict(dict):  # type: ignore[type-arg]
     """A mapping that remembers where it starts, where each key is and where each value is."""
 
-    def __init__(self, pos: Pos) -> None:
+    def __init__(self, pos: Pos, flow: bool = False) -> None:
         super().__init__()
         self.pos = pos
+        self.flow = flow  # written as `{key: value, ...}`
         self.key_pos: dict[str, Pos] = {}
         self.value_pos: dict[str, Pos] = {}
 
@@ -156,12 +157,14 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
         return Pos(file, mark.line + 1 + offset, mark.column + 1)
 
     # The pure-Python parser is the reference. libyaml accepts some tabs it refuses
-    # (`a: 1\t# note`) and words its errors differently, so it only parses text
-    # without tabs, and any error is reported by the reference parser.
-    if fast and _FAST_LOADER is not None and "\t" not in text:
+    # (`a: 1\t# note`) and a block scalar header run into a comment (`|#`), and words
+    # its errors differently, so it only parses text without those, and any error,
+    # its own or one of ours, is reported by the reference parser.
+    if (fast and _FAST_LOADER is not None and "\t" not in text
+            and not _HEADER_COMMENT.search(text)):
         try:
             return _compose(_events(_FAST_LOADER, text), at, text, file, offset)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, YamlError):
             pass
     try:
         return _compose(_events(yaml.SafeLoader, text), at, text, file, offset)
@@ -192,6 +195,11 @@ def _key_problem(key: Scalar, container: LocDict) -> Problem | None:
     return None
 
 
+# Neither names the anchor or tag: `&Jane_Roe` or `!budget-5k` in a call's `with:` is
+# private text, and messages never repeat private values.
+ANCHOR_MESSAGE = "anchors (&name) are not allowed"
+TAG_MESSAGE = "YAML tags (!tag) are not allowed"
+_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")  # libyaml reads `|#` as `| #`; PyYAML refuses
 _COLON_NEXT = re.compile("[ \r\n\x85\u2028\u2029]*:")
 _STR_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
@@ -265,11 +273,9 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
             pos = Pos(file, mark.line + 1 + offset, mark.column + 1)
             tag = event.tag
             if event.anchor is not None:
-                raise YamlError(error(pos, f"anchors (&{event.anchor}) are not allowed",
-                                      "write the value out in full"))
+                raise YamlError(error(pos, ANCHOR_MESSAGE, "write the value out in full"))
             if tag not in _STR_TAGS:
-                raise YamlError(error(pos, f"YAML tags ({tag}) are not allowed",
-                                      "remove the tag; quote text instead"))
+                raise YamlError(error(pos, TAG_MESSAGE, "remove the tag; quote text instead"))
             text_value = event.value
             value: Any = (Plain(text_value, pos) if event.implicit[0] and tag is None
                           else Quoted(text_value, pos))
@@ -289,15 +295,14 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             pos = at(event.start_mark)
             if event.anchor is not None:
-                raise YamlError(error(pos, f"anchors (&{event.anchor}) are not allowed",
-                                      "write the value out in full"))
+                raise YamlError(error(pos, ANCHOR_MESSAGE, "write the value out in full"))
             if event.tag is not None:
-                raise YamlError(error(pos, f"YAML tags ({event.tag}) are not allowed",
-                                      "remove the tag"))
+                raise YamlError(error(pos, TAG_MESSAGE, "remove the tag"))
             if len(stack) >= MAX_DEPTH:  # PyYAML's scanner slows down with depth; logs are flat
                 raise YamlError(error(pos, f"nested more than {MAX_DEPTH} levels deep",
                                       "a traction log needs only a few levels"))
-            container = LocDict(pos) if kind is yaml.MappingStartEvent else LocList(pos)
+            container = (LocDict(pos, bool(event.flow_style)) if kind is yaml.MappingStartEvent
+                         else LocList(pos))
             stack.append([container, None, pos, event])
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             container, _, pos, start = stack.pop()

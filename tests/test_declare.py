@@ -219,17 +219,20 @@ def test_a_null_document_is_an_empty_mapping_but_no_document_is_not_a_mapping() 
 # --- problems --------------------------------------------------------------------------------
 
 
+BOX_KEYS = "by_id, items, lid, sealed, tags, title, type"
+
+
 def test_unknown_keys_are_errors_with_did_you_mean() -> None:
     assert errors(Box, "title: T\nitems: [{name: a, sise: 2}]\ntittle: x\nzzz: 1\n") == [
         (3, 1, "unknown key 'tittle'", "did you mean 'title'?"),
-        (4, 1, "unknown key 'zzz'", None),
+        (4, 1, "unknown key 'zzz'", f"expected one of: {BOX_KEYS}"),
         (2, 19, "unknown key 'sise'", "did you mean 'size'?"),
     ]
 
 
 def test_the_attribute_name_is_not_a_key_when_a_yaml_key_is_declared() -> None:
     assert errors(Box, "title: T\nitems: [{name: a}]\nkind: fancy\n") == [
-        (3, 1, "unknown key 'kind'", None)]
+        (3, 1, "unknown key 'kind'", f"expected one of: {BOX_KEYS}")]
 
 
 def test_an_unknown_key_with_an_empty_value_is_still_an_error() -> None:
@@ -326,7 +329,7 @@ def test_nested_records_in_lists_in_records() -> None:
     assert [b.title for b in shelf.boxes] == ["A", "B"]
     assert shelf.boxes[1].items[0].at("size") == Pos(FILE, 7, 15)
     assert errors(Shelf, "boxes:\n  - title: A\n    items: [{name: a, colour: red}]\n") == [
-        (3, 23, "unknown key 'colour'", None)]
+        (3, 23, "unknown key 'colour'", "expected one of: name, size")]
 
 
 # --- JSON Schema ------------------------------------------------------------------------------

@@ -58,9 +58,25 @@ def test_unknown_key_with_an_empty_value_is_still_an_error(content: Content, fas
 
 
 @FAST
-def test_unknown_key_without_a_close_match_has_no_hint(content: Content, fast: bool) -> None:
+def test_unknown_key_without_a_close_match_lists_the_keys(content: Content, fast: bool) -> None:
     root = content(weeks={"2026-W47": WEEK + "calls:\n  - date: 2026-11-17\n    mood: good\n"})
-    assert loaded(root, fast) == ["weeks/2026-W47.yaml:4:5: error: unknown key 'mood'"]
+    assert loaded(root, fast) == [
+        "weeks/2026-W47.yaml:4:5: error: unknown key 'mood'",
+        "  hint: expected one of: account, date, notes, status, type, with"]
+
+
+@FAST
+def test_an_unknown_key_in_a_private_flow_entry_is_not_repeated(content: Content,
+                                                                fast: bool) -> None:
+    """`{with: Jane Roe, Globex: CEO}`: YAML reads `Globex` as a key; it is private text."""
+    root = content(weeks={"2026-W47": WEEK + (
+        "calls:\n  - {date: 2026-11-17, with: Jane Roe, Globex Secret: CEO}\n")})
+    found = loaded(root, fast)
+    assert found == [
+        "weeks/2026-W47.yaml:3:40: error: unknown key (its text is not repeated: this entry "
+        "holds private fields)",
+        "  hint: expected one of: account, date, notes, status, type, with; in {...}, quote "
+        "text that contains ': ' or ', '"]
 
 
 @FAST
