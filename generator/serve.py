@@ -9,12 +9,16 @@ keeps running and recovers on the next good save.
 
 from __future__ import annotations
 
+import errno
 import html
 import mimetypes
 import shutil
 import signal
+import socket
+import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -37,17 +41,24 @@ class Preview:
         self.workdir = Path(tempfile.mkdtemp(prefix="traction-serve-"))
         self.site = self.workdir / "site"
         self.problems: list[Problem] = []
+        self.crash: str | None = None  # the traceback of a build that raised
+        self.theme: Path | None = None  # the resolved theme_dir of the last build that had one
         self.failed = False
 
     def rebuild(self) -> None:
         """Build into the preview directory; on errors keep the old files but show the errors."""
         try:
-            _, files, problems = render(self.content, self.base_url)
+            analysis, files, problems = render(self.content, self.base_url)
         except Exception as exc:  # a bug must not stop the preview; show it instead
             self.failed, self.problems = True, []
-            self.report(f"✗ build crashed: {exc!r}")
+            self.crash = "".join(traceback.format_exception(exc))
+            self.report(f"✗ build crashed: {type(exc).__name__}: {exc}\n{self.crash}")
             return
+        self.crash = None
         self.problems = problems
+        config = analysis.content.config
+        if config is not None:
+            self.theme = (self.content / config.theme_dir).resolve() if config.theme_dir else None
         if files is None:
             self.failed = True
             self.report(format_text(problems) + "\n✗ errors: the preview shows them until fixed")
@@ -59,27 +70,46 @@ class Preview:
         self.report(f"✓ rebuilt {len(files)} files")
 
     def watched(self) -> list[Path]:
-        """Everything whose change should rebuild: content (incl. a theme_dir in it), the theme."""
-        return [self.content, default_theme_dir()]
+        """Everything whose change should rebuild: the content (with a theme_dir inside it),
+        a theme_dir outside it (`../theme`), and the default theme."""
+        paths = [self.content, default_theme_dir()]
+        theme = self.theme
+        if (theme is not None and theme.is_dir()
+                and not theme.is_relative_to(self.content.resolve())):
+            paths.append(theme)
+        return paths
 
     def close(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def error_page(self) -> bytes:
-        items = "".join(
+        if self.crash is not None:
+            last = self.crash.rstrip().splitlines()[-1]
+            heading = "The build crashed"
+            body = (f"<p><strong>{html.escape(last)}</strong></p>"
+                    "<p>This is a bug in traction or in a theme, not in your content. "
+                    "Save again to retry; the terminal shows the same traceback.</p>"
+                    f"<pre>{html.escape(self.crash)}</pre>")
+        else:
+            heading = "The content has errors"
+            body = ("<p>Fix them and save; this page reloads by itself.</p>"
+                    f"<ol class=problems>{self._problem_items()}</ol>")
+        return (
+            "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+            f"<title>{heading}</title>"
+            "<meta name=viewport content='width=device-width, initial-scale=1'>"
+            "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;"
+            "padding:0 1rem}li{margin:.5rem 0}code{background:#f3f3f3;padding:0 .2rem}"
+            "pre{overflow-x:auto;background:#f3f3f3;padding:.5rem}"
+            f"</style></head><body><h1>{heading}</h1>{body}</body></html>"
+        ).encode()
+
+    def _problem_items(self) -> str:
+        return "".join(
             f"<li><code>{html.escape(str(p.pos))}</code> <strong>{p.severity}</strong>: "
             f"{html.escape(p.message)}"
             + (f"<br><small>hint: {html.escape(p.hint)}</small>" if p.hint else "") + "</li>"
             for p in self.problems)
-        return (
-            "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Build errors</title>"
-            "<meta name=viewport content='width=device-width, initial-scale=1'>"
-            "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;"
-            "padding:0 1rem}li{margin:.5rem 0}code{background:#f3f3f3;padding:0 .2rem}"
-            "</style></head><body><h1>The content has errors</h1>"
-            "<p>Fix them and save; this page reloads by itself.</p>"
-            f"<ol class=problems>{items}</ol></body></html>"
-        ).encode()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
@@ -119,18 +149,62 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # stop like Ctrl+C, so the preview's temporary files are removed
 
 
+HOST = "127.0.0.1"
+_LISTEN_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
+
+
+def _port_problem(port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"Error: port {port} on {HOST} is in use; pick another with --port"
+    return f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc}; pick another with --port"
+
+
+def _port_taken(port: int) -> str | None:
+    """Why the server could not listen on the port, checked before building; None if it can."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado does
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            return _port_problem(port, exc)
+    return None
+
+
 def serve(content: Path, port: int, report: Callable[[str], None]) -> None:
     from livereload import Server
+    from tornado.ioloop import IOLoop
 
+    taken = _port_taken(port)
+    if taken:
+        report(taken)
+        sys.exit(1)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     preview = Preview(content, port, report)
-    preview.rebuild()
     server = Server(preview)
-    for path in preview.watched():
-        server.watch(str(path), preview.rebuild, delay=0.2)
-    report(f"Serving {content} at {preview.base_url} (Ctrl+C to stop)")
+    watching: set[Path] = set()
+    serving = False
+
+    def rebuild() -> None:
+        preview.rebuild()
+        for path in preview.watched():  # e.g. a theme_dir outside the content, just set
+            if path not in watching:
+                watching.add(path)
+                if serving:  # not while the watcher walks its tasks: on the next loop turn
+                    IOLoop.current().add_callback(server.watch, str(path), rebuild, 0.2)
+                else:
+                    server.watch(str(path), rebuild, delay=0.2)
+
     try:
-        server.serve(port=port, host="127.0.0.1", open_url_delay=None, restart_delay=0)
+        rebuild()
+        serving = True
+        report(f"Serving {content} at {preview.base_url} (Ctrl+C to stop)")
+        try:
+            server.serve(port=port, host=HOST, open_url_delay=None, restart_delay=0)
+        except OSError as exc:  # taken between the check and now
+            if exc.errno not in _LISTEN_ERRORS:
+                raise
+            report(_port_problem(port, exc))
+            sys.exit(1)
     finally:
         preview.close()

@@ -166,6 +166,48 @@ def test_serve_rebuilds_on_config_and_theme_changes(server: Server) -> None:
              server=server)
 
 
+def test_serve_watches_a_theme_dir_outside_the_content(server: Server) -> None:
+    theme = server.content.parent / "mytheme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "page.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<p>OUTSIDE {{ page.title }}</p>"
+        "{% endblock %}\n", "utf-8")
+    config = server.content / "traction.yaml"
+    config.write_text(config.read_text("utf-8") + "theme_dir: ../mytheme\n", "utf-8")
+    wait_for(lambda: "OUTSIDE About us" in server.get("/about/")[2], "the outside theme",
+             server=server)
+    (theme / "page.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<p>EDITED OUTSIDE</p>{% endblock %}\n",
+        "utf-8")
+    wait_for(lambda: "EDITED OUTSIDE" in server.get("/about/")[2],
+             "the edited outside template", server=server)
+    (server.content.parent / "mytheme" / "static").mkdir()
+    (server.content.parent / "mytheme" / "static" / "extra.css").write_text("p{}\n", "utf-8")
+    wait_for(lambda: server.get("/assets/extra.css")[0] == 200, "a new outside static file",
+             server=server)
+
+
+def test_serve_reports_a_port_in_use_in_one_line(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(scratch),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "serve", "--port", str(port),
+             "--content", str(content)],
+            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"Error: port {port} on 127.0.0.1 is in use; pick another with --port")
+    assert list(scratch.iterdir()) == [], "no preview folder is left behind"
+
+
 def _listening_addresses(port: int) -> set[str]:
     """Local addresses with a socket listening on `port` (Linux /proc/net/tcp*)."""
     found = set()
@@ -278,3 +320,27 @@ def test_preview_error_page_escapes_the_messages(preview: Preview) -> None:
     assert preview.failed
     _, _, body = call(preview, "/")
     assert b"<script>x" not in body
+
+
+def test_preview_shows_what_crashed_the_build(preview: Preview,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    messages: list[str] = []
+    monkeypatch.setattr(preview, "report", messages.append)
+
+    def crash(*args: Any) -> None:
+        raise RuntimeError("boom <b>")
+
+    monkeypatch.setattr("generator.serve.render", crash)
+    preview.rebuild()
+    assert preview.failed
+    status, _, body = call(preview, "/")
+    assert status.startswith("500")
+    assert b"<ol class=problems></ol>" not in body, "not an empty list of problems"
+    assert b"The build crashed" in body
+    assert b"RuntimeError: boom &lt;b&gt;" in body and b"<b>" not in body
+    assert b"in crash" in body, "the traceback says where"
+    assert any("RuntimeError" in m and "build crashed" in m for m in messages), messages
+    monkeypatch.undo()
+    preview.rebuild()
+    assert not preview.failed
+    assert call(preview, "/")[0] == "200 OK"
