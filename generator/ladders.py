@@ -58,8 +58,40 @@ def builtin_definitions() -> dict[str, LadderDef]:
     return found
 
 
+# Bounds that keep the numbers meaningful and the engine's work finite:
+# name -> (lowest, highest, unit, whole number only)
+PARAM_BOUNDS: dict[str, tuple[Decimal, Decimal, str, bool]] = {
+    "per_week": (Decimal(1), Decimal(10_000), "calls a week", True),
+    "window_days": (Decimal(1), Decimal(3_660), "days", True),
+    "window_weeks": (Decimal(1), Decimal(520), "weeks", True),
+    "min_sqls": (Decimal(0), Decimal(1_000_000), "qualified leads", True),
+    "min_wins": (Decimal(0), Decimal(1_000_000), "wins", True),
+    "min_price": (Decimal(0), Decimal(10) ** 12, "", False),
+    "max_price": (Decimal(0), Decimal(10) ** 12, "", False),
+}
+TARGET_BOUNDS: dict[str, tuple[Decimal, Decimal, str, bool]] = {
+    "count": (Decimal(0), Decimal(10) ** 9, "", True),
+    "ratio": (Decimal(0), Decimal(1), "a share: 0.30 means 30%", False),
+    "money": (Decimal(0), Decimal(10) ** 12, "", False),
+}
+
+
+def _bound_problem(number: Decimal, bounds: tuple[Decimal, Decimal, str, bool],
+                   ) -> tuple[str, str] | None:
+    """Why `number` is out of bounds and what to write instead, or None when it is fine."""
+    low, high, unit, whole = bounds
+    if whole and number != number.to_integral_value():
+        return "must be a whole number", f"write e.g. {number.to_integral_value()}"
+    if not low <= number <= high:
+        hint = f"between {low} and {high}" + (f" ({unit})" if unit else "")
+        if unit.startswith("a share") and 1 < number <= 100:
+            hint += f"; did you mean {number / 100}?"
+        return f"is out of range ({number})", f"write a number {hint}"
+    return None
+
+
 def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
-                       milestone: MilestoneDef, where: Pos,
+                       param_pos: dict[str, Pos], milestone: MilestoneDef,
                        problems: list[Problem]) -> Cond | None:
     metric = METRICS.get(condition.metric)
     if metric is None:
@@ -67,18 +99,33 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
                               did_you_mean(condition.metric, sorted(METRICS))
                               or "see `traction schema` for the metric names"))
         return None
+    ok = True
 
-    def value(name: str) -> Decimal | None:
+    def value(name: str, bounds: tuple[Decimal, Decimal, str, bool] | None = None
+              ) -> Decimal | None:
+        nonlocal ok
         raw = getattr(condition, name)
+        where, label = condition.at(name), name
         if isinstance(raw, str):
             ref = raw[1:]
             if ref not in params:
                 problems.append(error(condition.at(name),
                                       f"'{raw}' is not a parameter of milestone '{milestone.id}'",
-                                      did_you_mean(ref, sorted(params))))
+                                      did_you_mean(ref, sorted(params))
+                                      or f"its parameters: {', '.join(sorted(params)) or 'none'}"))
+                ok = False
                 return None
-            return params[ref]
-        return raw
+            number, where, label = params[ref], param_pos.get(ref, where), ref
+        else:
+            number = raw
+        if number is not None and bounds is not None:
+            found = _bound_problem(number, bounds)
+            if found is not None:
+                problems.append(error(where, f"milestone '{milestone.id}': '{label}' "
+                                             f"{found[0]}", found[1]))
+                ok = False
+                return None
+        return number
 
     for name in Condition.PARAMS:
         if getattr(condition, name) is not None and name not in metric.params:
@@ -87,33 +134,47 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
                                   f"it takes: {', '.join(sorted(metric.params)) or 'none'}"))
     if condition.owners != "all" and "owners" not in metric.params:
         problems.append(error(condition.at("owners"),
-                              f"metric '{metric.name}' takes no parameter 'owners'"))
+                              f"metric '{metric.name}' takes no parameter 'owners'",
+                              f"it takes: {', '.join(sorted(metric.params)) or 'none'}"))
     if (condition.at_least is None) == (condition.at_most is None):
-        problems.append(error(condition.pos, "a condition needs exactly one of at_least, at_most"))
+        problems.append(error(condition.pos, "a condition needs exactly one of at_least, at_most",
+                              "e.g. {metric: paying_customers, at_least: 1}"))
         return None
     comparison = "at_least" if condition.at_least is not None else "at_most"
-    target = value(comparison)
+    target = value(comparison, TARGET_BOUNDS[metric.kind])
     if target is None:
+        return None
+    if comparison == "at_least" and target == 0:
+        raw = condition.at_least
+        label = raw[1:] if isinstance(raw, str) else "at_least"
+        where = param_pos.get(label, condition.at("at_least"))
+        problems.append(error(where, f"milestone '{milestone.id}': '{label}' is 0, so the "
+                                     "milestone is met before anything happens",
+                              "use a target of at least 1"))
         return None
 
     def whole(name: str) -> int | None:
-        number = value(name)
+        number = value(name, PARAM_BOUNDS[name])
         return None if number is None else int(number)
 
-    return Cond(
+    cond = Cond(
         metric=metric.name, comparison=comparison, target=target, owners=condition.owners,
         per_week=whole("per_week"), window_days=whole("window_days"),
-        window_weeks=whole("window_weeks"), min_price=value("min_price"),
-        max_price=value("max_price"), min_sqls=whole("min_sqls"), min_wins=whole("min_wins"),
+        window_weeks=whole("window_weeks"), min_price=value("min_price", PARAM_BOUNDS["min_price"]),
+        max_price=value("max_price", PARAM_BOUNDS["max_price"]), min_sqls=whole("min_sqls"),
+        min_wins=whole("min_wins"),
     )
+    return cond if ok else None
 
 
 def _resolve_ladder(ladder: LadderDef, config: Config, problems: list[Problem]) -> Ladder:
     milestones = []
     for number, definition in enumerate(ladder.milestones, start=1):
         params = dict(definition.params)
+        param_pos = {name: definition.at("params", name) for name in params}
         overrides = config.milestones.get(definition.id, {})
         for name, override in overrides.items():
+            param_pos[name] = config.at("milestones", definition.id)
             if name not in params:
                 problems.append(error(
                     config.at("milestones", definition.id),
@@ -122,7 +183,7 @@ def _resolve_ladder(ladder: LadderDef, config: Config, problems: list[Problem]) 
                     or f"its parameters: {', '.join(sorted(params)) or 'none'}"))
             else:
                 params[name] = override
-        conditions = [_resolve_condition(c, params, definition, definition.pos, problems)
+        conditions = [_resolve_condition(c, params, param_pos, definition, problems)
                       for c in definition.conditions]
         milestones.append(Milestone(
             id=definition.id, number=number, ladder=ladder.id, title=definition.title,

@@ -47,8 +47,12 @@ def event_fields(config: Config, content: Content) -> Iterator[Problem]:
                 yield error(signal.at("spontaneous"), "'spontaneous' applies only to inquiries")
 
 
+LATE_ENTRY_LIMIT = datetime.timedelta(days=366)
+
+
 def dates_in_week(config: Config, content: Content) -> Iterator[Problem]:
-    """Entries after their week's Sunday are errors; before its Monday, late-entry warnings."""
+    """Entries after their week's Sunday are errors; before its Monday, late-entry warnings
+    (up to a year: an entry years older is a typo, and would stretch the log for years)."""
     for week in content.weeks:
         dated: list[tuple[str, datetime.date, object]] = [
             *(("call", c.date, c) for c in week.calls),
@@ -61,6 +65,9 @@ def dates_in_week(config: Config, content: Content) -> Iterator[Problem]:
                 yield error(where, f"{kind} dated {day} is after the end of {week.week} "
                             f"(Sunday {week.sunday})",
                             f"move it to weeks/{week_label(week_index(day))}.yaml")
+            elif day < week.monday - LATE_ENTRY_LIMIT:
+                yield error(where, f"{kind} dated {day} is more than a year before {week.week}",
+                            "a typo in the year? Older entries belong in their own week's file")
             elif day < week.monday:
                 yield warning(where, f"late entry: {kind} dated {day} is before {week.week} "
                               f"(Monday {week.monday})",

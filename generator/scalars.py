@@ -162,9 +162,22 @@ def parse_date(value: Any) -> datetime.date:
     if not _DATE.match(text):
         raise fail(f"expected a date YYYY-MM-DD, got '{text}'", "write dates like 2026-11-17")
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise fail(f"'{text}' is not a real date", "check the day and month") from None
+    _check_year(day.year, text)
+    return day
+
+
+# Years a log can be about: the engine walks every week from the first to the last,
+# and Sunday of 9999-W52 is past the last date Python knows.
+MIN_YEAR, MAX_YEAR = 1900, 9998
+
+
+def _check_year(year: int, text: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise fail(f"'{text}' is in the year {year}",
+                   f"a typo? Traction reads years {MIN_YEAR} to {MAX_YEAR}")
 
 
 def parse_week(value: Any) -> str:
@@ -178,6 +191,7 @@ def parse_week(value: Any) -> str:
         datetime.date.fromisocalendar(year, week, 1)
     except ValueError:
         raise fail(f"'{text}' is not a week of {year}", "ISO years have 52 or 53 weeks") from None
+    _check_year(year, text)
     return text
 
 

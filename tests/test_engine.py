@@ -1065,7 +1065,33 @@ def test_metric_parameter_it_does_not_take(tmp_path: Path) -> None:
 def test_condition_needs_exactly_one_comparison(tmp_path: Path) -> None:
     found = problems(tmp_path, custom_ladders=custom_with(
         {"metric": "paying_customers", "at_least": 1, "at_most": 3}), ladders=["mine"])
-    assert found == [("a condition needs exactly one of at_least, at_most", "")]
+    assert found == [("a condition needs exactly one of at_least, at_most",
+                      "e.g. {metric: paying_customers, at_least: 1}")]
+
+
+@pytest.mark.parametrize(("overrides", "message", "hint"), [
+    ({"weekly-sales-calls": {"weeks": 2.5}},
+     "milestone 'weekly-sales-calls': 'weeks' must be a whole number", "write e.g. 2"),
+    ({"weekly-sales-calls": {"weeks": 0}},
+     "milestone 'weekly-sales-calls': 'weeks' is 0, so the milestone is met before anything "
+     "happens", "use a target of at least 1"),
+    ({"weekly-sales-calls": {"per_week": 0}},
+     "milestone 'weekly-sales-calls': 'per_week' is out of range (0)",
+     "write a number between 1 and 10000 (calls a week)"),
+    ({"close-rate": {"rate": 30}}, "milestone 'close-rate': 'rate' is out of range (30)",
+     "write a number between 0 and 1 (a share: 0.30 means 30%); did you mean 0.3?"),
+    ({"close-rate": {"window_days": 999999999}},
+     "milestone 'close-rate': 'window_days' is out of range (999999999)",
+     "write a number between 1 and 3660 (days)"),
+    ({"scalable-pipeline": {"window_weeks": 100000000000}},
+     "milestone 'scalable-pipeline': 'window_weeks' is out of range (100000000000)",
+     "write a number between 1 and 520 (weeks)"),
+])
+def test_parameters_out_of_range_are_errors(tmp_path: Path, overrides: dict[str, Any],
+                                            message: str, hint: str) -> None:
+    """No silent truncation (2.5 calls), no shares above 1, no windows that overflow a date
+    or make the engine loop for hours."""
+    assert problems(tmp_path, milestones=overrides) == [(message, hint)]
 
 
 def test_custom_ladder_cannot_take_a_builtin_id(tmp_path: Path) -> None:

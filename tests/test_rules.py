@@ -206,6 +206,22 @@ list:
     assert analyse(root).ok  # warnings only
 
 
+def test_an_entry_more_than_a_year_before_its_week_is_an_error(content: Content) -> None:
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+calls:
+  - date: 2025-11-15
+  - date: 2025-11-14
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:3:11: warning: late entry: call dated 2025-11-15 is before 2026-W47 "
+        "(Monday 2026-11-16)",
+        "  hint: fine if it was logged late; it counts on its own date",
+        "weeks/2026-W47.yaml:4:11: error: call dated 2025-11-14 is more than a year before "
+        "2026-W47",
+        "  hint: a typo in the year? Older entries belong in their own week's file",
+    ]
+
+
 def test_missing_weeks_are_warnings_at_the_next_log(content: Content) -> None:
     root = content(config=CONFIG, weeks={
         "2026-W40": "summary: first\nweek: 2026-W40\n",

@@ -215,6 +215,17 @@ def test_weeks_that_do_not_exist(week: str, year: int) -> None:
                                                  "ISO years have 52 or 53 weeks")
 
 
+@pytest.mark.parametrize(("parser", "text", "year"), [
+    (parse_week, "9999-W52", 9999), (parse_week, "0026-W47", 26), (parse_week, "1899-W52", 1899),
+    (parse_date, "0026-11-17", 26), (parse_date, "9999-12-31", 9999),
+])
+def test_years_out_of_range_are_typos(parser: Any, text: str, year: int) -> None:
+    """A year like 0026 would make the engine walk 2,000 years of weeks; 9999-W52 ends past
+    the last date Python knows."""
+    assert refused(parser, scalar(text)) == (
+        f"'{text}' is in the year {year}", "a typo? Traction reads years 1900 to 9998")
+
+
 @pytest.mark.parametrize("text", ["2026-W5", "2026W47", "2026-w47", "W47", "2026-47"])
 def test_weeks_must_be_written_yyyy_www(text: str) -> None:
     assert refused(parse_week, scalar(text))[0] == (
