@@ -7,13 +7,20 @@ Colours come from CSS classes so light, dark and print themes restyle them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
 from generator.engine import WeekStats
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28
+GAP = 6  # between the y labels (right-aligned) and the plot, where the x labels start
+# Half the width of a week label ("26-W14") at the largest tick font the theme uses (22 units
+# on a phone): a label whose centre is nearer an edge of the plot is aligned to that edge, so
+# x labels never reach into the y labels' column left of the plot, nor out of the picture.
+HALF_LABEL = 44
+MAX_LABELS = 6  # week labels at most: one every 97 units, wider than a label
 MAX_WEEKS = 52  # the home page shows the last year; the numbers page has every week
 
 
@@ -52,17 +59,27 @@ def _frame(chart_id: str, title: str, description: str, top: float, weeks: list[
         y = _y(value, top)
         label = f"{value * 100:.0f}%" if percent else f"{value:g}"
         ticks.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
-                     f'y2="{y:.1f}"/><text class="tick" x="{LEFT - 4}" y="{y + 4:.1f}" '
+                     f'y2="{y:.1f}"/><text class="tick" x="{LEFT - GAP}" y="{y + 4:.1f}" '
                      f'text-anchor="end">{label}</text>')
-    step = max(1, len(weeks) // 6)
+    step = max(1, math.ceil(len(weeks) / MAX_LABELS))
     for index in range(0, len(weeks), step):
-        ticks.append(f'<text class="tick" x="{_x(index, len(weeks)):.1f}" y="{HEIGHT - 8}" '
-                     f'text-anchor="middle">{escape(weeks[index].week[2:])}</text>')
+        x, anchor = _week_label_x(_x(index, len(weeks)))
+        ticks.append(f'<text class="tick week" x="{x:.1f}" y="{HEIGHT - 8}" '
+                     f'text-anchor="{anchor}">{escape(weeks[index].week[2:])}</text>')
     return (f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
             f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">{escape(title)}'
             f'</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
             + "".join(ticks) + "".join(body) + "</svg>")
+
+
+def _week_label_x(centre: float) -> tuple[float, str]:
+    """Where a week label goes: under its week, or aligned to the plot's edge near one."""
+    if centre - HALF_LABEL < LEFT:
+        return LEFT, "start"
+    if centre + HALF_LABEL > WIDTH - RIGHT:
+        return WIDTH - RIGHT, "end"
+    return centre, "middle"
 
 
 def _longest_run(flags: list[bool]) -> int:

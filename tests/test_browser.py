@@ -266,6 +266,38 @@ def test_screenshots_of_sampled_pages(site: Site, open_context: Any, width: int,
     assert watch.problems == []
 
 
+CHART_LABEL_BOXES = """() => [...document.querySelectorAll('figure.chart-figure')].map(f => {
+    const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    const labels = [...f.querySelectorAll('svg.chart text.tick')]
+        .filter(t => getComputedStyle(t).display !== 'none')
+        .map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())}));
+    return {chart: f.querySelector('svg.chart').id, figure: box(f.getBoundingClientRect()),
+            labels};
+})"""
+
+
+@pytest.mark.parametrize("width", [*WIDTHS, 800])
+def test_chart_axis_labels_never_overlap(site: Site, open_context: Any, width: int) -> None:
+    context, watch = open_context(width=width, js=False)
+    page = visit(context, site.url())
+    charts = page.evaluate(CHART_LABEL_BOXES)
+    assert len(charts) == 3
+    problems = []
+    for chart in charts:
+        labels, figure = chart["labels"], chart["figure"]
+        assert len(labels) >= 5, chart
+        for i, a in enumerate(labels):
+            if a["left"] < figure["left"] or a["right"] > figure["right"]:
+                problems.append(f"{chart['chart']}: '{a['text']}' sticks out of its card")
+            for b in labels[i + 1:]:
+                if (a["left"] < b["right"] and b["left"] < a["right"]
+                        and a["top"] < b["bottom"] and b["top"] < a["bottom"]):
+                    problems.append(f"{chart['chart']}: '{a['text']}' overlaps '{b['text']}'")
+    leave(page)
+    assert problems == [], f"at {width}px"
+    assert watch.problems == []
+
+
 def test_print_is_black_on_white_without_navigation(site: Site, open_context: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context, watch = open_context(scheme="dark", js=False)

@@ -9,7 +9,18 @@ from fractions import Fraction
 
 import pytest
 
-from generator.charts import MAX_WEEKS, Chart, charts, close_rate, customers, sales_calls
+from generator.charts import (
+    HALF_LABEL,
+    LEFT,
+    MAX_WEEKS,
+    RIGHT,
+    WIDTH,
+    Chart,
+    charts,
+    close_rate,
+    customers,
+    sales_calls,
+)
 from generator.engine import WeekStats
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -159,9 +170,31 @@ def test_week_labels_on_the_axis_are_short_and_thinned() -> None:
     assert labels == ["26-W01", "26-W05", "26-W09", "26-W13", "26-W17", "26-W21"]
 
 
+@pytest.mark.parametrize("count", [1, 2, 3, 6, 7, 11, 13, 24, 34, 51, 52])
+def test_week_labels_stay_right_of_the_value_labels_and_inside_the_picture(count: int) -> None:
+    # "0" or "0%" beside the first week label ("26-W14") overlapped it on a phone: the value
+    # labels end left of the plot, week labels start inside it, whatever the font size.
+    weeks = [stats(1 + i, calls=3, rate=Fraction(1, 2)) for i in range(count)]
+    for chart in (sales_calls(weeks, 5), customers(weeks), close_rate(weeks, 0.3)):
+        texts = parse(chart).findall(f"{SVG}text")
+        values = [t for t in texts if t.get("class") == "tick"]
+        labels = [t for t in texts if t.get("class") == "tick week"]
+        assert len(values) == 3 and all(t.get("text-anchor") == "end" for t in values)
+        assert all(float(t.get("x") or 0) < LEFT for t in values)
+        assert 1 <= len(labels) <= 6
+        spans = []
+        for label in labels:
+            x, anchor = float(label.get("x") or 0), label.get("text-anchor")
+            left = {"start": x, "middle": x - HALF_LABEL, "end": x - 2 * HALF_LABEL}[anchor or ""]
+            spans.append((left, left + 2 * HALF_LABEL))
+        assert all(a >= LEFT and b <= WIDTH - RIGHT for a, b in spans), spans
+        # a phone (largest font) hides every other label: the ones it shows never overlap
+        assert all(spans[i + 2][0] >= spans[i][1] for i in range(len(spans) - 2)), spans
+
+
 def test_the_scale_is_a_round_number_above_the_data_and_target() -> None:
     def top_tick(chart: Chart) -> str | None:
-        ticks = [t for t in parse(chart).findall(f"{SVG}text") if t.get("text-anchor") == "end"]
+        ticks = [t for t in parse(chart).findall(f"{SVG}text") if t.get("class") == "tick"]
         return ticks[-1].text
 
     assert top_tick(sales_calls([stats(10, calls=3)], 5)) == "8"  # the target counts
