@@ -45,6 +45,7 @@ class Content:
     case_studies: tuple[Document, ...]
     pages: tuple[Document, ...]
     problems: tuple[Problem, ...] = field(default=())
+    unread_weeks: tuple[str, ...] = ()  # week files with errors, left out of `weeks`
 
 
 def validate(model: type[R], data: Any, file: str) -> tuple[R | None, list[Problem]]:
@@ -134,6 +135,7 @@ def load(root: Path, *, fast: bool = True) -> Content:
         problems += found
 
     weeks: list[WeekLog] = []
+    unread: list[str] = []
     for path in _files(root / "weeks", problems, root, (".yaml", ".yml")):
         rel = path.relative_to(root).as_posix()
         if path.suffix == ".yml" or not WEEK_FILE.match(path.name):
@@ -142,12 +144,13 @@ def load(root: Path, *, fast: bool = True) -> Content:
             continue
         week, found = _load_yaml(path, root, WeekLog, fast)
         problems += found
-        if week is None:
-            continue
-        if week.week != path.stem:
+        if week is not None and week.week != path.stem:
             problems.append(error(week.at("week"),
                                   f"week '{week.week}' does not match the file name",
                                   f"rename the file to {week.week}.yaml or fix the week"))
+            week = None
+        if week is None:
+            unread.append(rel)
             continue
         weeks.append(week)
 
@@ -162,7 +165,8 @@ def load(root: Path, *, fast: bool = True) -> Content:
                 documents[folder].append(doc)
 
     return Content(root, config, tuple(sorted(weeks, key=lambda w: w.week)),
-                   tuple(documents["case-studies"]), tuple(documents["pages"]), tuple(problems))
+                   tuple(documents["case-studies"]), tuple(documents["pages"]), tuple(problems),
+                   tuple(unread))
 
 
 def _files(folder: Path, problems: list[Problem], root: Path,

@@ -6,10 +6,12 @@ raises and none repeats a private value (contacts, notes, amounts).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
-from generator.events import account_events, week_index, week_label
+from generator.events import account_events, monday_of, week_index, week_label
 from generator.loader import Content
 from generator.problems import Pos, Problem, error, warning
 from generator.scalars import did_you_mean
@@ -118,17 +120,32 @@ def sources_declared(config: Config, content: Content) -> Iterator[Problem]:
 
 
 def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
+    unread = set()  # a week file with errors is there, just unread: not missing
+    for rel in content.unread_weeks:
+        with contextlib.suppress(ValueError):  # a name like 2026-W99: its own error says so
+            unread.add(week_index(monday_of(Path(rel).stem)))
     previous: WeekLog | None = None
     for week in content.weeks:
         if previous is not None:
-            gap = week_index(week.monday) - week_index(previous.monday) - 1
-            if gap > 0:
-                first = week_label(week_index(previous.monday) + 1)
-                last = week_label(week_index(week.monday) - 1)
-                span = first if gap == 1 else f"{first} to {last}"
+            start, end = week_index(previous.monday) + 1, week_index(week.monday) - 1
+            gaps = _runs([i for i in range(start, end + 1) if i not in unread])
+            for first, last in gaps:
+                span = week_label(first) if first == last else (
+                    f"{week_label(first)} to {week_label(last)}")
                 yield warning(week.at("week"), f"no log for {span}; counted as no activity",
                               "add the missing weeks with `traction new week --week ...`")
         previous = week
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted numbers, as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
 
 
 def founders_listed(config: Config, content: Content) -> Iterator[Problem]:
@@ -163,7 +180,11 @@ RULES: tuple[Rule, ...] = (
     founders_listed, event_fields, dates_in_week, lifecycle, sources_declared, missing_weeks,
     documents,
 )
+# Rules over the whole history of an account: with a week file unread they would report
+# the gap it leaves (a `paid` event missing) as errors of other files.
+HISTORY_RULES = frozenset({lifecycle})
 
 
 def check(config: Config, content: Content) -> list[Problem]:
-    return [problem for rule in RULES for problem in rule(config, content)]
+    rules = [rule for rule in RULES if not (content.unread_weeks and rule in HISTORY_RULES)]
+    return [problem for rule in rules for problem in rule(config, content)]
