@@ -28,12 +28,32 @@ def fmt(value: Value | Decimal, ratio: bool = False) -> str:
     return f"{float(value):,.2f}"
 
 
+def share_pair(value: Value | Decimal, target: Decimal) -> tuple[str, str]:
+    """A share and its target as percentages, with as many decimals (up to two) as it takes
+    for a share short of its target not to read as meeting it (89.99%, not 90%)."""
+    if value is None:
+        return "n/a", fmt(target, True)
+    v, t = Fraction(value), Fraction(target)
+    for decimals in (0, 1, 2):
+        shown = f"{float(v) * 100:.{decimals}f}", f"{float(t) * 100:.{decimals}f}"
+        if shown[0] != shown[1] or v == t:
+            break
+    else:  # still equal at two decimals: cut, never round, toward the target
+        scale = 10 ** 4
+        cut = (v * scale).__floor__() if v < t else -((-v * scale).__floor__())
+        shown = f"{cut / 100:.2f}", shown[1]
+    return f"{shown[0]}%", f"{shown[1]}%"
+
+
 def measure_text(measure: Measure, show_revenue: bool) -> str:
     """`paying customers: 3 of 5`, `assessed customers: 17, needs 21`, `close rate: 47% (≥ 30%)`."""
     if measure.money and not show_revenue:
         return f"{measure.label}: {'met' if measure.met else 'not met'} (amounts are private)"
     is_ratio = measure.ratio
-    value, target = fmt(measure.value, is_ratio), fmt(measure.target, is_ratio)
+    if is_ratio:
+        value, target = share_pair(measure.value, measure.target)
+    else:
+        value, target = fmt(measure.value), fmt(measure.target)
     if measure.comparison == "at_most":
         return f"{measure.label}: {value} (at most {target})"
     if is_ratio:
