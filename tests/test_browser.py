@@ -298,6 +298,46 @@ def test_chart_axis_labels_never_overlap(site: Site, open_context: Any, width: i
     assert watch.problems == []
 
 
+PAGER_BOXES = """() => {
+    const box = e => { const r = e.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+    const pager = document.querySelector('nav.pager');
+    const links = Object.fromEntries([...pager.querySelectorAll('a')].map(a => [a.rel, {
+        ...box(a), color: getComputedStyle(a).color,
+        arrow: box(a.querySelector('[aria-hidden="true"]')),
+        label: box(a.querySelector('.pager-label'))}]));
+    const site = document.querySelector('.site-header nav a:not([aria-current])');
+    const probe = document.createElement('a');
+    probe.href = '#'; document.querySelector('main').append(probe);
+    const accent = getComputedStyle(probe).color; probe.remove();
+    return {pager: box(pager), links, accent, siteNav: getComputedStyle(site).color};
+}"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_week_pager_previous_left_next_right_in_link_colour(site: Site, open_context: Any,
+                                                            width: int, scheme: str) -> None:
+    weeks = json.loads((site.root / "progress.json").read_text("utf-8"))["weeks"]
+    middle = weeks[len(weeks) // 2]["week"]
+    context, watch = open_context(width=width, scheme=scheme, js=False)
+    page = visit(context, site.url(f"weeks/{middle}/"))
+    found = page.evaluate(PAGER_BOXES)
+    prev, following = found["links"]["prev"], found["links"]["next"]
+    assert prev["left"] == pytest.approx(found["pager"]["left"], abs=1), found
+    assert following["right"] == pytest.approx(found["pager"]["right"], abs=1), found
+    assert prev["top"] == pytest.approx(following["top"], abs=1), "one row where it fits"
+    assert prev["right"] < following["left"]
+    for link in (prev, following):  # "← Previous week" / "Next week →", then the week
+        assert link["arrow"]["bottom"] <= link["label"]["top"] + 1, (
+            "the arrow stays on the line of its words, above the week label")
+    # Links in the page's link colour, not the muted grey of the site navigation.
+    assert prev["color"] == following["color"] == found["accent"], found
+    assert found["accent"] != found["siteNav"]
+    leave(page)
+    assert watch.problems == []
+
+
 def test_print_is_black_on_white_without_navigation(site: Site, open_context: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context, watch = open_context(scheme="dark", js=False)
