@@ -124,6 +124,11 @@ def _is_record(shape: Shape) -> bool:
     return isinstance(shape, type) and issubclass(shape, Record)
 
 
+def _required_hint(field_: _Field) -> str:
+    doc = field_.doc.rstrip(".")
+    return f"add `{field_.key}: ...`" + (f" ({doc[0].lower()}{doc[1:]})" if doc else "")
+
+
 def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | None:
     """Build a `cls` from parsed YAML; append every problem; None if there was one."""
     if is_null(data):  # `founder-network:` with nothing after it means an empty mapping
@@ -146,7 +151,8 @@ def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | Non
             if raw is not None:
                 empty.append(spec_.key)
             if spec_.required:
-                problems.append(error(data.pos, f"missing required key '{spec_.key}'"))
+                problems.append(error(data.pos, f"missing required key '{spec_.key}'",
+                                      _required_hint(spec_)))
                 ok = False
             continue
         good, value = _read_value(spec_.shape, raw, data.value_pos[spec_.key], file, problems)

@@ -44,9 +44,11 @@ def event_fields(config: Config, content: Content) -> Iterator[Problem]:
         for signal in week.list_.events if week.list_ else ():
             for name, kinds in _SIGNAL_FIELDS.items():
                 if getattr(signal, name) is not None and signal.type not in kinds:
-                    yield error(signal.at(name), f"'{name}' applies only to sale signals")
+                    yield error(signal.at(name), f"'{name}' applies only to sale signals",
+                                "remove it, or make this a `type: sale` signal")
             if signal.given("spontaneous") and signal.type != "inquiry":
-                yield error(signal.at("spontaneous"), "'spontaneous' applies only to inquiries")
+                yield error(signal.at("spontaneous"), "'spontaneous' applies only to inquiries",
+                            "remove it, or make this a `type: inquiry` signal")
 
 
 LATE_ENTRY_LIMIT = datetime.timedelta(days=366)

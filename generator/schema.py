@@ -149,7 +149,7 @@ class Config(Record):
 
     site: Site = spec(Site)
     company: Company = spec(Company)
-    ladders: list[str] = spec(ListOf(Id), factory=lambda: ["zero-to-one"],
+    ladders: list[str] = spec(ListOf(Id, min_items=1), factory=lambda: ["zero-to-one"],
                               doc="Ladders in display order: built-in or custom ids.")
     custom_ladders: list[LadderDef] = spec(ListOf(LadderDef), factory=list,
                                            doc="Ladders of your own, same form as the built-ins.")

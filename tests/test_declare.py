@@ -178,7 +178,7 @@ def test_an_empty_value_of_a_known_key_means_not_given(empty: str) -> None:
 
 def test_an_empty_value_of_a_required_key_is_missing() -> None:
     assert errors(Box, "title:\nitems: [{name: a}]\n") == [
-        (1, 1, "missing required key 'title'", None)]
+        (1, 1, "missing required key 'title'", "add `title: ...` (the box's title)")]
 
 
 def test_quoted_empty_text_is_a_value_not_an_empty_key() -> None:
@@ -202,16 +202,18 @@ def test_a_null_record_value_in_a_dict_is_an_empty_mapping() -> None:
     assert shelf.spots["top"].pos == Pos(FILE, 2, 3)
     # An empty record with a required key is that key missing, reported where it is.
     assert errors(Box, "title: T\nitems: [{name: a}]\nby_id:\n  k1:\n") == [
-        (4, 3, "missing required key 'name'", None)]
+        (4, 3, "missing required key 'name'", "add `name: ...` (what it is)")]
 
 
 def test_a_null_list_item_record_is_an_empty_mapping() -> None:
-    assert errors(Box, "title: T\nitems:\n  -\n") == [(3, 4, "missing required key 'name'", None)]
+    assert errors(Box, "title: T\nitems:\n  -\n") == [
+        (3, 4, "missing required key 'name'", "add `name: ...` (what it is)")]
 
 
 def test_a_null_document_is_an_empty_mapping_but_no_document_is_not_a_mapping() -> None:
     assert ok(Undocumented, "~\n") == Undocumented(value="x")
-    assert errors(Item, "null\n") == [(1, 1, "missing required key 'name'", None)]
+    assert errors(Item, "null\n") == [
+        (1, 1, "missing required key 'name'", "add `name: ...` (what it is)")]
     # An empty file parses to nothing at all; the loader reports it as "file is empty".
     assert errors(Undocumented, "") == [(1, 1, "expected a mapping of key: value pairs", None)]
 
@@ -242,8 +244,8 @@ def test_an_unknown_key_with_an_empty_value_is_still_an_error() -> None:
 
 def test_missing_required_keys_are_reported_at_the_record() -> None:
     assert errors(Box, "\n  tags: [a]\n") == [
-        (2, 3, "missing required key 'title'", None),
-        (2, 3, "missing required key 'items'", None),
+        (2, 3, "missing required key 'title'", "add `title: ...` (the box's title)"),
+        (2, 3, "missing required key 'items'", "add `items: ...`"),
     ]
 
 
@@ -257,10 +259,10 @@ def test_every_problem_is_collected_not_just_the_first() -> None:
         sealed: yes
         """.replace("        ", ""))
     assert found == [
-        (1, 1, "missing required key 'title'", None),
+        (1, 1, "missing required key 'title'", "add `title: ...` (the box's title)"),
         (1, 7, "'wooden' is not one of: plain, fancy", None),
         (3, 21, "expected a count of 0 or more, got -1", None),
-        (4, 5, "missing required key 'name'", None),
+        (4, 5, "missing required key 'name'", "add `name: ...` (what it is)"),
         (5, 9, "'bad id' is not a valid id",
          "use letters, digits, '-' and '_', starting with a letter or digit"),
         (5, 41, "expected text, got a list", None),

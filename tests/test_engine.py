@@ -1069,6 +1069,10 @@ def test_condition_needs_exactly_one_comparison(tmp_path: Path) -> None:
                       "e.g. {metric: paying_customers, at_least: 1}")]
 
 
+def test_no_ladders_is_an_error_not_everything_achieved(tmp_path: Path) -> None:
+    assert problems(tmp_path, ladders=[]) == [("expected at least one item", "")]
+
+
 @pytest.mark.parametrize(("overrides", "message", "hint"), [
     ({"weekly-sales-calls": {"weeks": 2.5}},
      "milestone 'weekly-sales-calls': 'weeks' must be a whole number", "write e.g. 2"),

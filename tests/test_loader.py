@@ -117,9 +117,13 @@ def test_missing_required_keys_point_at_the_mapping_that_lacks_them(content: Con
                "2026-W48": "week: 2026-W48\naccounts:\n  - id: globex\n    event: won\n"})
     assert loaded(root, fast) == [
         "traction.yaml:2:3: error: missing required key 'url'",
+        "  hint: add `url: ...` (absolute base URL of the published site; a sub-path works)",
         "traction.yaml:4:3: error: missing required key 'name'",
+        "  hint: add `name: ...` (company name)",
         "weeks/2026-W47.yaml:1:1: error: missing required key 'week'",
+        "  hint: add `week: ...`",
         "weeks/2026-W48.yaml:3:5: error: missing required key 'date'",
+        "  hint: add `date: ...`",
     ]
 
 
@@ -319,6 +323,7 @@ def test_front_matter_lines_count_from_the_files_first_line(content: Content,
         "expected true or false",
         "  hint: write true or false",
         "pages/about.md:2:1: error: missing required key 'title'",
+        "  hint: add `title: ...`",
         "pages/about.md:2:8: error: '01' has a leading zero (octal in YAML 1.1), "
         "expected a whole number",
         "  hint: drop the leading zeros",
@@ -355,6 +360,7 @@ def test_documents_without_usable_front_matter(content: Content, fast: bool) -> 
         "case-studies/bad name!.md:1:1: error: file name is not a valid slug",
         "  hint: use letters, digits, '-' and '_', e.g. initech-onboarding.md",
         "case-studies/empty-front.md:2:1: error: missing required key 'title'",
+        "  hint: add `title: ...`",
         "case-studies/plain.md:1:1: error: missing front matter",
         "  hint: start the file with a '---' line, `title: ...`, and another '---'",
         "case-studies/unclosed.md:1:1: error: front matter is not closed",

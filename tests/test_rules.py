@@ -330,8 +330,11 @@ list:
         "weeks/2026-W47.yaml:5:81: error: 'source' applies only to qualified events, not 'paid'",
         "  hint: move it to the matching event or remove it",
         "weeks/2026-W47.yaml:8:49: error: 'price' applies only to sale signals",
+        "  hint: remove it, or make this a `type: sale` signal",
         "weeks/2026-W47.yaml:8:61: error: 'product' applies only to sale signals",
+        "  hint: remove it, or make this a `type: sale` signal",
         "weeks/2026-W47.yaml:8:81: error: 'spontaneous' applies only to inquiries",
+        "  hint: remove it, or make this a `type: inquiry` signal",
     ]
 
 
