@@ -60,6 +60,27 @@ def main() -> None:
     """Turn a plain-text traction log into a build-in-public progress site."""
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _describe(analysis: Any, ui: Ui) -> None:
+    """`-v`: what was read and evaluated."""
+    found = analysis.content
+    weeks = found.weeks
+    span = f" ({weeks[0].week} to {weeks[-1].week})" if weeks else ""
+    ui.detail(f"read {found.root}: {_count(len(weeks), 'weekly log')}{span}, "
+              f"{_count(len(found.case_studies), 'case study', 'case studies')}, "
+              f"{_count(len(found.pages), 'page')}"
+              + (f"; {_count(len(found.unread_weeks), 'week file')} with errors"
+                 if found.unread_weeks else ""))
+    if analysis.ladders is not None:
+        ladders = ", ".join(ladder.id for ladder in analysis.ladders.shown)
+        ui.detail(f"ladders: {ladders or 'none'}")
+    if analysis.progress is not None:
+        ui.detail(f"as of {analysis.progress.as_of} (the Sunday of the latest logged week)")
+
+
 def _print_problems(analysis: Any, ui: Ui, *, strict: bool = False, err: bool = True) -> bool:
     """Print problems; return True when there are errors (after --strict)."""
     from generator.problems import format_text, promote_warnings
@@ -84,6 +105,7 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool) -> None:
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
     analysis = analyse(content)
+    _describe(analysis, ui)
     problems = list(analysis.problems)
     if strict:
         problems = promote_warnings(problems)
@@ -97,21 +119,25 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool) -> None:
         _print_problems(analysis, ui, strict=strict, err=False)
         weeks = len(analysis.content.weeks)
         if not failed:
-            ui.info(ui.style("✓", fg="green") + f" {content}: {weeks} weeks, "
-                    f"{len(analysis.content.case_studies)} case studies, "
-                    f"{len(analysis.content.pages)} pages; {summary_line(problems)}")
+            found = analysis.content
+            ui.info(ui.style("✓", fg="green") + f" {content}: {_count(weeks, 'week')}, "
+                    f"{_count(len(found.case_studies), 'case study', 'case studies')}, "
+                    f"{_count(len(found.pages), 'page')}; {summary_line(problems)}")
         else:
             ui.info(f"✗ {content}: {summary_line(problems)}")
     sys.exit(1 if failed else 0)
 
 
 def _repo_prefix(content: Path) -> str:
-    """The content dir as a path relative to the working directory, for annotations."""
+    """The content dir as a path from the root of its git repository (what annotations
+    need, wherever the command runs), else from the working directory."""
+    folder = content.resolve()
+    base = next((p for p in (folder, *folder.parents) if (p / ".git").exists()),
+                Path.cwd().resolve())
     try:
-        relative = content.resolve().relative_to(Path.cwd().resolve())
+        prefix = folder.relative_to(base).as_posix()
     except ValueError:
         return ""
-    prefix = relative.as_posix()
     return "" if prefix == "." else prefix + "/"
 
 
@@ -124,6 +150,7 @@ def status(content: Path, ui: Ui, fmt: str) -> None:
     from generator.pipeline import analyse
 
     analysis = analyse(content)
+    _describe(analysis, ui)
     if _print_problems(analysis, ui) or analysis.progress is None:
         ui.info("✗ fix the errors above first (`traction check`)")
         sys.exit(1)
@@ -144,11 +171,13 @@ def status(content: Path, ui: Ui, fmt: str) -> None:
 
 @main.command(epilog="Exit codes: 0 ok, 2 usage error.")
 @click.argument("which", type=click.Choice(["all", "config", "week"]), default="all")
-def schema(which: str) -> None:
+@common
+def schema(content: Path, ui: Ui, which: str) -> None:
     """Print the JSON Schema of traction.yaml ("config") and of a weekly log ("week").
 
     Point yaml-language-server at them for completion and checks as you type:
-    `# yaml-language-server: $schema=traction.schema.json`.
+    `# yaml-language-server: $schema=traction.schema.json`. The schemas are the same for
+    every content directory (`--content` is accepted, like everywhere, and not read).
     """
     import json
 
@@ -176,6 +205,7 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None) -> None:
     except OutputError as exc:
         ui.info(f"✗ {exc}")
         sys.exit(1)
+    _describe(result.analysis, ui)
     if result.problems:
         click.echo(format_text(list(result.problems), color=ui.color), err=True)
     if not result.ok:

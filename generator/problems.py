@@ -7,6 +7,7 @@ once, sorted by file and line, in text, JSON or GitHub workflow-command form.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -61,15 +62,27 @@ def promote_warnings(problems: Iterable[Problem]) -> list[Problem]:
     return [Problem("error", p.pos, p.message, p.hint) for p in problems]
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line with no control characters: a value quoted in a message cannot start a new
+    line (a fake `::error` in a CI log) or send terminal escapes."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def format_text(problems: list[Problem], color: bool = False) -> str:
+    """`path:line:col: error: message` and its hint; errors first, then warnings, each
+    group in file and line order."""
     lines = []
-    for p in problems:
+    ordered = [p for p in problems if p.is_error] + [p for p in problems if not p.is_error]
+    for p in ordered:
         label = p.severity
         if color:
             label = f"\x1b[1;31m{label}\x1b[0m" if p.is_error else f"\x1b[1;33m{label}\x1b[0m"
-        lines.append(f"{p.pos}: {label}: {p.message}")
+        lines.append(f"{printable(str(p.pos))}: {label}: {printable(p.message)}")
         if p.hint:
-            lines.append(f"  hint: {p.hint}")
+            lines.append(f"  hint: {printable(p.hint)}")
     return "\n".join(lines)
 
 

@@ -55,7 +55,7 @@ def test_the_demo_is_valid() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
     weeks = len(list((DEMO / "weeks").glob("*.yaml")))
-    assert re.fullmatch(rf"✓ {re.escape(str(DEMO))}: {weeks} weeks, \d+ case studies, \d+ pages; "
+    assert re.fullmatch(rf"✓ {re.escape(str(DEMO))}: {weeks} weeks, 2 case studies, 1 page; "
                         r"0 errors, 0 warnings\n", result.stderr), result.stderr
 
 
@@ -146,6 +146,18 @@ def test_github_format_prefixes_paths_from_the_working_directory(content: Conten
     assert result.stderr == ""
 
 
+def test_github_format_paths_start_at_the_git_repository_root(content: Content) -> None:
+    """GitHub places annotations by the path from the repository root, wherever
+    `traction check` runs from."""
+    root = content(weeks={"2026-W47": "week: 2026-W47\ncals: []\n"})
+    repo = root.parent
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "docs").mkdir()
+    result = run_traction("check", "--content", "../content", "--format", "github",
+                          cwd=repo / "docs", env={"PYTHONPATH": str(ROOT)})
+    assert result.stdout.startswith("::error file=content/weeks/2026-W47.yaml,line=2,col=1,")
+
+
 def test_github_format_with_strict_and_a_clean_tree(content: Content) -> None:
     root = content(weeks=WARNING_WEEKS)
     strict = run_traction("check", "--content", str(root), "--format", "github", "--strict")
@@ -165,6 +177,22 @@ def test_quiet_prints_only_problems(content: Content) -> None:
     assert result.stderr == ""
     clean = run_traction("check", "--content", str(DEMO), "--quiet")
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
+
+
+def test_verbose_says_what_was_read_and_evaluated(content: Content) -> None:
+    result = run_traction("check", "--content", str(DEMO), "-v")
+    assert result.returncode == 0 and result.stdout == ""
+    weeks = len(list((DEMO / "weeks").glob("*.yaml")))
+    assert result.stderr.splitlines()[:3] == [
+        f"read {DEMO}: {weeks} weekly logs (2026-W14 to 2026-W47), 2 case studies, 1 page",
+        "ladders: zero-to-one, micro-traction",
+        "as of 2026-11-22 (the Sunday of the latest logged week)"]
+    broken = content(weeks={"2026-W47": ERROR_WEEK})
+    lines = run_traction("check", "--content", str(broken), "-v").stderr.splitlines()
+    assert lines[0] == (f"read {broken}: 0 weekly logs, 0 case studies, 0 pages; "
+                        "1 week file with errors")
+    quiet = run_traction("check", "--content", str(DEMO))
+    assert "ladders:" not in quiet.stderr  # only with -v
 
 
 def test_colour_on_a_terminal_and_no_color_turns_it_off(content: Content) -> None:

@@ -207,9 +207,10 @@ def test_bad_file_names_in_weeks(content: Content, fast: bool) -> None:
         "  hint: e.g. weeks/2026-W47.yaml",
         "weeks/2026-w47.yaml:1:1: error: weekly log file name must be YYYY-Www.yaml",
         "  hint: e.g. weeks/2026-W47.yaml",
-        "weeks/README.txt:1:1: warning: ignored: not a .yaml or .yml file",
         "weeks/notes.yaml:1:1: error: weekly log file name must be YYYY-Www.yaml",
         "  hint: e.g. weeks/2026-W47.yaml",
+        # Warnings come after every error.
+        "weeks/README.txt:1:1: warning: ignored: not a .yaml or .yml file",
         "weeks/old:1:1: warning: ignored: not a .yaml or .yml file",
     ]
     assert [w.week for w in load(root, fast=fast).weeks] == ["2026-W48"]

@@ -80,12 +80,24 @@ def test_summary_line_counts() -> None:
 # --- text -------------------------------------------------------------------------------
 
 def test_text_format_is_path_line_col_severity_message_then_hint() -> None:
+    """Errors first, then warnings: the warning on line 1 comes after the error on line 3."""
     assert format_text([W1, E1]) == (
-        "weeks/2026-W47.yaml:1:7: warning: no log for 2026-W46; counted as no activity\n"
         "weeks/2026-W47.yaml:3:5: error: unknown key 'cals'\n"
-        "  hint: did you mean 'calls'?"
+        "  hint: did you mean 'calls'?\n"
+        "weeks/2026-W47.yaml:1:7: warning: no log for 2026-W46; counted as no activity"
     )
     assert format_text([]) == ""
+
+
+def test_text_format_shows_control_characters_escaped() -> None:
+    """A quoted value with a newline cannot start a line of its own (a fake annotation in a
+    CI log), nor send terminal escapes."""
+    sneaky = Problem("error", Pos("weeks/2026-W47.yaml", 2, 3),
+                     "'a\n::error file=x::pwned\x1b[2J' is not a real date", "hint\rline")
+    text = format_text([sneaky])
+    assert text == ("weeks/2026-W47.yaml:2:3: error: 'a\\u000a::error file=x::pwned\\u001b[2J' "
+                    "is not a real date\n  hint: hint\\u000dline")
+    assert len(text.splitlines()) == 2
 
 
 def test_text_colour_marks_only_the_severity() -> None:

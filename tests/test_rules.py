@@ -213,12 +213,12 @@ calls:
   - date: 2025-11-14
 """)})
     assert with_hints(root) == [
-        "weeks/2026-W47.yaml:3:11: warning: late entry: call dated 2025-11-15 is before 2026-W47 "
-        "(Monday 2026-11-16)",
-        "  hint: fine if it was logged late; it counts on its own date",
         "weeks/2026-W47.yaml:4:11: error: call dated 2025-11-14 is more than a year before "
         "2026-W47",
         "  hint: a typo in the year? Older entries belong in their own week's file",
+        "weeks/2026-W47.yaml:3:11: warning: late entry: call dated 2025-11-15 is before 2026-W47 "
+        "(Monday 2026-11-16)",
+        "  hint: fine if it was logged late; it counts on its own date",
     ]
 
 
