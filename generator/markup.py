@@ -24,11 +24,14 @@ _HEADING = re.compile(r"<(/?)h([1-6])\b")
 # nests <a>: so an anchor's attributes end at the first `>`, and it ends at the next </a>.
 _ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
 _HREF = re.compile(r'\shref="')
+_ROOT_LINK = re.compile(r'(<a\b[^>]*?\shref=")/(?!/)')  # "/about/", not "//host/"
 
 
-def to_html(text: str) -> str:
+def to_html(text: str, base_path: str = "/") -> str:
     """Render Markdown and sanitise it. The page owns <h1>: the text's headings are moved
-    so that its highest one is an <h2>, keeping their order (no skipped levels added)."""
+    so that its highest one is an <h2>, keeping their order (no skipped levels added).
+    A link to `/about/` means the site's own root: under a sub-path it becomes
+    `{base_path}about/`, as every other link of the site does."""
     html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"],
                              output_format="html")
     levels = [int(m[2]) for m in _HEADING.finditer(html)]
@@ -38,7 +41,10 @@ def to_html(text: str) -> str:
                      url_schemes={"http", "https", "mailto", "tel"},
                      link_rel="noopener noreferrer", strip_comments=True)
     # nh3 drops a disallowed href but keeps the <a>; without href it is invalid: keep the text
-    return _ANCHOR.sub(lambda m: m[0] if _HREF.search(m[1]) else m[2], html)
+    html = _ANCHOR.sub(lambda m: m[0] if _HREF.search(m[1]) else m[2], html)
+    if base_path != "/":
+        html = _ROOT_LINK.sub(lambda m: m[1] + base_path, html)
+    return html
 
 
 def to_text(text: str, limit: int = 200) -> str:

@@ -228,7 +228,7 @@ def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
                     for t in status.history)
     return MilestoneView(
         id=m.id, number=m.number, ladder_id=m.ladder, ladder_title=ladder_title, title=m.title,
-        summary=m.summary, why_html=to_html(m.why), definition=_definition(status),
+        summary=m.summary, why_html=site.html(m.why), definition=_definition(status),
         status=status.status, status_label=STATUS_LABELS[status.status],
         achieved_on=status.achieved_on,
         last_change=status.history[-1].date if status.history else None,
@@ -253,6 +253,10 @@ class _Urls:
     def url(self, path: str) -> str:
         return self.base_path + path
 
+    def html(self, markdown: str) -> str:
+        """Content Markdown as safe HTML, root links (`/about/`) kept inside the site."""
+        return to_html(markdown, self.base_path)
+
 
 def _weeks(logs: tuple[WeekLog, ...], progress: Progress, events: list[EventView],
            urls: _Urls) -> tuple[WeekView, ...]:
@@ -264,7 +268,7 @@ def _weeks(logs: tuple[WeekLog, ...], progress: Progress, events: list[EventView
         year, number = log.week.split("-W")
         views.append(WeekView(
             label=log.week, title=f"Week {int(number)}, {year}", monday=log.monday,
-            sunday=log.sunday, summary_html=to_html(log.summary),
+            sunday=log.sunday, summary_html=urls.html(log.summary),
             summary_text=to_text(log.summary), stats=stats[log.week],
             events=tuple(e for e in events if e.week == log.week),
             url=urls.url(f"weeks/{log.week}/"),
@@ -315,11 +319,11 @@ def public_view(content: Content, progress: Progress, base_url: str | None = Non
             slug=doc.slug, title=meta.title, summary=meta.summary, date=meta.date,
             customer=names.get(meta.customer, "A customer") if meta.customer else None,
             results=tuple(Result(r.metric, r.before, r.after) for r in meta.results),
-            tags=tuple(meta.tags), body_html=to_html(doc.body),
+            tags=tuple(meta.tags), body_html=urls.html(doc.body),
             url=urls.url(f"case-studies/{doc.slug}/")))
     pages = tuple(
         PageView(doc.slug, doc.meta.title, doc.meta.summary, doc.meta.order,  # type: ignore[union-attr]
-                 to_html(doc.body), urls.url(f"{doc.slug}/"))
+                 urls.html(doc.body), urls.url(f"{doc.slug}/"))
         for doc in sorted(content.pages, key=_document_sort_key) if not doc.meta.draft)
 
     streak_target = next((c.per_week for m in progress.milestones() for c in m.milestone.conditions

@@ -232,3 +232,16 @@ def test_to_text_truncates_on_a_word_boundary_with_an_ellipsis() -> None:
 
 def test_to_text_cuts_a_single_long_word_at_the_limit() -> None:
     assert to_text("x" * 50, limit=10) == "x" * 9 + "…"
+
+
+@pytest.mark.parametrize(("markdown", "html"), [
+    ("[about](/about/)", '<a href="/repo/about/" rel="noopener noreferrer">about</a>'),
+    ("[feed](/feed.xml)", '<a href="/repo/feed.xml" rel="noopener noreferrer">feed</a>'),
+    ("[other](//example.com/x)", '<a href="//example.com/x" rel="noopener noreferrer">other</a>'),
+    ("[rel](weeks/)", '<a href="weeks/" rel="noopener noreferrer">rel</a>'),
+    ("[abs](https://example.com/)",
+     '<a href="https://example.com/" rel="noopener noreferrer">abs</a>'),
+])
+def test_root_links_stay_inside_a_site_under_a_sub_path(markdown: str, html: str) -> None:
+    assert to_html(markdown, "/repo/") == f"<p>{html}</p>"
+    assert 'href="/about/"' in to_html("[about](/about/)")  # at the domain root: unchanged
