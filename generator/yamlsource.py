@@ -121,6 +121,8 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 
 def _tab_problems(text: str, file: str, first_line: int) -> list[Problem]:
+    if "\t" not in text:  # the common case, without a regex pass over every line
+        return []
     problems = []
     for match in re.finditer(r"^[ ]*\t", text, flags=re.MULTILINE):
         found = _at(text, match.end() - 1, file, "tab character in indentation",
