@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -79,15 +80,21 @@ def test_a_content_error_leaves_the_previous_site_untouched(site: tuple[Path, Pa
      "</p>{% endblock %}\n", 5),
     ("\n{% include 'missing.html' %}\n", None),
 ], ids=["syntax", "undefined-variable", "undefined-attribute", "missing-include"])
+def build_with_week_template(content: Path, out: Path, template: str
+                             ) -> subprocess.CompletedProcess[str]:
+    """Build with a theme_dir whose week.html is `template`."""
+    (content / "theme" / "templates").mkdir(parents=True)
+    (content / "theme" / "templates" / "week.html").write_text(template, "utf-8")
+    write_content(content, config=small_config(theme_dir="theme"))
+    return build(content, out)
+
+
 def test_a_broken_theme_leaves_the_previous_site_untouched(site: tuple[Path, Path],
                                                            template: str, line: int | None
                                                            ) -> None:
     content, out = site
     before = snapshot(out)
-    (content / "theme" / "templates").mkdir(parents=True)
-    (content / "theme" / "templates" / "week.html").write_text(template, "utf-8")
-    write_content(content, config=small_config(theme_dir="theme"))
-    result = build(content, out)
+    result = build_with_week_template(content, out, template)
     assert result.returncode == 1, result.stderr
     assert "theme error" in result.stderr
     if line is not None:
@@ -110,10 +117,7 @@ def test_a_theme_raising_at_render_time_is_a_theme_error(site: tuple[Path, Path]
                                                          line: int, message: str) -> None:
     content, out = site
     before = snapshot(out)
-    (content / "theme" / "templates").mkdir(parents=True)
-    (content / "theme" / "templates" / "week.html").write_text(template, "utf-8")
-    write_content(content, config=small_config(theme_dir="theme"))
-    result = build(content, out)
+    result = build_with_week_template(content, out, template)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert f"theme/templates/week.html:{line}:" in result.stderr, result.stderr

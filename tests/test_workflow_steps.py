@@ -1211,12 +1211,19 @@ def test_pr_with_a_read_only_token_writes_the_summary_but_never_calls_github(
     assert github.calls() == [] and github.comments(7) == []
 
 
+def pr_variant(tmp_path: Path, old: str, new: str) -> Path:
+    """pr.yml with one setting changed, as a repository might have it."""
+    text = (WORKFLOWS / "pr.yml").read_text("utf-8")
+    assert old in text
+    variant = tmp_path / "pr-variant.yml"
+    variant.write_text(text.replace(old, new), "utf-8")
+    return variant
+
+
 def test_pr_comment_without_write_permission_warns_and_keeps_the_result(tmp_path: Path) -> None:
     """A repository whose workflow token is read-only: the content's verdict stands."""
     origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
-    read_only = tmp_path / "pr-read-only.yml"
-    read_only.write_text((WORKFLOWS / "pr.yml").read_text("utf-8").replace(
-        "pull-requests: write", "pull-requests: read"), "utf-8")
+    read_only = pr_variant(tmp_path, "pull-requests: write", "pull-requests: read")
     github = FakeGitHub(tmp_path / "github")
     run = make_runner(tmp_path, origin, github).run(read_only, pr_event(origin))
     job = run.jobs["traction"]
@@ -1257,9 +1264,7 @@ def test_pr_in_a_shallow_clone_says_to_fetch_the_history(tmp_path: Path) -> None
     """The runner's checkout honours fetch-depth: a shallow clone lacks the base, and the
     log says what to change (`traction diff`'s own message, not git's)."""
     origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
-    shallow = tmp_path / "pr-shallow.yml"
-    shallow.write_text((WORKFLOWS / "pr.yml").read_text("utf-8").replace(
-        "fetch-depth: 0", "fetch-depth: 1"), "utf-8")
+    shallow = pr_variant(tmp_path, "fetch-depth: 0", "fetch-depth: 1")
     github = FakeGitHub(tmp_path / "github")
     run = make_runner(tmp_path, origin, github).run(shallow, pr_event(origin))
     job = run.jobs["traction"]
