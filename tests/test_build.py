@@ -72,14 +72,6 @@ def test_a_content_error_leaves_the_previous_site_untouched(site: tuple[Path, Pa
     assert temp_dirs(out.parent) == []
 
 
-@pytest.mark.parametrize(("template", "line"), [
-    ("{% extends 'base.html' %}\n{% block content %}\n\n{% if %}{% endblock %}\n", 4),
-    ("{% extends 'base.html' %}\n{% block content %}\n{{ no_such_variable }}\n"
-     "{% endblock %}\n", 3),
-    ("{% extends 'base.html' %}\n{% block content %}\n<p>\n\n{{ week.no_such_field.x }}"
-     "</p>{% endblock %}\n", 5),
-    ("\n{% include 'missing.html' %}\n", None),
-], ids=["syntax", "undefined-variable", "undefined-attribute", "missing-include"])
 def build_with_week_template(content: Path, out: Path, template: str
                              ) -> subprocess.CompletedProcess[str]:
     """Build with a theme_dir whose week.html is `template`."""
@@ -89,6 +81,14 @@ def build_with_week_template(content: Path, out: Path, template: str
     return build(content, out)
 
 
+@pytest.mark.parametrize(("template", "line"), [
+    ("{% extends 'base.html' %}\n{% block content %}\n\n{% if %}{% endblock %}\n", 4),
+    ("{% extends 'base.html' %}\n{% block content %}\n{{ no_such_variable }}\n"
+     "{% endblock %}\n", 3),
+    ("{% extends 'base.html' %}\n{% block content %}\n<p>\n\n{{ week.no_such_field.x }}"
+     "</p>{% endblock %}\n", 5),
+    ("\n{% include 'missing.html' %}\n", None),
+], ids=["syntax", "undefined-variable", "undefined-attribute", "missing-include"])
 def test_a_broken_theme_leaves_the_previous_site_untouched(site: tuple[Path, Path],
                                                            template: str, line: int | None
                                                            ) -> None:
