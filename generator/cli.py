@@ -246,9 +246,14 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str) -> None:
 @common
 def serve(content: Path, ui: Ui, port: int) -> None:
     """Live-reloading preview on 127.0.0.1; rebuilds on every change, shows errors in the page."""
+    from generator.serve import ServeError
     from generator.serve import serve as run
 
-    run(content, port, lambda message: click.echo(message, err=True))
+    try:
+        run(content, port, lambda message: click.echo(message, err=True))
+    except ServeError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
 
 
 @main.command(epilog=EXIT_CODES)

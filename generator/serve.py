@@ -15,7 +15,6 @@ import mimetypes
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 import threading
 import traceback
@@ -150,6 +149,12 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 HOST = "127.0.0.1"
+
+
+class ServeError(Exception):
+    """The preview cannot start; the message is one line for the terminal."""
+
+
 _LISTEN_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 
@@ -171,13 +176,13 @@ def _port_taken(port: int) -> str | None:
 
 
 def serve(content: Path, port: int, report: Callable[[str], None]) -> None:
+    """Preview `content` on 127.0.0.1:`port` until interrupted. Raises ServeError."""
     from livereload import Server
     from tornado.ioloop import IOLoop
 
     taken = _port_taken(port)
     if taken:
-        report(taken)
-        sys.exit(1)
+        raise ServeError(taken)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     preview = Preview(content, port, report)
@@ -204,7 +209,6 @@ def serve(content: Path, port: int, report: Callable[[str], None]) -> None:
         except OSError as exc:  # taken between the check and now
             if exc.errno not in _LISTEN_ERRORS:
                 raise
-            report(_port_problem(port, exc))
-            sys.exit(1)
+            raise ServeError(_port_problem(port, exc)) from None
     finally:
         preview.close()
