@@ -167,17 +167,18 @@ class SiteView:
 
 
 def aliases(config: Config, content: Content) -> dict[str, str]:
-    """Display names by account id: the public name, else "Customer N" numbered by first event."""
+    """Display names by account id: the public name, else "Customer N", N counting every
+    account by its first event. Public accounts take a number too (unshown), so an account
+    giving or withdrawing consent renames no other account."""
     names: dict[str, str] = {}
-    number = 0
     for event in account_events(content.weeks):
         if event.id in names:
             continue
         info = config.accounts.get(event.id)
+        number = len(names) + 1
         if info is not None and info.public:
             names[event.id] = info.name or event.id
         else:
-            number += 1
             names[event.id] = f"Customer {number}"
     for account_id, info in sorted(config.accounts.items()):
         if account_id not in names:

@@ -62,9 +62,9 @@ def customers_log() -> Log:
 
 def test_aliases_number_private_accounts_by_first_event(tmp_path: Path) -> None:
     found = names(analysed(tmp_path, customers_log(), accounts=ACCOUNTS))
-    assert found == {
-        "zeta": "Customer 1", "initech": "Initech", "globex": "Customer 2",
-        "alpha": "Customer 3", "hooli": "Customer 4", "bare": "bare",
+    assert found == {  # public accounts take a number too, unshown (Initech is 2)
+        "zeta": "Customer 1", "initech": "Initech", "globex": "Customer 3",
+        "alpha": "Customer 4", "hooli": "Customer 5", "bare": "bare",
         # Accounts without events: public ones by name, the rest anonymous.
         "never-seen": "Never Seen", "quiet": "A customer",
     }
@@ -83,7 +83,14 @@ def test_aliases_are_stable_when_a_later_week_adds_an_account(tmp_path: Path) ->
     later = customers_log().qualified("aardvark", day(w(13), 1))
     later.event("zeta", "won", day(w(13), 2))  # an old account again: still the same alias
     after = names(analysed(tmp_path / "after", later, accounts=ACCOUNTS))
-    assert after == {**before, "aardvark": "Customer 5"}
+    assert after == {**before, "aardvark": "Customer 7"}
+
+
+def test_consent_given_or_withdrawn_renames_no_other_account(tmp_path: Path) -> None:
+    before = names(analysed(tmp_path / "before", customers_log(), accounts=ACCOUNTS))
+    withdrawn = {**ACCOUNTS, "initech": {**ACCOUNTS["initech"], "public": False}}
+    after = names(analysed(tmp_path / "after", customers_log(), accounts=withdrawn))
+    assert after == {**before, "initech": "Customer 2"}
 
 
 def test_public_names_need_public_true(tmp_path: Path) -> None:
