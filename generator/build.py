@@ -6,7 +6,6 @@ atomically. Nothing is written unless every stage succeeds.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +13,8 @@ from generator.pipeline import Analysis, analyse
 from generator.problems import Pos, Problem, error
 from generator.public import public_view
 from generator.render import RenderError, render_site
+from generator.scalars import ABSOLUTE_URL
 from generator.writer import OutputError, check_output_dir, check_paths, write_site
-
-ABSOLUTE_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")  # as `site.url` in traction.yaml
 
 
 @dataclass(frozen=True)

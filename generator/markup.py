@@ -8,7 +8,7 @@ link, style or HTML comment reaches the site, whatever the Markdown holds.
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -43,7 +43,8 @@ def to_html(text: str, base_path: str = "/") -> str:
     # nh3 drops a disallowed href but keeps the <a>; without href it is invalid: keep the text
     html = _ANCHOR.sub(lambda m: m[0] if _HREF.search(m[1]) else m[2], html)
     if base_path != "/":
-        html = _ROOT_LINK.sub(lambda m: m[1] + base_path, html)
+        prefix = escape(base_path, quote=True)  # after the sanitiser: escape it ourselves
+        html = _ROOT_LINK.sub(lambda m: m[1] + prefix, html)
     return html
 
 

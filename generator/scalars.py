@@ -203,9 +203,14 @@ def parse_id(value: Any) -> str:
     return text
 
 
+# An absolute http(s) URL with nothing that would need escaping in HTML or XML: the base URL
+# is part of every link of the site.
+ABSOLUTE_URL = re.compile(r"""^https?://[^\s/"'<>\\`]+(/[^\s"'<>\\`]*)?$""")
+
+
 def parse_url(value: Any) -> str:
     text = _text(value, echo=True)
-    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", text):
+    if not ABSOLUTE_URL.match(text):
         raise fail(f"expected an absolute http(s) URL, got '{text}'",
                    "e.g. https://acme.github.io/progress/")
     return text if text.endswith("/") else text + "/"

@@ -186,14 +186,19 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
 
 
 def _key_problem(key: Scalar, container: LocDict) -> Problem | None:
+    """A key YAML reads other than as written. In a flow mapping (`{...}`) a "key" is often
+    private text split at ', ' and ': ' (`{with: Jane Roe, Globex: CEO}`): not repeated."""
     if isinstance(key, Plain) and key == "<<":
         return error(key.pos, "merge keys (<<) are not allowed", "write the values out in full")
+    shown = "" if container.flow else f" '{key}'"
+    split = "; in {...}, quote text that contains ': ' or ', '" if container.flow else ""
     if isinstance(key, Plain) and _NON_TEXT_KEY.match(key):
-        return error(key.pos, f"key '{key}' is not text in YAML 1.1", f'quote it: "{key}"')
+        return error(key.pos, f"key{shown} is not text in YAML 1.1",
+                     (f'quote it: "{key}"' if not container.flow else "quote it") + split)
     if key in container:
         first = container.key_pos[key]
-        return error(key.pos, f"duplicate key '{key}' (first at line {first.line})",
-                     "each key may appear once in a mapping")
+        return error(key.pos, f"duplicate key{shown} (first at line {first.line})",
+                     "each key may appear once in a mapping" + split)
     return None
 
 

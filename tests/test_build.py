@@ -439,7 +439,11 @@ def test_base_url_option_overrides_site_url(tmp_path: Path) -> None:
     assert 'href="/sub/dir/assets/' in (out / "index.html").read_text("utf-8")
 
 
-@pytest.mark.parametrize("base_url", ["repo", "/repo/", "example.com/repo/", "ftp://x.org/y/"])
+@pytest.mark.parametrize("base_url", [
+    "repo", "/repo/", "example.com/repo/", "ftp://x.org/y/",
+    # Markup in the URL: it is part of every link, some written after the sanitiser.
+    'https://x.com/a"><svg/onload=alert(1)>/', "https://x.com/a'b/", "https://x.com/<b>/",
+])
 def test_a_base_url_that_is_not_absolute_is_refused(tmp_path: Path, base_url: str) -> None:
     """Relative links from a relative base would break on every page below the root."""
     content = small_content(tmp_path / "content")

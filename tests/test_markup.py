@@ -245,3 +245,8 @@ def test_to_text_cuts_a_single_long_word_at_the_limit() -> None:
 def test_root_links_stay_inside_a_site_under_a_sub_path(markdown: str, html: str) -> None:
     assert to_html(markdown, "/repo/") == f"<p>{html}</p>"
     assert 'href="/about/"' in to_html("[about](/about/)")  # at the domain root: unchanged
+
+
+def test_the_base_path_is_escaped_where_links_are_rewritten() -> None:
+    assert to_html("[x](/a/)", "/r&d/") == (
+        '<p><a href="/r&amp;d/a/" rel="noopener noreferrer">x</a></p>')

@@ -477,11 +477,21 @@ PRIVATE_FLOW_KEY = week("2026-W44", """\
 calls:
   - {date: 2026-10-27, with: Jane Roe, QZXW Corp: CEO}
 """)
+PRIVATE_DUPLICATE_KEY = week("2026-W40", """\
+calls:
+  - {date: 2026-09-29, with: Jane Roe, QZXW Corp: CEO, QZXW Corp: CFO}
+""")
+PRIVATE_NUMBER_KEY = week("2026-W41", """\
+calls:
+  - {date: 2026-10-06, notes: Budget, 9931: approved}
+""")
 
 
 @pytest.fixture
 def leaky(content: Content) -> Path:
-    return content(config=CONFIG, weeks={"2026-W42": PRIVATE_TAG, "2026-W43": PRIVATE_ANCHOR,
+    return content(config=CONFIG, weeks={"2026-W40": PRIVATE_DUPLICATE_KEY,
+                                         "2026-W41": PRIVATE_NUMBER_KEY,
+                                         "2026-W42": PRIVATE_TAG, "2026-W43": PRIVATE_ANCHOR,
                                          "2026-W44": PRIVATE_FLOW_KEY,
                                          "2026-W45": PRIVATE_SCHEMA_ERRORS,
                                          "2026-W46": PRIVATE_COMMA,
@@ -497,7 +507,8 @@ def test_private_values_are_in_error_entries_and_never_in_messages(leaky: Path) 
     problems = list(analyse(leaky).problems)
     # The planted fields really are the ones reported on (so this test can fail).
     places = {(p.pos.file, p.pos.line) for p in problems}
-    assert {("weeks/2026-W42.yaml", 3), ("weeks/2026-W43.yaml", 4),
+    assert {("weeks/2026-W40.yaml", 3), ("weeks/2026-W41.yaml", 3),
+            ("weeks/2026-W42.yaml", 3), ("weeks/2026-W43.yaml", 4),
             ("weeks/2026-W44.yaml", 3)} <= places
     w45, w46, w47 = ("weeks/2026-W45.yaml", "weeks/2026-W46.yaml", "weeks/2026-W47.yaml")
     assert {(w45, n) for n in (4, 5, 8, 10, 11, 12, 13, 16, 17, 19)} <= places

@@ -23,6 +23,7 @@ from generator.scalars import (
     parse_private_number,
     parse_private_text,
     parse_text,
+    parse_url,
     parse_week,
 )
 from generator.schema import AccountEvent, Call, CaseStudyMeta, ListEvent, Spend, WeekLog
@@ -333,3 +334,16 @@ def test_private_field_messages_never_echo_the_value(fast: bool, model: Any, tex
     value = text.split("\n")[line - 1].split(":", 1)[1].strip()
     for secret in ("98761", "9876", "Secret", "Yes", "Off", "ON", value):
         assert secret not in said, (secret, said)
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("https://acme.github.io/progress/", True), ("http://127.0.0.1:8000", True),
+    ("https://x.com/a%22b/", True), ("acme.github.io/progress/", False),
+    ('https://x.com/a"><script>/', False), ("https://x.com/it's/", False),
+    ("https://x.com/a b/", False),
+])
+def test_site_urls_are_absolute_and_need_no_escaping(text: str, ok: bool) -> None:
+    if ok:
+        assert parse_url(scalar(text)).endswith("/")
+    else:
+        assert refused(parse_url, scalar(text))[0].startswith("expected an absolute http(s) URL")
