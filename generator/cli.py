@@ -269,6 +269,7 @@ def init(directory: Path, company: str, verbose: int, quiet: bool) -> None:
     import datetime
 
     from generator.scaffold import init as scaffold
+    from generator.scaffold import traction_requirement
 
     ui = Ui(-1 if quiet else verbose)
     written = scaffold(directory, company, datetime.date.today())
@@ -276,6 +277,7 @@ def init(directory: Path, company: str, verbose: int, quiet: bool) -> None:
         ui.info(f"  created {path}")
     for path in written.kept:
         ui.info(f"  kept    {path} (exists)")
+    ui.info(f"  the workflows install {traction_requirement()} (requirements.txt)")
     ui.info(ui.style("✓", fg="green") + f" ready: cd {directory} && traction status")
 
 

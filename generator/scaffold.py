@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from generator import __version__
@@ -19,8 +19,27 @@ from generator.events import account_events
 # content repository itself (`uses: ./.github/actions/traction`): nothing to pin
 # or trust beyond the repository, and it installs the release requirements.txt names.
 ACTION_PATH = ".github/actions/traction/action.yml"
-REQUIREMENTS = ("# The Traction release the workflows install (bump it to upgrade).\n"
-                f"traction-pages=={__version__}\n")
+
+
+def traction_requirement() -> str:
+    """What the generated workflows install: the git commit this Traction was installed from
+    (`pip install git+https://...`), else its release on PyPI."""
+    try:
+        raw = metadata.distribution("traction-pages").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        raw = None
+    info = json.loads(raw) if raw else {}
+    vcs = info.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id") and info.get("url"):
+        return f"traction-pages @ git+{info['url']}@{vcs['commit_id']}"
+    return f"traction-pages=={__version__}"
+
+
+def requirements_text(requirement: str) -> str:
+    return ("# The Traction the workflows install. To upgrade, bump the release; to run an\n"
+            "# unreleased version, pin a commit instead:\n"
+            "#   traction-pages @ git+https://github.com/OWNER/traction@<commit sha>\n"
+            f"{requirement}\n")
 
 
 class ScaffoldError(Exception):
@@ -116,7 +135,7 @@ def init(target: Path, company: str, today: datetime.date) -> Written:
         "traction.schema.json": json.dumps(schemas["traction.yaml"], indent=2) + "\n",
         "week.schema.json": json.dumps(schemas["week"], indent=2) + "\n",
         ".gitignore": _template("gitignore"),
-        "requirements.txt": REQUIREMENTS,
+        "requirements.txt": requirements_text(traction_requirement()),
         ACTION_PATH: action_text(),
         ".github/workflows/publish.yml": _template("workflows/publish.yml"),
         ".github/workflows/pr.yml": _template("workflows/pr.yml"),

