@@ -112,12 +112,12 @@ def _unknown_key(key: str, known: frozenset[str], hide: bool) -> tuple[str, str]
     Beside private fields, an unknown "key" of a flow mapping is often private text it
     split at ', ' and ': ' (`{with: Jane Roe, Globex: CEO}`), so it is not repeated there.
     """
-    suggestion = did_you_mean(key, sorted(known))
+    hint = did_you_mean(key, sorted(known)) or f"expected one of: {', '.join(sorted(known))}"
     if not hide:
-        return f"unknown key '{key}'", suggestion or f"expected one of: {', '.join(sorted(known))}"
-    return ("unknown key (its text is not repeated: this entry holds private fields)",
-            suggestion or f"expected one of: {', '.join(sorted(known))}; in {{...}}, quote "
-            "text that contains ': ' or ', '")
+        return f"unknown key '{key}'", hint
+    if not hint.startswith("did you mean"):
+        hint += "; in {...}, quote text that contains ': ' or ', '"
+    return "unknown key (its text is not repeated: this entry holds private fields)", hint
 
 
 def _is_record(shape: Shape) -> bool:

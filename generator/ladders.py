@@ -101,8 +101,7 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
         return None
     ok = True
 
-    def value(name: str, bounds: tuple[Decimal, Decimal, str, bool] | None = None
-              ) -> Decimal | None:
+    def value(name: str, bounds: tuple[Decimal, Decimal, str, bool]) -> Decimal | None:
         nonlocal ok
         raw = getattr(condition, name)
         where, label = condition.at(name), name
@@ -118,7 +117,7 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
             number, where, label = params[ref], param_pos.get(ref, where), ref
         else:
             number = raw
-        if number is not None and bounds is not None:
+        if number is not None:
             found = _bound_problem(number, bounds)
             if found is not None:
                 problems.append(error(where, f"milestone '{milestone.id}': '{label}' "
@@ -127,15 +126,14 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
                 return None
         return number
 
+    takes = f"it takes: {', '.join(sorted(metric.params)) or 'none'}"
     for name in Condition.PARAMS:
         if getattr(condition, name) is not None and name not in metric.params:
             problems.append(error(condition.at(name),
-                                  f"metric '{metric.name}' takes no parameter '{name}'",
-                                  f"it takes: {', '.join(sorted(metric.params)) or 'none'}"))
+                                  f"metric '{metric.name}' takes no parameter '{name}'", takes))
     if condition.owners != "all" and "owners" not in metric.params:
         problems.append(error(condition.at("owners"),
-                              f"metric '{metric.name}' takes no parameter 'owners'",
-                              f"it takes: {', '.join(sorted(metric.params)) or 'none'}"))
+                              f"metric '{metric.name}' takes no parameter 'owners'", takes))
     if (condition.at_least is None) == (condition.at_most is None):
         problems.append(error(condition.pos, "a condition needs exactly one of at_least, at_most",
                               "e.g. {metric: paying_customers, at_least: 1}"))
@@ -160,9 +158,9 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
     cond = Cond(
         metric=metric.name, comparison=comparison, target=target, owners=condition.owners,
         per_week=whole("per_week"), window_days=whole("window_days"),
-        window_weeks=whole("window_weeks"), min_price=value("min_price", PARAM_BOUNDS["min_price"]),
-        max_price=value("max_price", PARAM_BOUNDS["max_price"]), min_sqls=whole("min_sqls"),
-        min_wins=whole("min_wins"),
+        window_weeks=whole("window_weeks"), min_sqls=whole("min_sqls"),
+        min_wins=whole("min_wins"), min_price=value("min_price", PARAM_BOUNDS["min_price"]),
+        max_price=value("max_price", PARAM_BOUNDS["max_price"]),
     )
     return cond if ok else None
 
