@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.pipeline import Analysis, analyse
+from generator.pipeline import Analysis, AsOf, analyse
 from generator.problems import Pos, Problem, error
 from generator.public import public_view
 from generator.render import RenderError, render_site
@@ -28,10 +28,10 @@ class BuildResult:
         return self.files > 0
 
 
-def render(content_dir: Path, base_url: str | None = None) -> tuple[
-        Analysis, dict[str, bytes] | None, list[Problem]]:
+def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None
+           ) -> tuple[Analysis, dict[str, bytes] | None, list[Problem]]:
     """Everything but the writing: the files of the site in memory, or the problems."""
-    analysis = analyse(content_dir)
+    analysis = analyse(content_dir, as_of=as_of)
     problems = list(analysis.problems)
     config = analysis.content.config
     if not analysis.ok or analysis.progress is None or config is None:
@@ -63,14 +63,15 @@ def _theme_pos(where: str) -> Pos:
     return Pos(file, int(line) if line.isdigit() else 1, 1)
 
 
-def build(content_dir: Path, out: Path, base_url: str | None = None) -> BuildResult:
+def build(content_dir: Path, out: Path, base_url: str | None = None,
+          as_of: AsOf | None = None) -> BuildResult:
     """Build the site into `out`, atomically. Raises OutputError for an unusable `out`
     or `base_url`."""
     if base_url is not None and not ABSOLUTE_URL.match(base_url):
         raise OutputError(f"--base-url '{base_url}' is not an absolute http(s) URL; "
                           "e.g. https://user.github.io/repo/")
     check_output_dir(out, content_dir)
-    analysis, files, problems = render(content_dir, base_url)
+    analysis, files, problems = render(content_dir, base_url, as_of)
     if files is None:
         return BuildResult(analysis, tuple(problems))
     write_site(files, out)

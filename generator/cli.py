@@ -54,6 +54,30 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--as-of YYYY-MM-DD`, else SOURCE_DATE_EPOCH, else the latest day the log mentions
+    (SPEC §4): passed to the command as `as_of` (a pipeline.AsOf or None)."""
+
+    @click.option("--as-of", "as_of_flag", type=click.DateTime(formats=["%Y-%m-%d"]),
+                  help="Evaluate milestones as of this date (default: SOURCE_DATE_EPOCH if "
+                       "set, else the latest day the log mentions).")
+    @functools.wraps(command)
+    def wrapper(*args: Any, as_of_flag: Any, **kwargs: Any) -> Any:
+        from generator.pipeline import AsOf, AsOfError, source_date
+
+        as_of = None
+        if as_of_flag is not None:
+            as_of = AsOf(as_of_flag.date(), "--as-of")
+        elif os.environ.get("SOURCE_DATE_EPOCH"):
+            try:
+                as_of = source_date(os.environ["SOURCE_DATE_EPOCH"])
+            except AsOfError as exc:
+                raise click.ClickException(str(exc)) from None
+        return command(*args, as_of=as_of, **kwargs)
+
+    return wrapper
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(package_name="traction-pages", prog_name="traction")
 def main() -> None:
@@ -78,7 +102,9 @@ def _describe(analysis: Any, ui: Ui) -> None:
         ladders = ", ".join(ladder.id for ladder in analysis.ladders.shown)
         ui.detail(f"ladders: {ladders or 'none'}")
     if analysis.progress is not None:
-        ui.detail(f"as of {analysis.progress.as_of} (the Sunday of the latest logged week)")
+        progress = analysis.progress
+        ui.detail(f"as of {progress.as_of}" + (f" ({progress.week_in_progress} in progress)"
+                                               if progress.week_in_progress else ""))
 
 
 def _print_problems(analysis: Any, ui: Ui, *, strict: bool = False, err: bool = True) -> bool:
@@ -98,13 +124,14 @@ def _print_problems(analysis: Any, ui: Ui, *, strict: bool = False, err: bool = 
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for tools, github for annotations.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@as_of_option
 @common
-def check(content: Path, ui: Ui, fmt: str, strict: bool) -> None:
+def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any) -> None:
     """Validate the content: every problem with file:line:col and a hint."""
     from generator.pipeline import analyse
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
-    analysis = analyse(content)
+    analysis = analyse(content, as_of=as_of)
     _describe(analysis, ui)
     problems = list(analysis.problems)
     if strict:
@@ -144,12 +171,13 @@ def _repo_prefix(content: Path) -> str:
 @main.command(epilog=EXIT_CODES)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: the ladder; json: the progress document.")
+@as_of_option
 @common
-def status(content: Path, ui: Ui, fmt: str) -> None:
+def status(content: Path, ui: Ui, fmt: str, as_of: Any) -> None:
     """Where the company stands on its milestone ladders, current goal first."""
     from generator.pipeline import analyse
 
-    analysis = analyse(content)
+    analysis = analyse(content, as_of=as_of)
     _describe(analysis, ui)
     if _print_problems(analysis, ui) or analysis.progress is None:
         ui.info("✗ fix the errors above first (`traction check`)")
@@ -193,15 +221,16 @@ def schema(content: Path, ui: Ui, which: str) -> None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("_site"),
               show_default=True, help="Output directory; replaced atomically.")
 @click.option("--base-url", help="Absolute URL the site is served from (default: site.url).")
+@as_of_option
 @common
-def build(content: Path, ui: Ui, out: Path, base_url: str | None) -> None:
+def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any) -> None:
     """Build the static site: progress page, updates, milestones, feed, JSON and badges."""
     from generator.build import build as build_site
     from generator.problems import format_text
     from generator.writer import OutputError
 
     try:
-        result = build_site(content, out, base_url)
+        result = build_site(content, out, base_url, as_of)
     except OutputError as exc:
         ui.info(f"✗ {exc}")
         sys.exit(1)
@@ -221,17 +250,20 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "text"]),
               default="markdown", show_default=True,
               help="markdown for a pull-request comment, json for tools, text for the terminal.")
+@as_of_option
 @common
-def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str) -> None:
+def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: Any) -> None:
     """What changes between two git revisions: milestones, goal, stage, new weeks, problems.
 
-    HEAD defaults to the working tree. Nothing in the work tree or index is touched.
+    HEAD defaults to the working tree. Nothing in the work tree or index is touched. Each
+    revision is evaluated as of its commit's date, as the publish workflow builds it (the
+    working tree as of SOURCE_DATE_EPOCH or its latest day); `--as-of` sets one date for both.
     """
     from generator.diff import GitError, diff_revisions
     from generator.diff_render import render
 
     try:
-        report = diff_revisions(content, base, head)
+        report = diff_revisions(content, base, head, as_of)
     except GitError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(report, fmt, ui.style), nl=False)

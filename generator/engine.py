@@ -1,10 +1,12 @@
 """The milestone engine: one pass over the log, day by day, to the as-of date.
 
 Each day the ledger takes that day's facts and every milestone's conditions
-are checked against the state at the end of the day. Transitions into and out
-of "true" become the milestone's history; the state at the as-of date (the
-Sunday of the latest logged week, never the clock) gives status, progress and
-measures. Weekly numbers are taken at each Sunday.
+are checked against the state at the end of the day (all of them on the first
+day, then those whose inputs changed). Transitions into and out of "true"
+become the milestone's history; the state at the as-of date (SPEC §4: given,
+or the latest day the log mentions; never the clock) gives status, progress
+and measures. Weekly numbers are taken at each Sunday, and for the week in
+progress at the as-of date.
 """
 
 from __future__ import annotations
@@ -15,9 +17,19 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from generator.events import days, monday_of, week_index, week_label
+from generator.events import days, latest_day, monday_of, week_index, week_label
 from generator.ladders import Ladder, Ladders, Milestone
-from generator.metrics import METRICS, Comparison, Cond, Part, Value, met, progress, ratio
+from generator.metrics import (
+    METRICS,
+    Comparison,
+    Cond,
+    Detail,
+    Part,
+    Value,
+    met,
+    parts_progress,
+    progress,
+)
 from generator.schema import Config, WeekLog
 from generator.timeline import Ledger
 
@@ -35,6 +47,7 @@ class Measure:
     target: Decimal
     comparison: Comparison
     met: bool
+    progress: float  # 0..1 toward the target, capped
     money: bool = False  # an amount: published only with privacy.show_revenue
     ratio: bool = False  # a share, shown as a percentage
 
@@ -50,9 +63,10 @@ class MilestoneStatus:
     milestone: Milestone
     status: Status
     achieved_on: datetime.date | None  # first time it became true
-    progress: float
+    progress: float  # the mean of the conditions' progress; 1.0 when achieved
     measures: tuple[Measure, ...]
     history: tuple[Transition, ...]
+    details: tuple[Detail, ...] = ()  # stale leads, unrated customers, this week so far
 
 
 @dataclass(frozen=True)
@@ -73,8 +87,9 @@ class WeekStats:
     lost: int
     paying_customers: int
     hell_yes_customers: int
-    close_rate: Fraction | None  # all-time won / decided, as of the Sunday
+    close_rate: Fraction | None  # as the close-rate milestone counts it, as of the Sunday
     subscribers: int | None
+    in_progress: bool = False  # the as-of week, not ended: its numbers so far
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,8 @@ class Progress:
     """Where the company stands: the engine's whole result."""
 
     as_of: datetime.date | None
-    latest_week: str | None
+    latest_week: str | None  # the latest week file
+    week_in_progress: str | None  # the as-of week, unless as-of is its Sunday
     stage: Stage
     current_goal: MilestoneStatus | None
     ladders: tuple[LadderStatus, ...]
@@ -116,30 +132,41 @@ def _holds(milestone: Milestone, ledger: Ledger) -> bool:
 
 
 def _measures(cond: Cond, ledger: Ledger) -> tuple[list[Measure], float]:
+    """The condition's measures (its metric, then any parts) and its progress."""
     metric = METRICS[cond.metric]
     value = metric.compute(ledger, cond)
-    measures = [Measure(metric.name, metric.label, value, cond.target, cond.comparison,
-                        met(value, cond.comparison, cond.target), metric.kind == "money",
-                        metric.kind == "ratio")]
+    is_met = met(value, cond.comparison, cond.target)
     parts: list[Part] = metric.parts(ledger, cond) if metric.parts else []
-    measures += [Measure(p.name, p.name, p.value, p.target, p.comparison,
-                         met(p.value, p.comparison, p.target), p.money) for p in parts]
-    if parts:
-        done = min(progress(p.value, p.comparison, p.target) for p in parts)
-        share = 1.0 if measures[0].met else min(done, 0.99)
+    if is_met:
+        share = 1.0
+    elif parts:
+        share = parts_progress(parts)
+    elif metric.progress is not None:
+        share = metric.progress(ledger, cond, value)
     else:
         share = progress(value, cond.comparison, cond.target)
+    share = min(share, 1.0)
+    measures = [Measure(metric.name, metric.label, value, cond.target, cond.comparison,
+                        is_met, round(share, 4), metric.kind == "money", metric.kind == "ratio")]
+    measures += [Measure(p.name, p.name, p.value, p.target, p.comparison,
+                         met(p.value, p.comparison, p.target),
+                         round(progress(p.value, p.comparison, p.target), 4), p.money)
+                 for p in parts]
     return measures, share
 
 
 def _status(milestone: Milestone, track: _Track, ledger: Ledger) -> MilestoneStatus:
     measures: list[Measure] = []
     shares = []
+    details: dict[str, Detail] = {}  # one of each: two conditions may explain the same
     for cond in milestone.conditions:
         found, share = _measures(cond, ledger)
         measures += found
         shares.append(share)
-    done = min(shares) if shares else 0.0
+        metric = METRICS[cond.metric]
+        for detail in metric.details(ledger, cond) if metric.details else ():
+            details.setdefault(detail.name, detail)
+    done = sum(shares) / len(shares) if shares else 0.0
     if track.true:
         status: Status = "achieved"
         done = 1.0
@@ -148,11 +175,11 @@ def _status(milestone: Milestone, track: _Track, ledger: Ledger) -> MilestoneSta
     else:
         status = "in_progress" if done > 0 else "not_started"
     return MilestoneStatus(milestone, status, track.first, round(done, 4), tuple(measures),
-                           tuple(track.history))
+                           tuple(track.history), tuple(details.values()))
 
 
-def _week_stats(ledger: Ledger, previous: WeekStats | None, cumulative: dict[str, int]
-                ) -> WeekStats:
+def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond,
+                in_progress: bool = False) -> WeekStats:
     totals = {"sqls": ledger.sqls["all"], "won": ledger.won["all"], "lost": ledger.lost["all"]}
     stats = WeekStats(
         week=week_label(ledger.week),
@@ -163,55 +190,70 @@ def _week_stats(ledger: Ledger, previous: WeekStats | None, cumulative: dict[str
         lost=totals["lost"] - cumulative["lost"],
         paying_customers=ledger.paying["all"],
         hell_yes_customers=ledger.hell_yes["all"],
-        close_rate=ratio(totals["won"], totals["won"] + totals["lost"]),
+        close_rate=METRICS["close_rate"].compute(ledger, close),  # type: ignore[arg-type]
         subscribers=ledger.subscribers,
+        in_progress=in_progress,
     )
     cumulative.update(totals)
     return stats
 
 
-def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders) -> Progress:
-    """Fold the whole log once and evaluate every milestone; pure and deterministic."""
-    shown = ladders.milestones()
-    tracked = {m.id: m for m in (*shown, *ladders.stage)}
-    tracks = {milestone_id: _Track() for milestone_id in tracked}
-    ledger = Ledger(config, weeks)
-    if not weeks:
-        statuses = {m.id: _status(m, tracks[m.id], ledger) for m in tracked.values()}
-        return _result(ladders, statuses, None, None, ())
+def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
+             as_of: datetime.date | None = None, *, incremental: bool = True) -> Progress:
+    """Fold the whole log once and evaluate every milestone; pure and deterministic.
 
-    as_of = weeks[-1].sunday
+    `as_of` defaults to the latest day the log mentions and must not be earlier (the
+    pipeline checks). `incremental=False` re-checks every milestone every day: the same
+    result, slower; the property tests compare the two.
+    """
+    # Stage milestones are tracked apart: a custom milestone may share an id with one.
+    tracked = {**{("shown", m.id): m for m in ladders.milestones()},
+               **{("stage", m.id): m for m in ladders.stage}}
+    tracks = {key: _Track() for key in tracked}
+    ledger = Ledger(config, weeks)
+    latest = latest_day(weeks)
+    if latest is None:
+        statuses = {key: _status(m, tracks[key], ledger) for key, m in tracked.items()}
+        return _result(ladders, statuses, None, None, None, ())
+
+    as_of = max(as_of or latest[0], latest[0])
     first = min(filter(None, (ledger.first_day(), weeks[0].monday)))
     first = datetime.date.fromordinal(week_index(first) * 7 + 1)  # from that week's Monday
     # A milestone is re-checked on a day when one of its inputs changed; windows over days
-    # (close-rate cohorts) can change on any day.
-    daily = {m.id for m in tracked.values() if any(c.window_days is not None
-                                                    for c in m.conditions)}
-    inputs = {m.id: frozenset().union(*(METRICS[c.metric].inputs for c in m.conditions))
-              for m in tracked.values()}
+    # (close-rate cohorts, stale leads, unrated customers) can change on any day.
+    daily = {key for key, m in tracked.items() if any(c.daily for c in m.conditions)}
+    inputs = {key: frozenset().union(*(METRICS[c.metric].inputs for c in m.conditions))
+              for key, m in tracked.items()}
+    close = next(c for m in ladders.stage for c in m.conditions if c.metric == "close_rate")
     series: list[WeekStats] = []
     cumulative = {"sqls": 0, "won": 0, "lost": 0}
     for day in days(first, as_of):
         ledger.advance(day)
         changed = ledger.changed
-        for milestone_id, milestone in tracked.items():
-            if milestone_id in daily or changed & inputs[milestone_id]:
-                tracks[milestone_id].update(day, _holds(milestone, ledger))
+        for key, milestone in tracked.items():
+            if (not incremental or day == first or key in daily
+                    or changed & inputs[key]):
+                tracks[key].update(day, _holds(milestone, ledger))
         if "sunday" in changed:
-            series.append(_week_stats(ledger, series[-1] if series else None, cumulative))
-    statuses = {m.id: _status(m, tracks[m.id], ledger) for m in tracked.values()}
-    return _result(ladders, statuses, as_of, weeks[-1].week, tuple(series))
+            series.append(_week_stats(ledger, cumulative, close))
+    in_progress = None
+    if as_of.isoweekday() != 7:
+        series.append(_week_stats(ledger, cumulative, close, in_progress=True))
+        in_progress = series[-1].week
+    statuses = {key: _status(m, tracks[key], ledger) for key, m in tracked.items()}
+    return _result(ladders, statuses, as_of, weeks[-1].week, in_progress, tuple(series))
 
 
-def _result(ladders: Ladders, statuses: dict[str, MilestoneStatus], as_of: datetime.date | None,
-            latest_week: str | None, series: tuple[WeekStats, ...]) -> Progress:
+def _result(ladders: Ladders, statuses: dict[tuple[str, str], MilestoneStatus],
+            as_of: datetime.date | None, latest_week: str | None, week_in_progress: str | None,
+            series: tuple[WeekStats, ...]) -> Progress:
     ladder_statuses = tuple(
-        LadderStatus(ladder, tuple(statuses[m.id] for m in ladder.milestones))
+        LadderStatus(ladder, tuple(statuses["shown", m.id] for m in ladder.milestones))
         for ladder in ladders.shown)
-    first_paying, close_rate = (statuses[m.id] for m in ladders.stage)
+    first_paying, close_rate = (statuses["stage", m.id] for m in ladders.stage)
     stage: Stage = "prototype"
     if first_paying.status == "achieved":
         stage = "growth" if close_rate.status == "achieved" else "traction"
     goal = next((m for ls in ladder_statuses for m in ls.milestones if m.status != "achieved"),
                 None)
-    return Progress(as_of, latest_week, stage, goal, ladder_statuses, series)
+    return Progress(as_of, latest_week, week_in_progress, stage, goal, ladder_statuses, series)

@@ -1,27 +1,25 @@
 """The log as one ordered stream of dated facts.
 
-Validation and the milestone engine both read the log in this order, which
-depends only on the facts themselves, never on where they were written: the
-same entries in another order, or in another file, give the same stream.
+Validation and the milestone engine both read the log in this order: by date,
+and facts of the same day in the order they were written, earlier weeks'
+files first, then by line and column (as Beancount breaks ties). The order
+depends on the files' names and contents only, never on the order the file
+system lists them in.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from typing import TypeVar
 
+from generator.declare import Record
+from generator.problems import Pos
 from generator.schema import AccountEvent, Call, ListEvent, WeekLog
 
 WeekIndex = int  # consecutive integers for consecutive ISO weeks
 AccountId = str
-
-# Same-day events happen in lifecycle order: a lead is qualified before it is won,
-# paid before it is judged, and a churn that day is final.
-LIFECYCLE_RANK = {
-    "qualified": 0, "won": 1, "lost": 2, "paid": 3,
-    "hell-yes": 4, "meh": 5, "renewed": 6, "churned": 7,
-}
+Dated = TypeVar("Dated", Call, AccountEvent, ListEvent)
 
 
 def week_index(day: datetime.date) -> WeekIndex:
@@ -43,25 +41,40 @@ def monday_of(label: str) -> datetime.date:
     return datetime.date.fromisocalendar(int(year), int(week), 1)
 
 
-def _account_key(event: AccountEvent) -> tuple[object, ...]:
-    return (event.date, LIFECYCLE_RANK[event.event], event.id, event.source or "",
-            event.owner or "", event.amount or Decimal(0), event.interval or "")
+def _in_order(items: Iterable[tuple[WeekLog, Dated]]) -> list[Dated]:
+    """By date, then as written: the week's label orders its file among the others."""
+    def key(item: tuple[WeekLog, Dated]) -> tuple[object, ...]:
+        week, record = item
+        return (record.date, week.week, record.pos.line, record.pos.col)
+
+    return [record for _, record in sorted(items, key=key)]
 
 
 def account_events(weeks: Iterable[WeekLog]) -> list[AccountEvent]:
-    """All account lifecycle events, in lifecycle order."""
-    return sorted((e for w in weeks for e in w.accounts), key=_account_key)
+    """All account lifecycle events, by date and then as written."""
+    return _in_order((w, e) for w in weeks for e in w.accounts)
 
 
 def calls(weeks: Iterable[WeekLog]) -> list[Call]:
-    return sorted((c for w in weeks for c in w.calls), key=lambda c: c.date)
+    return _in_order((w, c) for w in weeks for c in w.calls)
 
 
 def list_events(weeks: Iterable[WeekLog]) -> list[ListEvent]:
-    return sorted(
-        (e for w in weeks if w.list_ is not None for e in w.list_.events),
-        key=lambda e: (e.date, e.type, e.price or Decimal(0), e.spontaneous),
-    )
+    return _in_order((w, e) for w in weeks if w.list_ is not None for e in w.list_.events)
+
+
+def latest_day(weeks: Iterable[WeekLog]) -> tuple[datetime.date, Pos] | None:
+    """The latest day the log mentions, and where: its latest dated entry, or the Monday of
+    its latest week file if that is later (the default as-of date, SPEC §4)."""
+    found: tuple[datetime.date, Pos] | None = None
+    for week in weeks:
+        entries: list[Record] = [*week.calls, *week.accounts,
+                                 *(week.list_.events if week.list_ else ())]
+        for day, pos in [(week.monday, week.at("week")),
+                         *((e.date, e.at("date")) for e in entries)]:  # type: ignore[attr-defined]
+            if day <= week.sunday and (found is None or day > found[0]):  # later: an error
+                found = (day, pos)
+    return found
 
 
 def days(first: datetime.date, last: datetime.date) -> Iterator[datetime.date]:

@@ -75,6 +75,15 @@ def resolve(repo: Repo, rev: str) -> str:
     raise GitError(f"unknown revision '{shown}'")
 
 
+def commit_time(repo: Repo, commit: str) -> str:
+    """The committer date of a commit (`resolve`d), in seconds since 1970: what the publish
+    workflow sets SOURCE_DATE_EPOCH to when it builds that commit."""
+    found = _git(repo.top, "log", "-1", "--format=%ct", commit, "--")
+    if found.returncode != 0:
+        raise GitError(f"git log failed for {commit[:12]}: {_first_line(found.stderr)}")
+    return found.stdout.decode("ascii").strip()
+
+
 def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)[:200]
 

@@ -66,6 +66,8 @@ PARAM_BOUNDS: dict[str, tuple[Decimal, Decimal, str, bool]] = {
     "window_weeks": (Decimal(1), Decimal(520), "weeks", True),
     "min_sqls": (Decimal(0), Decimal(1_000_000), "qualified leads", True),
     "min_wins": (Decimal(0), Decimal(1_000_000), "wins", True),
+    "stale_after_days": (Decimal(0), Decimal(3_660), "days; 0 turns it off", True),
+    "assess_within_days": (Decimal(0), Decimal(3_660), "days; 0 turns it off", True),
     "min_price": (Decimal(0), Decimal(10) ** 12, "", False),
     "max_price": (Decimal(0), Decimal(10) ** 12, "", False),
 }
@@ -153,13 +155,17 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
 
     def whole(name: str) -> int | None:
         number = value(name, PARAM_BOUNDS[name])
-        return None if number is None else int(number)
+        if number is None:
+            return metric.defaults.get(name)
+        return int(number)
 
     cond = Cond(
         metric=metric.name, comparison=comparison, target=target, owners=condition.owners,
         per_week=whole("per_week"), window_days=whole("window_days"),
         window_weeks=whole("window_weeks"), min_sqls=whole("min_sqls"),
-        min_wins=whole("min_wins"), min_price=value("min_price", PARAM_BOUNDS["min_price"]),
+        min_wins=whole("min_wins"), stale_after_days=whole("stale_after_days"),
+        assess_within_days=whole("assess_within_days"),
+        min_price=value("min_price", PARAM_BOUNDS["min_price"]),
         max_price=value("max_price", PARAM_BOUNDS["max_price"]),
     )
     return cond if ok else None
@@ -216,7 +222,7 @@ def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
                                     f"custom ladder '{custom.id}' is not listed in `ladders`",
                                     "add its id to `ladders` to show it"))
     shown = []
-    seen_milestones: dict[str, str] = {}
+    seen_milestones: dict[str, tuple[str, MilestoneDef]] = {}
     for index, ladder_id in enumerate(config.ladders):
         definition = definitions.get(ladder_id)
         if definition is None:
@@ -228,15 +234,20 @@ def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
             problems.append(error(config.at("ladders", index),
                                   f"ladder '{ladder_id}' is listed twice"))
             continue
-        ladder = _resolve_ladder(definition, config, problems)
-        for milestone in ladder.milestones:
-            if milestone.id in seen_milestones:
-                problems.append(error(config.at("ladders", index),
-                                      f"milestone id '{milestone.id}' appears in ladders "
-                                      f"'{seen_milestones[milestone.id]}' and '{ladder_id}'",
-                                      "milestone ids must be unique across ladders"))
-            seen_milestones[milestone.id] = ladder_id
-        shown.append(ladder)
+        for milestone in definition.milestones:
+            seen = seen_milestones.get(milestone.id)
+            if seen is not None:
+                # At the second definition, or at the user's one when that is a built-in.
+                where = milestone if ladder_id not in BUILTIN_IDS else seen[1]
+                places = (f"twice in ladder '{ladder_id}'" if seen[0] == ladder_id
+                          else f"in ladders '{seen[0]}' and '{ladder_id}'")
+                problems.append(error(where.at("id"), f"milestone id '{milestone.id}' is "
+                                      f"defined {places}",
+                                      "milestone ids must be unique across the enabled "
+                                      "ladders; rename this one"))
+            else:
+                seen_milestones[milestone.id] = (ladder_id, milestone)
+        shown.append(_resolve_ladder(definition, config, problems))
     known = {m.id for d in definitions.values() for m in d.milestones}
     for milestone_id in config.milestones:
         if milestone_id not in known:

@@ -7,14 +7,50 @@ this one only runs them in order and stops before the engine on errors.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from generator.engine import Progress, evaluate
+from generator.events import latest_day
 from generator.ladders import Ladders, resolve
 from generator.loader import Content, load
-from generator.problems import Problem, sort_problems
+from generator.problems import Problem, error, sort_problems
 from generator.rules import check
+
+# An as-of date this far past the log's latest day would be a typo; the engine walks every
+# day up to it, so it is bounded like the milestone windows.
+MAX_AS_OF_AHEAD = datetime.timedelta(days=3_660)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The date milestones are evaluated at, when not the latest day the log mentions
+    (SPEC §4). `--as-of` must not be earlier than that day; a SOURCE_DATE_EPOCH earlier
+    than it (a commit made before the day its last entry is dated) yields to the log."""
+
+    date: datetime.date
+    source: Literal["--as-of", "SOURCE_DATE_EPOCH", "commit date"]
+
+    @property
+    def strict(self) -> bool:
+        return self.source == "--as-of"
+
+
+class AsOfError(ValueError):
+    """A SOURCE_DATE_EPOCH that is not a whole number of seconds in range."""
+
+
+def source_date(value: str) -> AsOf:
+    """SOURCE_DATE_EPOCH (seconds since 1970, UTC) as an as-of date."""
+    try:
+        seconds = int(value.strip())
+        day = datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise AsOfError(f"SOURCE_DATE_EPOCH={value[:40]!r} is not a time in seconds since "
+                        "1970 (e.g. `git log -1 --format=%ct`)") from None
+    return AsOf(day, "SOURCE_DATE_EPOCH")
 
 
 @dataclass(frozen=True)
@@ -31,17 +67,39 @@ class Analysis:
         return not any(p.is_error for p in self.problems)
 
 
-def analyse(root: Path, *, fast_yaml: bool = True) -> Analysis:
+def _as_of(content: Content, given: AsOf | None) -> tuple[datetime.date | None, list[Problem]]:
+    latest = latest_day(content.weeks)
+    if latest is None:
+        return None, []
+    day, where = latest
+    if given is None:
+        return day, []
+    if given.date < day:
+        if given.strict:
+            return None, [error(where, f"--as-of {given.date} is before this entry ({day}), "
+                                "the latest the log mentions",
+                                f"give a date on or after {day}, or leave --as-of out")]
+        return day, []
+    if given.date - day > MAX_AS_OF_AHEAD:
+        return None, [error(where, f"{given.source} {given.date} is more than ten years after "
+                            f"the latest day the log mentions ({day})",
+                            "a typo in the year?")]
+    return given.date, []
+
+
+def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True) -> Analysis:
     content = load(root, fast=fast_yaml)
     problems = list(content.problems)
+    day, found = _as_of(content, as_of)
+    problems += found
     ladders = None
     if content.config is not None:
-        problems += check(content.config, content)
+        problems += check(content.config, content, day)
         ladders, found = resolve(content.config)
         problems += found
     problems = sort_problems(problems)
     progress = None
     if content.config is not None and ladders is not None and not any(
             p.is_error for p in problems):
-        progress = evaluate(content.config, content.weeks, ladders)
+        progress = evaluate(content.config, content.weeks, ladders, day)
     return Analysis(content, tuple(problems), ladders, progress)

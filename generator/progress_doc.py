@@ -12,9 +12,12 @@ from fractions import Fraction
 from typing import Any
 
 from generator.engine import Measure, MilestoneStatus, Progress
-from generator.metrics import Value
+from generator.metrics import Detail, Value
 
 SCHEMA_ID = "traction/progress@1"
+# Minor versions add keys only: 1.1 added week_in_progress, a progress per measure, and
+# details (stale leads, unrated customers, this week's calls so far).
+SCHEMA_VERSION = "1.1"
 
 
 def number(value: Value | Decimal) -> int | float | None:
@@ -37,7 +40,13 @@ def _measure(measure: Measure, show_revenue: bool) -> dict[str, Any]:
         "target": None if hidden else number(measure.target),
         "comparison": measure.comparison,
         "met": measure.met,
+        "progress": None if hidden else measure.progress,
     }
+
+
+def _detail(detail: Detail) -> dict[str, Any]:
+    return {"name": detail.name, "label": detail.label, "value": detail.value,
+            "target": detail.target}
 
 
 def _milestone(status: MilestoneStatus, show_revenue: bool) -> dict[str, Any]:
@@ -51,6 +60,7 @@ def _milestone(status: MilestoneStatus, show_revenue: bool) -> dict[str, Any]:
         "achieved_on": status.achieved_on.isoformat() if status.achieved_on else None,
         "progress": status.progress,
         "measures": [_measure(x, show_revenue) for x in status.measures],
+        "details": [_detail(d) for d in status.details],
         "history": [{"date": t.date.isoformat(), "status": t.status} for t in status.history],
     }
 
@@ -61,6 +71,7 @@ def progress_document(progress: Progress, company_name: str, tagline: str,
         "schema": SCHEMA_ID,
         "as_of": progress.as_of.isoformat() if progress.as_of else None,
         "latest_week": progress.latest_week,
+        "week_in_progress": progress.week_in_progress,
         "company": {"name": company_name, "tagline": tagline},
         "stage": progress.stage,
         "current_goal": progress.current_goal.milestone.id if progress.current_goal else None,

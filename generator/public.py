@@ -171,7 +171,8 @@ def aliases(config: Config, content: Content) -> dict[str, str]:
     account by its first event. Public accounts take a number too (unshown), so an account
     giving or withdrawing consent renames no other account."""
     names: dict[str, str] = {}
-    for event in account_events(content.weeks):
+    # By first date, then id: reordering lines of a log renames nobody.
+    for event in sorted(account_events(content.weeks), key=lambda e: (e.date, e.id)):
         if event.id in names:
             continue
         info = config.accounts.get(event.id)

@@ -81,7 +81,9 @@ def dates_in_week(config: Config, content: Content) -> Iterator[Problem]:
 def lifecycle(config: Config, content: Content) -> Iterator[Problem]:
     """An account's events must tell a possible story, in lifecycle order."""
     seen: dict[str, dict[str, AccountEvent]] = {}
+    firsts: dict[str, AccountEvent] = {}
     for event in account_events(content.weeks):
+        first = firsts.setdefault(event.id, event)
         history = seen.setdefault(event.id, {})
         kind, account = event.event, event.id
         churned = history.get("churned")
@@ -94,6 +96,11 @@ def lifecycle(config: Config, content: Content) -> Iterator[Problem]:
                         f"(on {history[kind].date})",
                         "an account goes through qualified, won or lost once; "
                         "use a new id for a new deal")
+        if kind == "qualified" and first is not event and "qualified" not in history:
+            yield error(where, f"account '{account}': 'qualified' after its first event "
+                        f"('{first.event}' on {first.date})",
+                        "an account's first event fixes whether founders or reps own it; "
+                        f"move 'qualified' on or before {first.date}, or use a new id")
         if kind in ("won", "lost") and "qualified" not in history:
             yield error(where, f"account '{account}': '{kind}' without 'qualified' before it",
                         f"add a qualified event for '{account}' on or before {event.date}")
@@ -121,6 +128,14 @@ def sources_declared(config: Config, content: Content) -> Iterator[Problem]:
                               or f"add `{source}: {{}}` under `sources:`")
 
 
+def scalable_sources_priced(config: Config, content: Content) -> Iterator[Problem]:
+    for name, source in config.sources.items():
+        if source.scalable and source.max_cac is None:
+            yield error(config.at("sources", name), f"scalable source '{name}' has no max_cac",
+                        "a scalable source must pay off: add the highest spend per win you "
+                        f"accept, e.g. {name}: {{scalable: true, max_cac: 3000}}")
+
+
 def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
     unread = set()  # a week file with errors is there, just unread: not missing
     for rel in content.unread_weeks:
@@ -137,6 +152,19 @@ def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
                 yield warning(week.at("week"), f"no log for {span}; counted as no activity",
                               "add the missing weeks with `traction new week --week ...`")
         previous = week
+
+
+def weeks_after_log(content: Content, as_of: datetime.date) -> Iterator[Problem]:
+    """Weeks that ended between the latest week file and the as-of date have no log: they
+    count as no activity, like a gap between files."""
+    if not content.weeks:
+        return
+    last = content.weeks[-1]
+    start, end = week_index(last.monday) + 1, week_index(as_of) - (as_of.isoweekday() != 7)
+    if start <= end:
+        span = week_label(start) if start == end else f"{week_label(start)} to {week_label(end)}"
+        yield warning(last.at("week"), f"no log for {span} (as of {as_of}); counted as "
+                      "no activity", "add the missing weeks with `traction new week --week ...`")
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
@@ -179,14 +207,18 @@ def documents(config: Config, content: Content) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    founders_listed, event_fields, dates_in_week, lifecycle, sources_declared, missing_weeks,
-    documents,
+    founders_listed, event_fields, dates_in_week, lifecycle, sources_declared,
+    scalable_sources_priced, missing_weeks, documents,
 )
 # Rules over the whole history of an account: with a week file unread they would report
 # the gap it leaves (a `paid` event missing) as errors of other files.
 HISTORY_RULES = frozenset({lifecycle})
 
 
-def check(config: Config, content: Content) -> list[Problem]:
+def check(config: Config, content: Content, as_of: datetime.date | None = None
+          ) -> list[Problem]:
     rules = [rule for rule in RULES if not (content.unread_weeks and rule in HISTORY_RULES)]
-    return [problem for rule in rules for problem in rule(config, content)]
+    problems = [problem for rule in rules for problem in rule(config, content)]
+    if as_of is not None:
+        problems += weeks_after_log(content, as_of)
+    return problems

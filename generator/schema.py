@@ -112,11 +112,19 @@ class Condition(Record):
                                           doc="cost_effective_sources: SQLs needed.")
     min_wins: Decimal | str | None = spec(ParamValue, None,
                                           doc="cost_effective_sources: wins needed.")
+    stale_after_days: Decimal | str | None = spec(
+        ParamValue, None, doc="close_rate, decided_sqls: an SQL still open this many days after "
+        "it was qualified counts as lost (0: never; default 90).")
+    assess_within_days: Decimal | str | None = spec(
+        ParamValue, None, doc="assessed_customers, hell_yes_rate: a paying customer not rated "
+        "this many days after it first paid counts as assessed, not hell-yes (0: never; "
+        "default 90).")
     owners: str = spec(enum("all", "founders", "reps"), "all",
                        doc="Count SQLs and customers of founders, reps or all.")
 
     PARAMS: ClassVar[tuple[str, ...]] = (
-        "per_week", "window_days", "window_weeks", "min_price", "max_price", "min_sqls", "min_wins")
+        "per_week", "window_days", "window_weeks", "min_price", "max_price", "min_sqls", "min_wins",
+        "stale_after_days", "assess_within_days")
 
 
 @record

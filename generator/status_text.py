@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from generator.engine import MilestoneStatus, Progress
-from generator.wording import STATUS_LABELS, measure_text
+from generator.wording import STATUS_LABELS, detail_text, measure_text
 
 MARKS = {"achieved": "✓", "slipped": "!", "in_progress": "▸", "not_started": "·"}
 COLORS = {"achieved": "green", "slipped": "red", "in_progress": "yellow", "not_started": None}
@@ -26,7 +26,9 @@ def render(progress: Progress, company: str, tagline: str, show_revenue: bool,
     if progress.as_of is None:
         lines.append("No weekly logs yet: add weeks/YYYY-Www.yaml (`traction new week`).")
         return "\n".join(lines)
-    lines.append(f"Stage: {progress.stage} · as of {progress.as_of} ({progress.latest_week})")
+    week = (f"{progress.week_in_progress} in progress" if progress.week_in_progress
+            else progress.latest_week)
+    lines.append(f"Stage: {progress.stage} · as of {progress.as_of} ({week})")
     lines.append("")
     goal = progress.current_goal
     if goal is None:
@@ -36,6 +38,7 @@ def render(progress: Progress, company: str, tagline: str, show_revenue: bool,
         lines.append(style(f"Current goal: {m.title}", bold=True)
                      + f"  ({m.ladder} #{m.number}, {STATUS_LABELS[goal.status]})")
         lines += [f"  {measure_text(x, show_revenue)}" for x in goal.measures]
+        lines += [f"  {detail_text(d)}" for d in goal.details if d.shown]
         lines.append(f"  {_bar(goal.progress)} {goal.progress * 100:.0f}%")
     for ladder_status in progress.ladders:
         lines.append("")
@@ -50,7 +53,9 @@ def render(progress: Progress, company: str, tagline: str, show_revenue: bool,
             if status.history:
                 line += f"  ({_dates(status)})"
             lines.append(line)
-            if status is goal or status.status != "achieved":
-                detail = "; ".join(measure_text(x, show_revenue) for x in status.measures)
-                lines.append(f"       {detail}")
+            numbers = [measure_text(x, show_revenue) for x in status.measures
+                       if status is goal or status.status != "achieved"]
+            numbers += [detail_text(d) for d in status.details if d.shown]
+            if numbers:
+                lines.append(f"       {'; '.join(numbers)}")
     return "\n".join(lines)

@@ -26,14 +26,22 @@ class AccountState:
     """One account's life so far."""
 
     id: str
-    owner_class: str = "founders"  # "founders" or "reps"
+    owner_class: str  # "founders" or "reps", fixed by the account's first event
     source: str | None = None
     qualified_on: datetime.date | None = None
+    qualified_index: int = -1  # place in Ledger.qualified
     won_on: datetime.date | None = None
     lost_on: datetime.date | None = None
     paying: bool = False
+    first_paid: datetime.date | None = None
+    paid_index: int = -1  # place in Ledger.paid
     sentiment: str | None = None  # hell-yes | meh | churned
     monthly: Decimal = Decimal(0)
+
+    @property
+    def open(self) -> bool:
+        """A qualified lead neither won nor lost yet."""
+        return self.won_on is None and self.lost_on is None
 
 
 @dataclass(slots=True)
@@ -63,6 +71,7 @@ class Ledger:
         self.week: WeekIndex = 0
         self.accounts: dict[str, AccountState] = {}
         self.qualified: list[AccountState] = []  # in qualification order
+        self.paid: list[AccountState] = []  # in order of first payment
         self.calls_by_week: Counter[WeekIndex] = Counter()
         self.sqls: Counter[str] = Counter()
         self.won: Counter[str] = Counter()
@@ -90,6 +99,8 @@ class Ledger:
         self._next = [0, 0, 0]
         self._streaks: dict[int, tuple[WeekIndex, int]] = {}
         self._cursors: dict[tuple[object, ...], _Cursor] = {}
+        # ("stale" | "unrated", days) -> accounts aged past `days` and still undecided
+        self._aging: dict[tuple[str, int], _Cursor] = {}
         # What the last day changed: "calls", "accounts", "signals", "subscribers", and the
         # calendar ("monday": a new week began, "sunday": a week ended).
         self.changed: frozenset[str] = frozenset()
@@ -129,27 +140,35 @@ class Ledger:
         counter[account.owner_class] += delta
 
     def _apply(self, event: AccountEvent) -> None:
+        kind = event.event
         account = self.accounts.get(event.id)
         if account is None:
-            account = self.accounts[event.id] = AccountState(event.id)
-        kind = event.event
+            # The class is the first event's, so every count of an account is booked under
+            # one class (a `qualified` after the first event is an error, rules.py).
+            owner = event.owner if kind == "qualified" else None
+            owner_class = "reps" if owner and owner not in self.founders else "founders"
+            account = self.accounts[event.id] = AccountState(event.id, owner_class)
         if kind == "qualified":
-            owner = event.owner
-            account.owner_class = "reps" if owner and owner not in self.founders else "founders"
             account.qualified_on, account.source = event.date, event.source
+            account.qualified_index = len(self.qualified)
             self.qualified.append(account)
             self._count(self.sqls, account)
             if event.source:
                 self.source_sqls[event.source][self.week] += 1
         elif kind == "won":
+            self._settle(account, "stale")
             account.won_on = event.date
             self._count(self.won, account)
             if account.source:
                 self.source_wins[account.source][self.week] += 1
         elif kind == "lost":
+            self._settle(account, "stale")
             account.lost_on = event.date
             self._count(self.lost, account)
         elif kind == "paid":
+            if account.first_paid is None:
+                account.first_paid, account.paid_index = event.date, len(self.paid)
+                self.paid.append(account)
             if not account.paying:
                 account.paying = True
                 self._count(self.paying, account)
@@ -172,6 +191,7 @@ class Ledger:
     def _set_sentiment(self, account: AccountState, sentiment: str) -> None:
         old = account.sentiment
         if old is None:
+            self._settle(account, "unrated")
             self._count(self.assessed, account)
         if old == "hell-yes" and account.paying:
             self._count(self.hell_yes, account, -1)
@@ -179,7 +199,44 @@ class Ledger:
             self._count(self.hell_yes, account)
         account.sentiment = sentiment
 
+    def _settle(self, account: AccountState, kind: str) -> None:
+        """`account` is no longer undecided (a lead won or lost, a customer rated): it leaves
+        the count of every window it had aged past."""
+        place = account.qualified_index if kind == "stale" else account.paid_index
+        for (aging, _days), cursor in self._aging.items():
+            if aging == kind and 0 <= place < cursor.index:
+                self._count(cursor.counts, account, -1)
+
+    def _aged(self, kind: str, days: int, owners: str) -> int:
+        """Accounts `days` or more past their start (qualified for "stale", first paid for
+        "unrated") that are still undecided; 0 days turns the rule off."""
+        if days <= 0 or self.day is None:
+            return 0
+        cursor = self._aging.setdefault((kind, days), _Cursor())
+        items = self.qualified if kind == "stale" else self.paid
+        limit = self.day - datetime.timedelta(days=days)
+        while cursor.index < len(items):
+            account = items[cursor.index]
+            start = account.qualified_on if kind == "stale" else account.first_paid
+            assert start is not None
+            if start > limit:
+                break
+            undecided = account.open if kind == "stale" else account.sentiment is None
+            if undecided:
+                self._count(cursor.counts, account)
+            cursor.index += 1
+        return cursor.counts[owners]
+
     # --- questions metrics ask ---------------------------------------------------------------
+
+    def stale(self, days: int, owners: str) -> int:
+        """Qualified leads still open `days` after they were qualified (they count as lost)."""
+        return self._aged("stale", days, owners)
+
+    def unrated(self, days: int, owners: str) -> int:
+        """Customers without a sentiment `days` after they first paid (assessed, not
+        hell-yes)."""
+        return self._aged("unrated", days, owners)
 
     @property
     def week_complete(self) -> bool:

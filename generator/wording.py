@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from generator.engine import Measure
-from generator.metrics import Value
+from generator.metrics import Detail, Value
 
 STATUS_LABELS = {
     "achieved": "achieved",
@@ -61,3 +61,12 @@ def measure_text(measure: Measure, show_revenue: bool) -> str:
     if measure.met:
         return f"{measure.label}: {value} (target {target})"
     return f"{measure.label}: {value} of {target}"
+
+
+def detail_text(detail: Detail) -> str:
+    """`sales calls this week: 2 of 5 so far`, `stale qualified leads (...): 2`."""
+    if detail.target is not None and detail.value >= detail.target:
+        return f"{detail.label}: {detail.value} so far (target {detail.target})"
+    if detail.target is not None:
+        return f"{detail.label}: {detail.value} of {detail.target} so far"
+    return f"{detail.label}: {detail.value}"

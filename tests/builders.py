@@ -16,7 +16,7 @@ from typing import Any
 from conftest import BASE_CONFIG, write_content
 
 from generator.engine import MilestoneStatus, Progress
-from generator.pipeline import Analysis, analyse
+from generator.pipeline import Analysis, AsOf, analyse
 
 
 def w(number: int, year: int = 2026) -> str:
@@ -131,14 +131,24 @@ def config(**overrides: Any) -> dict[str, Any]:
     return found
 
 
-def analysed(root: Path, log: Log, **config_overrides: Any) -> Analysis:
+END_OF_LOG = "end of log"  # as of the Sunday of the latest week file: every week has ended
+
+
+def analysed(root: Path, log: Log, as_of: datetime.date | str | None = END_OF_LOG,
+             **config_overrides: Any) -> Analysis:
+    """The analysis of `log`, by default as of the Sunday of its latest week (`--as-of`);
+    `as_of=None` leaves it to the pipeline (the latest day the log mentions)."""
     write_content(root, config=config(**config_overrides), weeks=log.weeks())
-    return analyse(root)
+    if as_of == END_OF_LOG:
+        as_of = sunday(max(log.files)) if log.files else None
+    assert not isinstance(as_of, str)
+    return analyse(root, as_of=AsOf(as_of, "--as-of") if as_of else None)
 
 
-def evaluate_log(root: Path, log: Log, **config_overrides: Any) -> Progress:
+def evaluate_log(root: Path, log: Log, as_of: datetime.date | str | None = END_OF_LOG,
+                 **config_overrides: Any) -> Progress:
     """Write the log, run the real pipeline, insist on no errors, return the progress."""
-    analysis = analysed(root, log, **config_overrides)
+    analysis = analysed(root, log, as_of, **config_overrides)
     errors = [p for p in analysis.problems if p.is_error]
     assert not errors, errors
     assert analysis.progress is not None

@@ -186,7 +186,7 @@ def test_verbose_says_what_was_read_and_evaluated(content: Content) -> None:
     assert result.stderr.splitlines()[:3] == [
         f"read {DEMO}: {weeks} weekly logs (2026-W14 to 2026-W47), 2 case studies, 1 page",
         "ladders: zero-to-one, micro-traction",
-        "as of 2026-11-22 (the Sunday of the latest logged week)"]
+        "as of 2026-11-19 (2026-W47 in progress)"]
     broken = content(weeks={"2026-W47": ERROR_WEEK})
     lines = run_traction("check", "--content", str(broken), "-v").stderr.splitlines()
     assert lines[0] == (f"read {broken}: 0 weekly logs, 0 case studies, 0 pages; "

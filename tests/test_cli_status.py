@@ -14,7 +14,7 @@ from builders import Log, config, day, w
 from conftest import DEMO, ROOT, run_traction, write_content
 from jsonschema import Draft202012Validator
 
-from generator.pipeline import analyse
+from generator.pipeline import AsOf, analyse
 from generator.progress_doc import dumps, progress_document
 from generator.status_text import render
 
@@ -31,7 +31,7 @@ def demo_text() -> str:
 def test_status_text_shows_the_current_goal_first(demo_text: str) -> None:
     lines = demo_text.splitlines()
     assert lines[0] == "Baywise — Dock appointment scheduling for regional warehouses"
-    assert lines[1] == "Stage: traction · as of 2026-11-22 (2026-W47)"
+    assert lines[1] == "Stage: traction · as of 2026-11-19 (2026-W47 in progress)"
     goal = lines.index('Current goal: 5 "hell yes" customers  (zero-to-one #4, in progress)')
     assert goal < lines.index("Zero to one") < lines.index("Micro-traction")
     assert lines[goal + 1] == "  hell-yes customers: 3 of 5"
@@ -49,7 +49,7 @@ def test_status_text_shows_the_ladders(demo_text: str) -> None:
     rows = ladder_rows(demo_text)
     assert [(mark, status) for mark, _, status in rows] == [
         ("✓", "achieved"), ("✓", "achieved"), ("✓", "achieved"), ("▸", "in progress"),
-        ("▸", "in progress"), ("▸", "in progress"), ("▸", "in progress"), ("·", "not started"),
+        ("▸", "in progress"), ("▸", "in progress"), ("▸", "in progress"), ("▸", "in progress"),
         ("✓", "achieved"), ("✓", "achieved"), ("✓", "achieved"), ("▸", "in progress")]
     assert rows[0][1] == "1. 5+ sales calls every week"
     assert rows[7][1] == "8. Sales handed over to reps, metrics held"
@@ -67,7 +67,7 @@ def test_status_text_of_a_small_log(content: Any) -> None:
     result = run_traction("status", "--content", str(root))
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "Stage: traction · as of 2026-03-08 (2026-W10)" in text
+    assert "Stage: traction · as of 2026-03-06 (2026-W10 in progress)" in text
     assert "Current goal: 5+ sales calls every week  (zero-to-one #1, in progress)" in text
     assert "weeks in a row with enough sales calls: 1 of 4" in text
     assert "✓ 2. First paying customer" in text
@@ -75,8 +75,8 @@ def test_status_text_of_a_small_log(content: Any) -> None:
     assert "\x1b[" not in text  # no colour when not a terminal (and NO_COLOR is set)
 
 
-def render_text(root: Path) -> str:
-    analysis = analyse(root)
+def render_text(root: Path, as_of: datetime.date | None = None) -> str:
+    analysis = analyse(root, as_of=AsOf(as_of, "--as-of") if as_of else None)
     cfg = analysis.content.config
     assert analysis.progress is not None and cfg is not None
     return render(analysis.progress, cfg.company.name, cfg.company.tagline,
@@ -88,10 +88,17 @@ def test_status_text_shows_slips(content: Any) -> None:
     for label in (w(10), w(11), w(12), w(13)):
         log.calls(label, 5)
     log.calls(w(14), 4)
-    text = render_text(content(config=config(), weeks=log.weeks()))
+    root = content(config=config(), weeks=log.weeks())
+    text = render_text(root, day(w(14), 7))
     assert ("  ! 1. 5+ sales calls every week                      slipped  "
             "(achieved 2026-03-27, slipped 2026-04-05)") in text.splitlines()
     assert "Current goal: 5+ sales calls every week  (zero-to-one #1, slipped)" in text
+    # Before that Sunday, week 14 is still in progress: its 4 calls so far break nothing.
+    text = render_text(root)
+    assert "Stage: prototype · as of 2026-04-02 (2026-W14 in progress)" in text
+    assert ("  ✓ 1. 5+ sales calls every week                      achieved  "
+            "(achieved 2026-03-27)") in text.splitlines()
+    assert "       sales calls this week: 4 of 5 so far" in text.splitlines()
 
 
 def test_status_text_when_every_milestone_is_achieved(content: Any) -> None:

@@ -29,17 +29,28 @@ EVIL = ("@octocat <script>alert(1)</script> | ![x](https://evil.example/x.png) "
 # --- building repositories ---------------------------------------------------------------
 
 
-def git(repo: Path, *args: str) -> str:
+# A commit date before every log here: a revision is evaluated as of its commit date
+# (SOURCE_DATE_EPOCH), and one earlier than the log yields to the log's own latest day.
+BEFORE_ANY_LOG = datetime.datetime(2001, 1, 1, 12, tzinfo=datetime.UTC)
+
+
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
         ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.com",
          "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        capture_output=True, text=True, check=True)
+        capture_output=True, text=True, check=True, env={**os.environ, **(env or {})})
     return done.stdout
 
 
-def commit(repo: Path, message: str) -> None:
+def commit(repo: Path, message: str,
+           when: datetime.date | datetime.datetime = BEFORE_ANY_LOG) -> None:
+    """Commit everything, dated `when` (a date: noon UTC), never the clock."""
+    if not isinstance(when, datetime.datetime):
+        when = datetime.datetime.combine(when, datetime.time(12), datetime.UTC)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+    git(repo, "commit", "-q", "--allow-empty", "-m", message,
+        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
 
 
 def new_repo(path: Path) -> Path:
@@ -87,15 +98,21 @@ def scenario(root: Path, config: dict[str, Any] | None = None) -> Path:
     """The base and head commits of the module docstring; returns the repository."""
     repo = new_repo(root)
     write_content(repo / "content", config=config, weeks=BASE_WEEKS)
-    commit(repo, "base")
+    commit(repo, "base", day("2026-W13", 7))
     write_content(repo / "content", config=config, weeks=HEAD_WEEKS)
-    commit(repo, "head: weeks 14 and 15")
+    commit(repo, "head: weeks 14 and 15", day("2026-W15", 7))
     return repo
 
 
-def diff(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def diff(repo: Path, *args: str, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return run_traction("diff", *args, cwd=repo, env={"PYTHONPATH": path})
+    return run_traction("diff", *args, cwd=repo, env={"PYTHONPATH": path, **(env or {})})
+
+
+def epoch(day: datetime.date) -> str:
+    """SOURCE_DATE_EPOCH of noon UTC on `day`."""
+    return str(int(datetime.datetime.combine(day, datetime.time(12), datetime.UTC).timestamp()))
 
 
 @pytest.fixture(scope="module")
@@ -337,12 +354,20 @@ def test_head_defaults_to_the_working_tree(tmp_path: Path) -> None:
     status_before = git(repo, "status", "--porcelain")
     index_before = (repo / ".git" / "index").read_bytes()
 
-    result = diff(repo, "HEAD", "--format", "json")
+    # The working tree as of SOURCE_DATE_EPOCH, the base as of its commit date.
+    result = diff(repo, "HEAD", "--format", "json",
+                  env={"SOURCE_DATE_EPOCH": epoch(day("2026-W15", 7))})
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["head"]["rev"] is None and doc["head"]["commit"] is None
     assert doc["head"]["latest_week"] == "2026-W15"
     assert [m["change"] for m in doc["milestones"]] == ["slipped", "achieved", *["moved"] * 3]
+    # Without --as-of the working tree is as of its latest day, Tuesday: week 15 is still in
+    # progress, and 2 calls so far break no streak.
+    doc = json.loads(diff(repo, "HEAD", "--format", "json").stdout)
+    assert doc["head"]["as_of"] == "2026-04-07"
+    assert [(m["id"], m["change"]) for m in doc["milestones"]][:2] == [
+        ("first-paying-customer", "achieved"), ("five-paying-customers", "moved")]
     assert "→ the working tree: up to 2026-W15" in diff(repo, "HEAD").stdout
     # Comparing two commits sees neither the uncommitted weeks nor touches them.
     assert json.loads(diff(repo, "HEAD", "HEAD", "--format", "json").stdout)["weeks"] == []

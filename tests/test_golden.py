@@ -90,8 +90,9 @@ def milestone(document: dict[str, Any], milestone_id: str) -> dict[str, Any]:
 
 def test_golden_json_tells_the_demo_story(golden_progress: dict[str, Any]) -> None:
     assert golden_progress["company"]["name"] == "Baywise"
-    assert (golden_progress["as_of"], golden_progress["latest_week"]) == ("2026-11-22",
-                                                                          "2026-W47")
+    # As of the latest day the log mentions, a Thursday: week 47 is in progress.
+    assert (golden_progress["as_of"], golden_progress["latest_week"],
+            golden_progress["week_in_progress"]) == ("2026-11-19", "2026-W47", "2026-W47")
     assert golden_progress["current_goal"] == "five-hell-yes"
     goal = milestone(golden_progress, "five-hell-yes")
     assert goal["status"] == "in_progress"
@@ -100,7 +101,13 @@ def test_golden_json_tells_the_demo_story(golden_progress: dict[str, Any]) -> No
     assert calls["status"] == "achieved"
     assert [(h["status"], h["date"]) for h in calls["history"]] == [
         ("achieved", "2026-06-05"), ("slipped", "2026-08-09"), ("achieved", "2026-09-03")]
+    assert calls["details"] == [{"name": "sales_calls_this_week",
+                                 "label": "sales calls this week", "value": 6, "target": 5}]
     assert [w["week"] for w in golden_progress["weeks"]][-1] == "2026-W47"
+    # A lead qualified in July and never decided counts as lost for the close rate.
+    close = milestone(golden_progress, "close-rate")
+    assert [(d["name"], d["value"]) for d in close["details"]] == [("stale_sqls", 1)]
+    assert [m["value"] for m in close["measures"]] == [20, 0.45]
 
 
 def test_golden_text_tells_the_demo_story() -> None:

@@ -16,12 +16,12 @@ from conftest import DEMO
 from generator.pipeline import analyse
 from generator.progress_doc import SCHEMA_ID, dumps, number, progress_document
 
-TOP_KEYS = ["schema", "as_of", "latest_week", "company", "stage", "current_goal", "ladders",
-            "weeks"]
+TOP_KEYS = ["schema", "as_of", "latest_week", "week_in_progress", "company", "stage",
+            "current_goal", "ladders", "weeks"]
 LADDER_KEYS = ["id", "title", "summary", "milestones"]
 MILESTONE_KEYS = ["id", "number", "title", "summary", "status", "achieved_on", "progress",
-                  "measures", "history"]
-MEASURE_KEYS = ["name", "label", "value", "target", "comparison", "met"]
+                  "measures", "details", "history"]
+MEASURE_KEYS = ["name", "label", "value", "target", "comparison", "met", "progress"]
 HISTORY_KEYS = ["date", "status"]
 WEEK_KEYS = ["week", "sales_calls", "sqls", "won", "lost", "paying_customers",
              "hell_yes_customers", "close_rate", "subscribers"]
@@ -96,7 +96,8 @@ def test_document_values(tmp_path: Path) -> None:
         "summary": "One customer signed and paid.", "status": "achieved",
         "achieved_on": "2026-03-05", "progress": 1.0,
         "measures": [{"name": "paying_customers", "label": "paying customers", "value": 1,
-                      "target": 1, "comparison": "at_least", "met": True}],
+                      "target": 1, "comparison": "at_least", "met": True, "progress": 1.0}],
+        "details": [],
         "history": [{"date": "2026-03-05", "status": "achieved"}],
     }
     assert doc["weeks"] == [
@@ -115,16 +116,16 @@ def test_ratios_are_rounded_to_four_places(tmp_path: Path) -> None:
     assert close["id"] == "close-rate"
     assert close["measures"] == [
         {"name": "decided_sqls", "label": "decided qualified leads", "value": 3, "target": 31,
-         "comparison": "at_least", "met": False},
+         "comparison": "at_least", "met": False, "progress": 0.0968},
         {"name": "close_rate", "label": "close rate", "value": 0.3333, "target": 0.3,
-         "comparison": "at_least", "met": True},
+         "comparison": "at_least", "met": True, "progress": 1.0},
     ]
-    assert close["progress"] == round(3 / 31, 4) == 0.0968
+    assert close["progress"] == round((3 / 31 + 1) / 2, 4) == 0.5484  # the mean
     assert close["status"] == "in_progress"
     rate = doc["ladders"][0]["milestones"][4]
     assert rate["measures"][1]["value"] == 1  # 1 of 1 assessed: a whole number, as an int
     assert isinstance(rate["measures"][1]["value"], int)
-    assert rate["progress"] == round(1 / 21, 4)
+    assert rate["progress"] == round((1 / 21 + 1) / 2, 4)
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -187,7 +188,8 @@ def test_amounts_are_hidden_by_default(tmp_path: Path) -> None:
                    ladders=["zero-to-one", "money"])
     assert cost_per_win(doc) == {"name": "cold-email: cost per win",
                                  "label": "cold-email: cost per win", "value": None,
-                                 "target": None, "comparison": "at_most", "met": True}
+                                 "target": None, "comparison": "at_most", "met": True,
+                                 "progress": None}
     mrr = doc["ladders"][1]["milestones"][0]
     assert mrr["status"] == "achieved"
     assert (mrr["measures"][0]["value"], mrr["measures"][0]["target"]) == (None, None)

@@ -98,18 +98,51 @@ accounts:
         "  hint: add a qualified event for 'hooli' on or before 2026-11-17",
         "weeks/2026-W47.yaml:5:26: error: account 'initech': 'won' without 'qualified' before it",
         "  hint: add a qualified event for 'initech' on or before 2026-11-16",
+        "weeks/2026-W47.yaml:6:26: error: account 'initech': 'qualified' after its first "
+        "event ('won' on 2026-11-16)",
+        "  hint: an account's first event fixes whether founders or reps own it; move "
+        "'qualified' on or before 2026-11-16, or use a new id",
     ]
 
 
-def test_qualified_and_won_on_the_same_day_are_in_lifecycle_order(content: Content) -> None:
-    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+def test_same_day_events_apply_in_the_order_written(content: Content) -> None:
+    in_order = """\
 accounts:
-  - {id: globex, event: hell-yes, date: 2026-11-17}
-  - {id: globex, event: paid, date: 2026-11-17}
-  - {id: globex, event: won, date: 2026-11-17}
   - {id: globex, event: qualified, date: 2026-11-17}
-""")})
+  - {id: globex, event: won, date: 2026-11-17}
+  - {id: globex, event: paid, date: 2026-11-17}
+  - {id: globex, event: hell-yes, date: 2026-11-17}
+"""
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", in_order)})
     assert report(root) == []
+    reversed_ = "accounts:\n" + "".join(reversed(in_order.splitlines(keepends=True)[1:]))
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", reversed_)})
+    assert report(root) == [
+        "weeks/2026-W47.yaml:3:25: error: account 'globex': 'hell-yes' before it paid",
+        "weeks/2026-W47.yaml:5:25: error: account 'globex': 'won' without 'qualified' before it",
+        "weeks/2026-W47.yaml:6:25: error: account 'globex': 'qualified' after its first event "
+        "('hell-yes' on 2026-11-17)",
+    ]
+
+
+def test_an_earlier_weeks_file_comes_first_on_the_same_day(content: Content) -> None:
+    """A late entry in W48's file for a day of W47 comes after W47's own entries that day."""
+    root = content(config=CONFIG, weeks={
+        "2026-W47": week("2026-W47", "accounts:\n"
+                         "  - {id: globex, event: qualified, date: 2026-11-22}\n"),
+        "2026-W48": week("2026-W48", "accounts:\n"
+                         "  - {id: globex, event: won, date: 2026-11-22}\n"),
+    })
+    assert [line for line in report(root) if "error" in line] == []
+
+
+def test_a_scalable_source_needs_max_cac(content: Content) -> None:
+    root = content(config=CONFIG.replace("sources:\n", "sources:\n  ads: {scalable: true}\n"))
+    assert [line for line in with_hints(root) if "max_cac" in line] == [
+        "traction.yaml:5:3: error: scalable source 'ads' has no max_cac",
+        "  hint: a scalable source must pay off: add the highest spend per win you accept, "
+        "e.g. ads: {scalable: true, max_cac: 3000}",
+    ]
 
 
 def test_both_won_and_lost(content: Content) -> None:
@@ -393,7 +426,7 @@ def test_case_study_customer_must_be_a_known_account(content: Content) -> None:
 def test_every_rule_is_registered_and_runs_on_records_only(content: Content) -> None:
     names = {rule.__name__ for rule in rules.RULES}
     assert names == {"founders_listed", "event_fields", "dates_in_week", "lifecycle",
-                     "sources_declared", "missing_weeks", "documents"}
+                     "sources_declared", "scalable_sources_priced", "missing_weeks", "documents"}
     root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
 accounts:
   - {id: globex, event: won, date: 2026-11-17}

@@ -31,7 +31,7 @@ def test_a_share_short_of_its_target_never_reads_as_meeting_it(
 
 def measure(value: object, target: str, **kwargs: object) -> Measure:
     defaults: dict[str, object] = {"name": "x", "label": "hell-yes rate", "comparison": "at_least",
-                                   "met": False}
+                                   "met": False, "progress": 0.0}
     return Measure(value=value, target=Decimal(target), **{**defaults, **kwargs})  # type: ignore[arg-type]
 
 

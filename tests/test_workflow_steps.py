@@ -50,7 +50,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import BASE_CONFIG, ROOT, run_traction, write_content
-from test_diff import BASE_WEEKS, HEAD_WEEKS, MARKER, commit, git, new_repo, week
+from test_diff import BASE_WEEKS, HEAD_WEEKS, MARKER, commit, day, git, new_repo, week
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 ACTION_DIR = ROOT / ".github" / "actions" / "traction"
@@ -61,6 +61,8 @@ SELF = Path(__file__).resolve()
 EARLY = "2026-W09"  # a week that lands on main while the pull request is open
 
 Weeks = dict[str, dict[str, Any] | str]  # what write_content takes
+
+END_OF_W13, END_OF_W15 = day("2026-W13", 7), day("2026-W15", 7)  # commit dates
 
 
 class Unsimulated(Exception):
@@ -993,15 +995,15 @@ def pr_origin(path: Path, head_weeks: Weeks) -> Path:
     and, later, a week the pull request knows nothing about; `feature` adds `head_weeks`."""
     repo = traction_checkout(path)
     write_content(repo / "content", weeks={**BASE_WEEKS})
-    commit(repo, "base")
+    commit(repo, "base", END_OF_W13)
     git(repo, "branch", "feature")
     # Against main's tip this week would look removed by the pull request; against the
     # merge base (what the workflow diffs) it does not exist.
     write_content(repo / "content", weeks={EARLY: week(EARLY, 5), **BASE_WEEKS})
-    commit(repo, "main moves on")
+    commit(repo, "main moves on", END_OF_W13)
     git(repo, "checkout", "-q", "feature")
     write_content(repo / "content", weeks=head_weeks)
-    commit(repo, "a pull request")
+    commit(repo, "a pull request", END_OF_W15)  # as of then: week 15 has ended
     return repo
 
 
@@ -1180,7 +1182,7 @@ def test_pr_posts_the_diff_then_updates_the_same_comment(tmp_path: Path) -> None
 
     # A second push: week 15 now has five calls, so nothing slips. Same comment, new body.
     write_content(origin / "content", weeks={**HEAD_WEEKS, "2026-W15": week("2026-W15", 5)})
-    commit(origin, "more calls in week 15")
+    commit(origin, "more calls in week 15", END_OF_W15)
     again = runner.run(WORKFLOWS / "pr.yml", pr_event(origin))
     job = again.jobs["traction"]
     assert job.status == "success", again.log()
