@@ -28,8 +28,10 @@ from builders import (
     sunday,
     w,
 )
+from conftest import write_content
 
 from generator.engine import Progress
+from generator.pipeline import AsOfError, analyse, source_date
 
 ZERO_TO_ONE = ["weekly-sales-calls", "first-paying-customer", "five-paying-customers",
                "five-hell-yes", "hell-yes-rate", "close-rate", "scalable-pipeline",
@@ -1122,3 +1124,209 @@ def test_custom_ladder_not_listed_is_a_warning(tmp_path: Path) -> None:
     assert analysis.ok
     assert [p.message for p in analysis.problems] == [
         "custom ladder 'revenue' is not listed in `ladders`"]
+
+
+# --- SPEC §4 v2: regressions, each failing before the fix ------------------------------------
+
+
+def test_owner_class_is_fixed_by_the_first_event(tmp_path: Path) -> None:
+    """The reported repro: founders' customers (paid, never qualified) rated meh, then
+    'qualified' and won by a rep, then hell-yes. It booked counts under both classes (reps'
+    hell-yes rate 120%); a 'qualified' after an account's first event is now an error."""
+    log = Log()
+    for name in ("a", "b"):
+        log.event(name, "paid", day(w(10), 1)).event(name, "meh", day(w(10), 2))
+        log.qualified(name, day(w(11), 1), owner="sam").event(name, "won", day(w(11), 2))
+        log.event(name, "hell-yes", day(w(12), 1))
+    found = problems(tmp_path, log)
+    assert found == [
+        (f"account '{name}': 'qualified' after its first event ('paid' on 2026-03-02)",
+         "an account's first event fixes whether founders or reps own it; move "
+         "'qualified' on or before 2026-03-02, or use a new id") for name in ("a", "b")]
+
+
+def test_an_account_qualified_by_a_rep_is_the_reps_for_life(run: Run) -> None:
+    custom = [{"id": "classes", "title": "Classes", "milestones": [
+        {"id": f"{owners}-{metric}", "title": f"{owners} {metric}",
+         "conditions": [{"metric": metric, "owners": owners, "at_least": 1}]}
+        for owners in ("reps", "founders") for metric in ("paying_customers",
+                                                          "hell_yes_customers")]}]
+    log = Log().paying("r", day(w(10), 1), "meh", owner="sam")
+    log.event("r", "hell-yes", day(w(11), 1)).event("f", "paid", day(w(11), 2))
+    progress = run(log, custom_ladders=custom, ladders=["classes"])
+    assert {m.milestone.id: measures(m)[m.milestone.conditions[0].metric]
+            for m in progress.milestones()} == {
+        "reps-paying_customers": 1, "reps-hell_yes_customers": 1,
+        "founders-paying_customers": 1, "founders-hell_yes_customers": 0}
+
+
+def test_a_condition_true_before_any_event_is_achieved_on_the_first_day(run: Run) -> None:
+    custom = custom_with({"metric": "mrr", "at_most": 1000})
+    log = Log().calls(w(10), 1, weekday=3).paying("a", day(w(12), 2))  # 500 a month
+    m = milestone(run(log, custom_ladders=custom, ladders=["mine"]), "m")
+    assert (m.status, m.achieved_on, history(m)) == ("achieved", monday(w(10)),
+                                                     [("achieved", monday(w(10)))])
+
+
+def test_a_custom_milestone_keeps_its_own_definition_whatever_its_id(run: Run) -> None:
+    """Shown alone, a custom 'close-rate' is the user's, not the zero-to-one one the stage
+    is computed from."""
+    custom = custom_with({"metric": "sqls", "at_least": 2})
+    custom[0]["milestones"][0].update(id="close-rate", title="Two leads")
+    log = Log().qualified("a", day(w(10), 1)).qualified("b", day(w(10), 2))
+    mine = milestone(run(log, custom_ladders=custom, ladders=["mine"]), "close-rate")
+    assert (mine.milestone.title, mine.status, measures(mine)) == ("Two leads", "achieved",
+                                                                   {"sqls": 2})
+
+
+def test_a_duplicate_milestone_id_is_an_error_at_the_users_definition(tmp_path: Path) -> None:
+    custom = custom_with({"metric": "sqls", "at_least": 2})
+    custom[0]["milestones"][0]["id"] = "close-rate"
+    analysis = analysed(tmp_path, Log().calls(w(10), 1), custom_ladders=custom,
+                        ladders=["mine", "zero-to-one"])
+    [problem] = [p for p in analysis.problems if p.is_error]
+    assert problem.pos.file == "traction.yaml"
+    assert problem.pos.line == config_line(tmp_path, "id: close-rate")
+
+
+@pytest.mark.parametrize(("order", "expected"), [(["meh", "hell-yes"], 1),
+                                                  (["hell-yes", "meh"], 0)])
+def test_same_day_sentiments_apply_in_the_order_written(run: Run, order: list[str],
+                                                        expected: int) -> None:
+    log = Log().paying("a", day(w(10), 1))
+    for sentiment in order:
+        log.event("a", sentiment, day(w(10), 3))
+    five = milestone(run(log), "five-hell-yes")
+    assert measures(five)["hell_yes_customers"] == expected
+
+
+# --- the week in progress ------------------------------------------------------------------
+
+
+def test_the_week_in_progress_never_breaks_the_streak(run: Run) -> None:
+    log = spread(weeks(10, 13), 5).calls(w(14), 2)  # Monday and Tuesday of week 14
+    progress = run(log, as_of=None)
+    assert (progress.as_of, progress.week_in_progress) == (day(w(14), 2), w(14))
+    calls = milestone(progress, "weekly-sales-calls")
+    assert (calls.status, measures(calls)["sales_call_streak"]) == ("achieved", 4)
+    [so_far] = calls.details
+    assert (so_far.name, so_far.value, so_far.target) == ("sales_calls_this_week", 2, 5)
+    assert progress.weeks[-1].week == w(14) and progress.weeks[-1].in_progress
+    assert progress.weeks[-1].sales_calls == 2
+    # Once the week has ended short, it breaks the streak, dated its Sunday.
+    ended = milestone(run(log, as_of=sunday(w(14))), "weekly-sales-calls")
+    assert ended.status == "slipped" and history(ended)[-1] == ("slipped", sunday(w(14)))
+    assert ended.details == ()
+
+
+def test_streak_progress_counts_the_calls_of_the_week_in_progress(run: Run) -> None:
+    """Four calls a week for eleven weeks read 0%; the week in progress now counts toward
+    the next week of the streak."""
+    log = spread(weeks(10, 20), 4).calls(w(21), 3, weekday=2)
+    calls = milestone(run(log, as_of=None), "weekly-sales-calls")
+    assert calls.status == "in_progress"
+    assert calls.progress == round((3 / 5) / 4, 4)
+    assert milestone(run(log), "weekly-sales-calls").progress == 0.0  # as of its Sunday
+
+
+def test_weeks_that_ended_without_a_log_count_as_zero_and_warn(tmp_path: Path) -> None:
+    log = spread(weeks(10, 13), 5)
+    analysis = analysed(tmp_path, log, as_of=day(w(15), 3))
+    assert [p.message for p in analysis.problems] == [
+        "no log for 2026-W14 (as of 2026-04-08); counted as no activity"]
+    progress = analysis.progress
+    assert progress is not None and progress.week_in_progress == w(15)
+    assert [(s.week, s.sales_calls, s.in_progress) for s in progress.weeks[-2:]] == [
+        (w(14), 0, False), (w(15), 0, True)]
+    assert history(milestone(progress, "weekly-sales-calls"))[-1] == ("slipped", sunday(w(14)))
+
+
+def test_an_explicit_as_of_before_the_latest_entry_is_an_error(tmp_path: Path) -> None:
+    log = Log().calls(w(10), 3)
+    analysis = analysed(tmp_path, log, as_of=day(w(10), 2))
+    assert analysis.progress is None
+    assert [(p.severity, str(p.pos), p.message) for p in analysis.problems] == [
+        ("error", "weeks/2026-W10.yaml:8:9",
+         "--as-of 2026-03-03 is before this entry (2026-03-04), the latest the log mentions")]
+
+
+def test_source_date_epoch_before_the_latest_entry_yields_to_the_log(tmp_path: Path) -> None:
+    write_content(tmp_path, weeks=Log().calls(w(10), 3).weeks())
+    analysis = analyse(tmp_path, as_of=source_date("86400"))  # 1970-01-02
+    assert analysis.ok and analysis.progress is not None
+    assert analysis.progress.as_of == day(w(10), 3)
+
+
+def test_an_as_of_years_after_the_log_is_an_error(tmp_path: Path) -> None:
+    analysis = analysed(tmp_path, Log().calls(w(10), 1), as_of=datetime.date(2040, 1, 1))
+    assert analysis.progress is None
+    assert [p.message for p in analysis.problems if p.is_error] == [
+        "--as-of 2040-01-01 is more than ten years after the latest day the log mentions "
+        "(2026-03-02)"]
+
+
+@pytest.mark.parametrize("value", ["yesterday", "1e9", "-", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_refused(value: str) -> None:
+    with pytest.raises(AsOfError, match="SOURCE_DATE_EPOCH"):
+        source_date(value)
+
+
+# --- unrated customers and stale leads -----------------------------------------------------
+
+
+def test_a_customer_left_unrated_counts_as_assessed_not_hell_yes(run: Run) -> None:
+    log = customers(Log(), 9, "hell-yes", label=w(10))
+    log.event("late", "qualified", day(w(10), 1)).event("late", "won", day(w(10), 1))
+    log.event("late", "paid", day(w(10), 1))  # never rated
+    paid = day(w(10), 1)
+    early = milestone(run(log, as_of=paid + 89 * ONE_DAY), "hell-yes-rate")
+    assert measures(early) == {"assessed_customers": 9, "hell_yes_rate": Fraction(1)}
+    rate = milestone(run(log, as_of=paid + 90 * ONE_DAY), "hell-yes-rate")
+    assert measures(rate) == {"assessed_customers": 10, "hell_yes_rate": Fraction(9, 10)}
+    assert [(d.name, d.value) for d in rate.details] == [("unrated_customers", 1)]
+    # Rated later, it is assessed by its rating.
+    log.event("late", "hell-yes", paid + 100 * ONE_DAY)
+    rated = milestone(run(log, as_of=paid + 100 * ONE_DAY), "hell-yes-rate")
+    assert measures(rated) == {"assessed_customers": 10, "hell_yes_rate": Fraction(1)}
+    assert [(d.name, d.value) for d in rated.details] == [("unrated_customers", 0)]
+    # 0 turns the rule off.
+    off = milestone(run(log, as_of=paid + 100 * ONE_DAY,
+                        milestones={"hell-yes-rate": {"assess_within_days": 0}}),
+                    "hell-yes-rate")
+    assert measures(off)["assessed_customers"] == 10 and off.details == ()  # rated by then
+
+
+def test_reps_unrated_customers_count_against_the_handover(run: Run) -> None:
+    log = rep_book("sam", customers_n=5)
+    log.deal("r-new", day(w(11), 1), "won", day(w(11), 1), owner="sam")
+    log.event("r-new", "paid", day(w(11), 1))
+    handover = milestone(run(log, as_of=day(w(11), 1) + 90 * ONE_DAY), "sales-handover")
+    assert measures(handover)["assessed_customers"] == 6
+    assert measures(handover)["hell_yes_rate"] == Fraction(5, 6)
+    assert handover.status == "slipped"
+
+
+def test_a_lead_open_too_long_counts_as_lost(run: Run) -> None:
+    qualified_on = day(w(10), 1)
+    log = Log().deal("a", qualified_on, "won", day(w(10), 2)).qualified("open", qualified_on)
+    fresh = milestone(run(log, as_of=qualified_on + 89 * ONE_DAY), "close-rate")
+    assert measures(fresh) == {"decided_sqls": 1, "close_rate": Fraction(1)}
+    stale = milestone(run(log, as_of=qualified_on + 90 * ONE_DAY), "close-rate")
+    assert measures(stale) == {"decided_sqls": 2, "close_rate": Fraction(1, 2)}
+    assert [(d.name, d.value) for d in stale.details] == [("stale_sqls", 1)]
+    # Decided at last, it is counted as what it became.
+    log.event("open", "won", qualified_on + 95 * ONE_DAY)
+    won = milestone(run(log), "close-rate")
+    assert measures(won) == {"decided_sqls": 2, "close_rate": Fraction(1)}
+    log.qualified("open-2", qualified_on)
+    off = milestone(run(log, as_of=qualified_on + 95 * ONE_DAY,
+                        milestones={"close-rate": {"stale_after_days": 0}}), "close-rate")
+    assert measures(off) == {"decided_sqls": 2, "close_rate": Fraction(1)} and off.details == ()
+
+
+def test_the_weekly_close_rate_counts_stale_leads_too(run: Run) -> None:
+    qualified_on = day(w(10), 1)
+    log = Log().deal("a", qualified_on, "won", day(w(10), 2)).qualified("open", qualified_on)
+    progress = run(log, as_of=sunday(w(24)))
+    assert [s.close_rate for s in progress.weeks if s.week in (w(21), w(22))] == [
+        Fraction(1), Fraction(1, 2)]
