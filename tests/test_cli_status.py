@@ -301,3 +301,69 @@ def test_config_schema_rejects_unknown_keys(schemas: dict[str, Any]) -> None:
     errors = [e.message for e in validator(schemas["config"]).iter_errors(data)]
     assert any("'ladder'" in message for message in errors)
     assert list(validator(schemas["config"]).iter_errors(config())) == []
+
+
+# --- as of (SPEC §4) --------------------------------------------------------------------------
+
+
+def week_in_progress_content(content: Any) -> Path:
+    """Four weeks of five calls, then two calls on Monday and Tuesday of week 14."""
+    log = Log()
+    for label in (w(10), w(11), w(12), w(13)):
+        log.calls(label, 5)
+    return content(config=config(), weeks=log.calls(w(14), 2).weeks())
+
+
+def test_status_shows_the_week_in_progress(content: Any) -> None:
+    root = week_in_progress_content(content)
+    result = run_traction("status", "--content", str(root))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Stage: prototype · as of 2026-03-31 (2026-W14 in progress)"
+    assert "       sales calls this week: 2 of 5 so far" in lines
+    doc = json.loads(run_traction("status", "--format", "json", "--content", str(root)).stdout)
+    assert (doc["as_of"], doc["week_in_progress"]) == ("2026-03-31", "2026-W14")
+    assert doc["weeks"][-1]["week"] == "2026-W14" and doc["weeks"][-1]["sales_calls"] == 2
+
+
+@pytest.mark.parametrize(("args", "env"), [
+    (["--as-of", "2026-04-05"], {}),
+    ([], {"SOURCE_DATE_EPOCH": "1775390400"}),  # 2026-04-05 12:00 UTC
+])
+def test_as_of_a_later_date_ends_the_week(content: Any, args: list[str],
+                                          env: dict[str, str]) -> None:
+    root = week_in_progress_content(content)
+    result = run_traction("status", "--format", "json", "--content", str(root), *args, env=env)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["as_of"], doc["week_in_progress"]) == ("2026-04-05", None)
+    calls = doc["ladders"][0]["milestones"][0]
+    assert calls["status"] == "slipped" and calls["history"][-1]["date"] == "2026-04-05"
+
+
+def test_as_of_before_the_latest_entry_is_one_error(content: Any) -> None:
+    root = week_in_progress_content(content)
+    result = run_traction("status", "--content", str(root), "--as-of", "2026-03-30")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[0] == (
+        "weeks/2026-W14.yaml:6:9: error: --as-of 2026-03-30 is before this entry "
+        "(2026-03-31), the latest the log mentions")
+    # build and check refuse it the same way; a failed build writes nothing.
+    out = root.parent / "_site"
+    assert run_traction("build", "--content", str(root), "--out", str(out),
+                        "--as-of", "2026-03-30").returncode == 1
+    assert not out.exists()
+    assert run_traction("check", "--content", str(root), "--as-of", "2026-03-30").returncode == 1
+
+
+@pytest.mark.parametrize(("args", "env", "code", "message"), [
+    (["--as-of", "30/03/2026"], {}, 2, "Invalid value for '--as-of'"),
+    ([], {"SOURCE_DATE_EPOCH": "last tuesday"}, 1,
+     "Error: SOURCE_DATE_EPOCH='last tuesday' is not a time in seconds since 1970"),
+])
+def test_a_malformed_as_of_is_refused(content: Any, args: list[str], env: dict[str, str],
+                                      code: int, message: str) -> None:
+    root = week_in_progress_content(content)
+    result = run_traction("status", "--content", str(root), *args, env=env)
+    assert result.returncode == code and message in result.stderr
+    assert "Traceback" not in result.stderr
