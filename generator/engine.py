@@ -206,51 +206,52 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     pipeline checks). `incremental=False` re-checks every milestone every day: the same
     result, slower; the property tests compare the two.
     """
-    # Stage milestones are tracked apart: a custom milestone may share an id with one.
-    tracked = {**{("shown", m.id): m for m in ladders.milestones()},
-               **{("stage", m.id): m for m in ladders.stage}}
-    tracks = {key: _Track() for key in tracked}
-    ledger = Ledger(config, weeks)
+    # Milestones are tracked by what they are, not by id: a stage milestone is the shown one
+    # when zero-to-one is shown, and apart from a custom milestone that shares its id.
+    tracked = list(dict.fromkeys((*ladders.milestones(), *ladders.stage)))
+    tracks = [_Track() for _ in tracked]  # by position in `tracked`: hashing one is slow
+    conditions = [c for m in tracked for c in m.conditions]
+    ledger = Ledger(config, weeks, aging=[window for c in conditions for window in c.aging])
     latest = latest_day(weeks)
     if latest is None:
-        statuses = {key: _status(m, tracks[key], ledger) for key, m in tracked.items()}
+        statuses = {m: _status(m, track, ledger) for m, track in zip(tracked, tracks, strict=True)}
         return _result(ladders, statuses, None, None, None, ())
 
     as_of = max(as_of or latest[0], latest[0])
     first = min(filter(None, (ledger.first_day(), weeks[0].monday)))
     first = datetime.date.fromordinal(week_index(first) * 7 + 1)  # from that week's Monday
-    # A milestone is re-checked on a day when one of its inputs changed; windows over days
-    # (close-rate cohorts, stale leads, unrated customers) can change on any day.
-    daily = {key for key, m in tracked.items() if any(c.daily for c in m.conditions)}
-    inputs = {key: frozenset().union(*(METRICS[c.metric].inputs for c in m.conditions))
-              for key, m in tracked.items()}
+    # A milestone is re-checked on a day when one of its inputs changed; a window over days
+    # (close-rate cohorts) can change on any day.
+    daily = [any(c.window_days is not None for c in m.conditions) for m in tracked]
+    inputs = [frozenset().union(*(METRICS[c.metric].inputs for c in m.conditions))
+              for m in tracked]
     close = next(c for m in ladders.stage for c in m.conditions if c.metric == "close_rate")
     series: list[WeekStats] = []
     cumulative = {"sqls": 0, "won": 0, "lost": 0}
     for day in days(first, as_of):
         ledger.advance(day)
         changed = ledger.changed
-        for key, milestone in tracked.items():
-            if (not incremental or day == first or key in daily
-                    or changed & inputs[key]):
-                tracks[key].update(day, _holds(milestone, ledger))
+        for index, milestone in enumerate(tracked):
+            if (not incremental or day == first or daily[index]
+                    or changed & inputs[index]):
+                tracks[index].update(day, _holds(milestone, ledger))
         if "sunday" in changed:
             series.append(_week_stats(ledger, cumulative, close))
     in_progress = None
     if as_of.isoweekday() != 7:
         series.append(_week_stats(ledger, cumulative, close, in_progress=True))
         in_progress = series[-1].week
-    statuses = {key: _status(m, tracks[key], ledger) for key, m in tracked.items()}
+    statuses = {m: _status(m, track, ledger) for m, track in zip(tracked, tracks, strict=True)}
     return _result(ladders, statuses, as_of, weeks[-1].week, in_progress, tuple(series))
 
 
-def _result(ladders: Ladders, statuses: dict[tuple[str, str], MilestoneStatus],
+def _result(ladders: Ladders, statuses: dict[Milestone, MilestoneStatus],
             as_of: datetime.date | None, latest_week: str | None, week_in_progress: str | None,
             series: tuple[WeekStats, ...]) -> Progress:
     ladder_statuses = tuple(
-        LadderStatus(ladder, tuple(statuses["shown", m.id] for m in ladder.milestones))
+        LadderStatus(ladder, tuple(statuses[m] for m in ladder.milestones))
         for ladder in ladders.shown)
-    first_paying, close_rate = (statuses["stage", m.id] for m in ladders.stage)
+    first_paying, close_rate = (statuses[m] for m in ladders.stage)
     stage: Stage = "prototype"
     if first_paying.status == "achieved":
         stage = "growth" if close_rate.status == "achieved" else "traction"

@@ -37,11 +37,10 @@ class Cond:
     assess_within_days: int | None = None
 
     @property
-    def daily(self) -> bool:
-        """True when the value can change with the passing of days alone (a window, or
-        leads going stale and customers going unrated), not only when the log does."""
-        return (self.window_days is not None or bool(self.stale_after_days)
-                or bool(self.assess_within_days))
+    def aging(self) -> list[tuple[str, int]]:
+        """The ledger's aging windows this condition reads (see Ledger.stale, .unrated)."""
+        return [(kind, days) for kind, days in (("stale", self.stale_after_days),
+                                                ("unrated", self.assess_within_days)) if days]
 
     @property
     def price_range(self) -> tuple[Decimal, Decimal] | None:
@@ -228,6 +227,7 @@ def progress(value: Value, comparison: Comparison, target: Decimal) -> float:
 _OWNERS = frozenset({"owners"})
 _ASSESSED = frozenset({"owners", "assess_within_days"})
 _DECIDED = frozenset({"owners", "window_days", "stale_after_days"})
+_AGING = frozenset({"accounts", "aging"})  # events, and accounts aging past a window
 _ASSESS_DEFAULT = {"assess_within_days": 90}
 _STALE_DEFAULT = {"stale_after_days": 90}
 _SIGNALS = frozenset({"signals"})
@@ -245,16 +245,17 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
            lambda ledger, c: ledger.paying[c.owners], _OWNERS),
     Metric("hell_yes_customers", "hell-yes customers",
            lambda ledger, c: ledger.hell_yes[c.owners], _OWNERS),
-    Metric("assessed_customers", "assessed customers", _assessed, _ASSESSED,
+    Metric("assessed_customers", "assessed customers", _assessed, _ASSESSED, inputs=_AGING,
            details=_unrated_details, defaults=_ASSESS_DEFAULT),
     Metric("hell_yes_rate", "hell-yes rate",
            lambda ledger, c: ratio(ledger.hell_yes[c.owners], _assessed(ledger, c)),
-           _ASSESSED, "ratio", details=_unrated_details, defaults=_ASSESS_DEFAULT),
+           _ASSESSED, "ratio", inputs=_AGING, details=_unrated_details,
+           defaults=_ASSESS_DEFAULT),
     Metric("sqls", "qualified leads", lambda ledger, c: ledger.sqls[c.owners], _OWNERS),
-    Metric("decided_sqls", "decided qualified leads", _decided, _DECIDED,
+    Metric("decided_sqls", "decided qualified leads", _decided, _DECIDED, inputs=_AGING,
            details=_stale_details, defaults=_STALE_DEFAULT),
-    Metric("close_rate", "close rate", _close_rate, _DECIDED, "ratio", details=_stale_details,
-           defaults=_STALE_DEFAULT),
+    Metric("close_rate", "close rate", _close_rate, _DECIDED, "ratio", inputs=_AGING,
+           details=_stale_details, defaults=_STALE_DEFAULT),
     Metric("mrr", "monthly recurring revenue", lambda ledger, c: ledger.mrr, kind="money"),
     Metric("subscribers", "list subscribers", lambda ledger, c: ledger.subscribers,
            inputs=frozenset({"subscribers"})),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,7 +65,8 @@ def monthly_amount(event: AccountEvent) -> Decimal:
 class Ledger:
     """State at the end of `self.day`. Only `advance` changes it, one day forward at a time."""
 
-    def __init__(self, config: Config, weeks: tuple[WeekLog, ...]) -> None:
+    def __init__(self, config: Config, weeks: tuple[WeekLog, ...],
+                 aging: Iterable[tuple[str, int]] = ()) -> None:
         self.founders = frozenset(config.founders)
         self.scalable_sources = {name: s for name, s in config.sources.items() if s.scalable}
         self.day: datetime.date | None = None
@@ -99,10 +101,14 @@ class Ledger:
         self._next = [0, 0, 0]
         self._streaks: dict[int, tuple[WeekIndex, int]] = {}
         self._cursors: dict[tuple[object, ...], _Cursor] = {}
-        # ("stale" | "unrated", days) -> accounts aged past `days` and still undecided
-        self._aging: dict[tuple[str, int], _Cursor] = {}
-        # What the last day changed: "calls", "accounts", "signals", "subscribers", and the
-        # calendar ("monday": a new week began, "sunday": a week ended).
+        # ("stale" | "unrated", days) -> accounts aged past `days` and still undecided. The
+        # windows given up front are aged every day, so "aging" in `changed` says when one
+        # of their counts may have moved without an event.
+        self._aging: dict[tuple[str, int], _Cursor] = {
+            key: _Cursor() for key in sorted(set(aging)) if key[1] > 0}
+        # What the last day changed: "calls", "accounts", "signals", "subscribers", "aging"
+        # (a lead went stale or a customer unrated), and the calendar ("monday": a new week
+        # began, "sunday": a week ended).
         self.changed: frozenset[str] = frozenset()
 
     # --- folding ---------------------------------------------------------------------------
@@ -129,8 +135,10 @@ class Ledger:
         subscribers = self._subscribers_by_sunday.get(day)
         if subscribers is not None:
             self.subscribers = subscribers
+        aged = [self._age(kind, days, cursor) for (kind, days), cursor in self._aging.items()]
         self.changed = frozenset(name for name, moved in (
             ("calls", before[0] != self._next[0]), ("accounts", before[1] != self._next[1]),
+            ("aging", any(aged)),
             ("signals", before[2] != self._next[2]), ("subscribers", subscribers is not None),
             ("monday", day.isoweekday() == 1), ("sunday", day.isoweekday() == 7),
         ) if moved)
@@ -207,14 +215,13 @@ class Ledger:
             if aging == kind and 0 <= place < cursor.index:
                 self._count(cursor.counts, account, -1)
 
-    def _aged(self, kind: str, days: int, owners: str) -> int:
-        """Accounts `days` or more past their start (qualified for "stale", first paid for
-        "unrated") that are still undecided; 0 days turns the rule off."""
-        if days <= 0 or self.day is None:
-            return 0
-        cursor = self._aging.setdefault((kind, days), _Cursor())
+    def _age(self, kind: str, days: int, cursor: _Cursor) -> bool:
+        """Count the accounts that reached `days` past their start (qualified for "stale",
+        first paid for "unrated") still undecided; True if any reached it."""
+        assert self.day is not None
         items = self.qualified if kind == "stale" else self.paid
         limit = self.day - datetime.timedelta(days=days)
+        moved = False
         while cursor.index < len(items):
             account = items[cursor.index]
             start = account.qualified_on if kind == "stale" else account.first_paid
@@ -224,7 +231,18 @@ class Ledger:
             undecided = account.open if kind == "stale" else account.sentiment is None
             if undecided:
                 self._count(cursor.counts, account)
+                moved = True
             cursor.index += 1
+        return moved
+
+    def _aged(self, kind: str, days: int, owners: str) -> int:
+        """Accounts `days` or more past their start and still undecided; 0 days: off."""
+        if days <= 0 or self.day is None:
+            return 0
+        cursor = self._aging.get((kind, days))
+        if cursor is None:  # a window not given up front: aged when asked
+            cursor = self._aging[kind, days] = _Cursor()
+        self._age(kind, days, cursor)
         return cursor.counts[owners]
 
     # --- questions metrics ask ---------------------------------------------------------------
