@@ -3,6 +3,10 @@
 Each chart comes with a text description for screen readers (`description`)
 and a data table (`headers`, `rows`) the site shows on its numbers page.
 Colours come from CSS classes so light, dark and print themes restyle them.
+
+The week in progress (the last one, when it has not ended; `WeekStats.in_progress`) is
+drawn apart: a hatched bar (`bar-partial`), a fainter last stretch of a line ending in an
+open point (`partial`, `point`); its description and its data-table row say "so far".
 """
 
 from __future__ import annotations
@@ -32,6 +36,16 @@ class Chart:
     svg: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    in_progress: str | None = None  # the label of the week in progress, drawn apart
+
+
+def _in_progress(weeks: list[WeekStats]) -> str | None:
+    """The week in progress: only ever the last week of a series."""
+    return weeks[-1].week if weeks and weeks[-1].in_progress else None
+
+
+def _week_cell(week: WeekStats) -> str:
+    return f"{week.week} (so far)" if week.in_progress else week.week
 
 
 def _x(index: int, count: int) -> float:
@@ -94,63 +108,94 @@ def sales_calls(weeks: list[WeekStats], per_week: int) -> Chart:
     counts = [w.sales_calls for w in weeks]
     top = _nice_top(max([*counts, per_week, 1]))
     bar = (WIDTH - LEFT - RIGHT) / max(len(weeks), 1) * 0.7
+    partial = _in_progress(weeks)
+    hatch = "chart-calls-hatch"
     body = []
+    if partial:  # stripes in the colour of "in progress", over its light background
+        body.append(f'<defs><pattern id="{hatch}" width="6" height="6" '
+                    'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+                    '<rect class="hatch-bg" width="6" height="6"/>'
+                    '<line class="hatch" x1="1.5" y1="0" x2="1.5" y2="6"/></pattern></defs>')
     for index, week in enumerate(weeks):
         x = _x(index, len(weeks)) - bar / 2
         y = _y(week.sales_calls, top)
-        css = "bar hit" if week.sales_calls >= per_week else "bar miss"
-        body.append(f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
+        if week.in_progress:
+            css, fill, so_far = "bar bar-partial", f' fill="url(#{hatch})"', " so far"
+        else:
+            css = "bar hit" if week.sales_calls >= per_week else "bar miss"
+            fill = so_far = ""
+        body.append(f'<rect class="{css}"{fill} x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
                     f'height="{HEIGHT - BOTTOM - y:.1f}"><title>{week.week}: '
-                    f'{week.sales_calls} calls</title></rect>')
+                    f'{week.sales_calls} calls{so_far}</title></rect>')
     target_y = _y(per_week, top)
     body.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{target_y:.1f}" '
                 f'y2="{target_y:.1f}"/>')
     hits = [c >= per_week for c in counts]
+    if partial:
+        latest = (f", and the week in progress ({partial}) has {counts[-1]} calls so far"
+                  + (", the target already met." if hits[-1] else "."))
+    else:
+        latest = f", and the latest week had {counts[-1]} calls." if counts else "."
     description = (
         f"Counted sales calls per week for the last {len(weeks)} weeks against a target of "
         f"{per_week} a week: the target was met in {sum(hits)} weeks, the longest run was "
-        f"{_longest_run(hits)} weeks in a row"
-        + (f", and the latest week had {counts[-1]} calls." if counts else ".")
+        f"{_longest_run(hits)} weeks in a row" + latest
     )
-    rows = tuple((w.week, str(w.sales_calls), "yes" if w.sales_calls >= per_week else "no")
-                 for w in weeks)
+    rows = tuple((_week_cell(w), str(w.sales_calls), "yes" if w.sales_calls >= per_week
+                  else "not yet" if w.in_progress else "no") for w in weeks)
     return Chart("chart-calls", "Sales calls per week", description,
                  _frame("chart-calls", "Sales calls per week", description, top, weeks, body),
-                 ("Week", "Sales calls", f"{per_week}+ calls"), rows)
+                 ("Week", "Sales calls", f"{per_week}+ calls"), rows, partial)
 
 
-def _polyline(values: list[float | None], top: float, css: str) -> str:
-    points = []
-    for index, value in enumerate(values):
-        if value is not None:
-            points.append(f"{_x(index, len(values)):.1f},{_y(value, top):.1f}")
-    if not points:
-        return ""
-    return f'<polyline class="{css}" points="{" ".join(points)}"/>'
+def _so_far(weeks: list[WeekStats]) -> str:
+    """How a description says that its last week has not ended."""
+    partial = _in_progress(weeks)
+    return f", the last of them ({partial}) still in progress" if partial else ""
+
+
+def _polyline(values: list[float | None], top: float, css: str, partial: bool = False
+              ) -> str:
+    """The line through the values; with `partial`, the last value is the week in progress:
+    the line reaches it fainter (`partial`) and it is marked with an open point."""
+    points = [f"{_x(index, len(values)):.1f},{_y(value, top):.1f}" if value is not None else None
+              for index, value in enumerate(values)]
+    ended = [p for p in (points[:-1] if partial else points) if p is not None]
+    drawn = f'<polyline class="{css}" points="{" ".join(ended)}"/>' if ended else ""
+    if partial and points and points[-1] is not None:
+        if len(points) > 1 and points[-2] is not None:
+            drawn += f'<polyline class="{css} partial" points="{points[-2]} {points[-1]}"/>'
+        x, y = points[-1].split(",")
+        drawn += f'<circle class="point {css.removeprefix("line ")}" cx="{x}" cy="{y}" r="5"/>'
+    return drawn
 
 
 def customers(weeks: list[WeekStats]) -> Chart:
     paying = [w.paying_customers for w in weeks]
     hell_yes = [w.hell_yes_customers for w in weeks]
     top = _nice_top(max([*paying, 1]))
-    body = [_polyline([float(v) for v in paying], top, "line paying"),
-            _polyline([float(v) for v in hell_yes], top, "line hell-yes")]
+    partial = _in_progress(weeks)
+    body = [_polyline([float(v) for v in paying], top, "line paying", bool(partial)),
+            _polyline([float(v) for v in hell_yes], top, "line hell-yes", bool(partial))]
     latest = weeks[-1] if weeks else None
     description = (
         f"Paying and hell-yes customers at the end of each of the last {len(weeks)} weeks"
+        + _so_far(weeks)
         + (f": now {latest.paying_customers} paying, {latest.hell_yes_customers} of them "
            "hell yes." if latest else ".")
     )
-    rows = tuple((w.week, str(w.paying_customers), str(w.hell_yes_customers)) for w in weeks)
+    rows = tuple((_week_cell(w), str(w.paying_customers), str(w.hell_yes_customers))
+                 for w in weeks)
     return Chart("chart-customers", "Paying and hell-yes customers", description,
                  _frame("chart-customers", "Paying and hell-yes customers", description, top,
                         weeks, body),
-                 ("Week", "Paying customers", "Hell-yes customers"), rows)
+                 ("Week", "Paying customers", "Hell-yes customers"), rows, partial)
 
 
 def close_rate(weeks: list[WeekStats], target: float) -> Chart:
     rates = [float(w.close_rate) if w.close_rate is not None else None for w in weeks]
-    body = [_polyline(rates, 1.0, "line rate")]
+    partial = _in_progress(weeks)
+    body = [_polyline(rates, 1.0, "line rate", bool(partial))]
     target_y = _y(target, 1.0)
     body.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{target_y:.1f}" '
                 f'y2="{target_y:.1f}"/>')
@@ -158,14 +203,15 @@ def close_rate(weeks: list[WeekStats], target: float) -> Chart:
     description = (
         f"Close rate of decided qualified leads (won of won and lost, all time) at the end of "
         f"each of the last {len(weeks)} weeks against a target of {target * 100:.0f}%"
+        + _so_far(weeks)
         + (f": now {known[-1] * 100:.0f}%." if known else ": no decided leads yet.")
     )
-    rows = tuple((w.week, f"{float(w.close_rate) * 100:.0f}%" if w.close_rate is not None
-                  else "–", str(w.won), str(w.lost)) for w in weeks)
+    rows = tuple((_week_cell(w), f"{float(w.close_rate) * 100:.0f}%"
+                  if w.close_rate is not None else "–", str(w.won), str(w.lost)) for w in weeks)
     return Chart("chart-close-rate", "Close rate", description,
                  _frame("chart-close-rate", "Close rate", description, 1.0, weeks, body,
                         percent=True),
-                 ("Week", "Close rate", "Won", "Lost"), rows)
+                 ("Week", "Close rate", "Won", "Lost"), rows, partial)
 
 
 def charts(series: tuple[WeekStats, ...], per_week: int, close_target: float

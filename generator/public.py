@@ -10,19 +10,20 @@ content and never holds call contacts, notes, amounts (unless
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.charts import Chart, charts
-from generator.engine import MilestoneStatus, Progress, WeekStats
+from generator.engine import Measure, MilestoneStatus, Progress, WeekStats
 from generator.events import account_events
 from generator.loader import Content, Document
 from generator.markup import to_html, to_text
 from generator.metrics import METRICS
 from generator.progress_doc import progress_document
 from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
-from generator.wording import STATUS_LABELS, fmt, measure_text
+from generator.wording import STATUS_LABELS, detail_text, fmt, measure_text
 
 STAGE_LABELS = {"prototype": "Prototype", "traction": "Traction", "growth": "Growth"}
 
@@ -31,6 +32,9 @@ STAGE_LABELS = {"prototype": "Prototype", "traction": "Traction", "growth": "Gro
 class MeasureView:
     text: str
     met: bool
+    # Whole percent of the way to its target, floored (never 100 until met); None for an
+    # amount unless `show_revenue`: progress toward a public target would reveal it.
+    percent: int | None
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,11 @@ class MilestoneView:
     last_change: datetime.date | None
     progress: float
     percent: int
+    progress_private: bool  # progress toward an amount, kept private: `progress` is 0 or 1
     measures: tuple[MeasureView, ...]
+    # Numbers that explain the measures, as text: "sales calls this week: 2 of 5 so far",
+    # "stale qualified leads (open 90+ days, counted as lost): 1". Only those worth a line.
+    details: tuple[str, ...]
     history: tuple[EventView, ...]
     url: str
     badge_json: str
@@ -91,7 +99,8 @@ class WeekView:
     sunday: datetime.date
     summary_html: str
     summary_text: str
-    stats: WeekStats
+    stats: WeekStats  # for the week in progress: its numbers so far
+    in_progress: bool  # the as-of week, not ended yet
     events: tuple[EventView, ...]
     url: str
     previous: Link | None
@@ -143,6 +152,7 @@ class SiteView:
     stage_label: str
     as_of: datetime.date | None
     latest_week: str | None
+    week_in_progress: str | None  # the as-of week when it has not ended
     goal: MilestoneView | None
     ladders: tuple[LadderView, ...]
     milestones: tuple[MilestoneView, ...]
@@ -212,13 +222,30 @@ def _definition(status: MilestoneStatus) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _progress_private(status: MilestoneStatus, show_revenue: bool) -> bool:
+    """Progress toward an amount (e.g. MRR ≥ 10000) times its public target is the amount,
+    and a mean with it in tells it too: unless `show_revenue`, such a milestone shows only
+    whether it is achieved."""
+    return not show_revenue and any(METRICS[c.metric].kind == "money"
+                                    for c in status.milestone.conditions)
+
+
 def _shown_progress(status: MilestoneStatus, show_revenue: bool) -> float:
-    """Progress toward an amount (e.g. MRR ≥ 10000) times its public target is the amount:
-    unless `show_revenue`, such a milestone shows only whether it is achieved."""
-    if show_revenue or not any(METRICS[c.metric].kind == "money"
-                               for c in status.milestone.conditions):
+    if not _progress_private(status, show_revenue):
         return status.progress
     return 1.0 if status.status == "achieved" else 0.0
+
+
+def percent(share: float) -> int:
+    """A share of the way as a whole percent, floored so that nothing short of done reads
+    as 100%; a share that is a whole percent in decimal (0.29) is not floored below it."""
+    return max(0, min(100, math.floor(round(share * 100, 6))))
+
+
+def _measure(measure: Measure, show_revenue: bool) -> MeasureView:
+    hidden = measure.money and not show_revenue
+    return MeasureView(measure_text(measure, show_revenue), measure.met,
+                       None if hidden else percent(measure.progress))
 
 
 def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
@@ -234,9 +261,10 @@ def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
         status=status.status, status_label=STATUS_LABELS[status.status],
         achieved_on=status.achieved_on,
         last_change=status.history[-1].date if status.history else None,
-        progress=shown, percent=int(shown * 100),
-        measures=tuple(MeasureView(measure_text(x, show_revenue), x.met)
-                       for x in status.measures),
+        progress=shown, percent=percent(shown),
+        progress_private=_progress_private(status, show_revenue),
+        measures=tuple(_measure(x, show_revenue) for x in status.measures),
+        details=tuple(detail_text(d) for d in status.details if d.shown),
         history=history, url=url,
         badge_json=site.url(f"milestones/{m.id}/badge.json"),
         badge_svg=site.url(f"milestones/{m.id}/badge.svg"),
@@ -272,6 +300,7 @@ def _weeks(logs: tuple[WeekLog, ...], progress: Progress, events: list[EventView
             label=log.week, title=f"Week {int(number)}, {year}", monday=log.monday,
             sunday=log.sunday, summary_html=urls.html(log.summary),
             summary_text=to_text(log.summary), stats=stats[log.week],
+            in_progress=log.week == progress.week_in_progress,
             events=tuple(e for e in events if e.week == log.week),
             url=urls.url(f"weeks/{log.week}/"),
             previous=Link(urls.url(f"weeks/{previous.week}/"), previous.week) if previous else None,
@@ -344,7 +373,8 @@ def public_view(content: Content, progress: Progress, base_url: str | None = Non
         language=config.site.language, base_url=base, base_path=urls.base_path,
         company=config.company.name, tagline=config.company.tagline,
         stage=progress.stage, stage_label=STAGE_LABELS[progress.stage],
-        as_of=progress.as_of, latest_week=progress.latest_week, goal=goal,
+        as_of=progress.as_of, latest_week=progress.latest_week,
+        week_in_progress=progress.week_in_progress, goal=goal,
         ladders=tuple(ladders), milestones=milestones,
         weeks=_weeks(content.weeks, progress, events, urls), events=tuple(events),
         case_studies=tuple(case_studies), pages=pages,

@@ -266,6 +266,34 @@ def test_screenshots_of_sampled_pages(site: Site, open_context: Any, width: int,
     assert watch.problems == []
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_week_in_progress_is_shown_as_such(site: Site, open_context: Any, width: int,
+                                                scheme: str) -> None:
+    """The demo ends with a week in progress: its page says so, the home page marks it, and
+    its bar is hatched (a pattern in the picture), not coloured like an ended week."""
+    week = json.loads((site.root / "progress.json").read_text("utf-8"))["week_in_progress"]
+    assert week, "the demo should end with a week in progress"
+    context, watch = open_context(width=width, scheme=scheme, js=False)
+    page = visit(context, site.url(f"weeks/{week}/"))
+    note = page.locator(".week-in-progress")
+    assert note.is_visible()
+    assert " ".join(note.inner_text().split()).startswith("Week in progress: numbers so far, as of")
+    leave(page)
+    page = visit(context, site.url())
+    assert page.locator(".latest .update").first.locator(".status-in_progress").is_visible()
+    bar = page.locator("#chart-calls rect.bar-partial")
+    assert bar.count() == 1
+    styles = bar.evaluate("""b => { const s = getComputedStyle(b);
+        const other = getComputedStyle(document.querySelector('#chart-calls rect.hit'));
+        return {fill: s.fill, dash: s.strokeDasharray, hit: other.fill}; }""")
+    assert "chart-calls-hatch" in styles["fill"] and styles["fill"] != styles["hit"], styles
+    assert styles["dash"] not in ("", "none"), styles
+    assert page.locator(".chart-calls .swatch-partial").is_visible()
+    leave(page)
+    assert watch.problems == []
+
+
 CHART_LABEL_BOXES = """() => [...document.querySelectorAll('figure.chart-figure')].map(f => {
     const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
     const labels = [...f.querySelectorAll('svg.chart text.tick')]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from builders import day, spread
 from conftest import ROOT, write_content
 from sitetools import (
     build,
@@ -466,3 +468,83 @@ def test_404_page_uses_root_relative_links(built: Path) -> None:
             assert parts.scheme in ("http", "https", "mailto"), value
             continue
         assert value.startswith(("/progress/", "#")), f"<{tag} {attribute}={value!r}>"
+
+
+# --- the week in progress and each condition's progress (SPEC §4, §5) ---------------------------
+
+
+REVENUE_LADDER = [{"id": "revenue", "title": "Revenue", "milestones": [
+    {"id": "ten-k-mrr", "title": "10k MRR",
+     "conditions": [{"metric": "mrr", "at_least": 10000}]}]}]
+# MRR 4321 of 10000: the progress of the amount would be 43.21%, which tells the amount.
+MRR_CANARIES = re.compile(r"43(\.2\d*)?\s*%|0\.432|4321|43\.21|43,21|value=\"43\"")
+
+
+def in_progress_site(root: Path, show_revenue: bool) -> Path:
+    """Three full weeks of calls, then two by Tuesday of 2026-W13, the latest day of the log;
+    one customer paying 4321 a month. Built by the real command, as of that Tuesday."""
+    log = spread(["2026-W10", "2026-W11", "2026-W12"], 5).calls("2026-W13", 2)
+    log.deal("acme", day("2026-W10", 1), "won", day("2026-W10", 2))
+    log.event("acme", "paid", day("2026-W10", 2), amount=4321, interval="month")
+    content = write_content(root / "content", config=small_config(
+        ladders=["zero-to-one", "revenue"], custom_ladders=REVENUE_LADDER,
+        privacy={"show_revenue": show_revenue}), weeks=log.weeks())
+    out = root / "site"
+    build_ok(content, out, env={"SOURCE_DATE_EPOCH": ""})  # the default as-of: the log's
+    return out
+
+
+def site_text(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8")
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def in_progress(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return site_text(in_progress_site(tmp_path_factory.mktemp("in-progress"), False))
+
+
+def test_the_built_site_marks_the_week_in_progress(in_progress: dict[str, str]) -> None:
+    document = json.loads(in_progress["progress.json"])
+    assert (document["as_of"], document["week_in_progress"]) == ("2026-03-24", "2026-W13")
+    assert document["weeks"][-1]["week"] == "2026-W13"
+    week = in_progress["weeks/2026-W13/index.html"]
+    assert "Week in progress:</strong> numbers so far, as of" in week
+    assert '<time datetime="2026-03-24">24 Mar 2026</time>' in week
+    assert all("Week in progress" not in in_progress[f"weeks/2026-W1{n}/index.html"]
+               for n in (0, 1, 2))
+    home = in_progress["index.html"]
+    assert "sales calls this week: 2 of 5 so far" in home  # the goal and its ladder row
+    assert "(2026-W13, week in progress)" in home
+    assert '<span class="status status-in_progress">in progress</span></h3>' in home
+    assert 'class="bar bar-partial"' in home and "2 calls so far" in home
+    assert "2 sales calls so far" in in_progress["weeks/index.html"]
+    assert "2026-W13</a> (so far)</th>" in in_progress["numbers/index.html"]
+    calls = in_progress["milestones/weekly-sales-calls/index.html"]
+    assert "sales calls this week: 2 of 5 so far" in calls
+    assert "— 85% of the way" in calls  # (3 weeks + 2/5 of the next) / 4
+
+
+def test_each_condition_s_progress_is_published_except_toward_an_amount(
+        in_progress: dict[str, str]) -> None:
+    document = json.loads(in_progress["progress.json"])
+    measures = {(m["id"], x["name"]): x for ladder in document["ladders"]
+                for m in ladder["milestones"] for x in m["measures"]}
+    assert measures["weekly-sales-calls", "sales_call_streak"]["progress"] == 0.85
+    mrr = measures["ten-k-mrr", "mrr"]
+    assert (mrr["value"], mrr["target"], mrr["progress"]) == (None, None, None)
+    page = in_progress["milestones/ten-k-mrr/index.html"]
+    assert "monthly recurring revenue: not met (amounts are private)" in page
+    assert "% of the way" not in page
+    leaks = [(path, found.group()) for path, text in in_progress.items()
+             for found in MRR_CANARIES.finditer(text)]
+    assert leaks == []
+
+
+def test_with_show_revenue_the_amount_s_progress_is_published(tmp_path: Path) -> None:
+    """Positive control for the canary above: it does find the amount when it is shown."""
+    files = site_text(in_progress_site(tmp_path, True))
+    page = files["milestones/ten-k-mrr/index.html"]
+    assert "monthly recurring revenue: 4321 of 10000" in page
+    assert "— 43% of the way" in page
+    assert MRR_CANARIES.search(files["progress.json"])

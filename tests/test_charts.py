@@ -3,6 +3,7 @@ in the text description and the data table as in the picture."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import xml.etree.ElementTree as ET
 from fractions import Fraction
@@ -212,3 +213,109 @@ def test_a_single_week_and_a_zero_target_draw() -> None:
 
 def test_no_weeks_no_charts() -> None:
     assert charts((), 5, 0.3) == ()
+
+
+# --- the week in progress ----------------------------------------------------------------------
+
+
+def so_far(weeks: list[WeekStats]) -> list[WeekStats]:
+    """The same weeks, the last of them still in progress."""
+    return [*weeks[:-1], dataclasses.replace(weeks[-1], in_progress=True)]
+
+
+PARTIAL = so_far(WEEKS)  # 2026-W17 in progress, 9 calls so far
+
+
+def test_ended_weeks_only_draw_nothing_apart() -> None:
+    for chart in charts(tuple(WEEKS), 5, 0.3):
+        assert chart.in_progress is None
+        assert "so far" not in chart.description and "in progress" not in chart.description
+        assert "bar-partial" not in chart.svg and "partial" not in chart.svg
+        assert "<circle" not in chart.svg and "<defs" not in chart.svg
+        assert not any("so far" in cell for row in chart.rows for cell in row)
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_a_chart_with_a_week_in_progress_is_still_well_formed_and_labelled(index: int) -> None:
+    chart = charts(tuple(PARTIAL), 5, 0.3)[index]
+    root = parse(chart)
+    assert chart.in_progress == "2026-W17"
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert list(root)[:2] == [title, desc] and desc is not None
+    assert desc.text == chart.description and "2026-W17" in chart.description
+    assert chart.rows[-1][0] == "2026-W17 (so far)"
+    assert [row[0] for row in chart.rows[:-1]] == [w.week for w in WEEKS[:-1]]
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_bar_of_the_week_in_progress_is_hatched() -> None:
+    chart = sales_calls(PARTIAL, 5)
+    root = parse(chart)
+    found = bars(root)
+    assert len(found) == len(WEEKS)
+    assert [b.get("class") for b in found[:-1]] == [
+        "bar hit" if c >= 5 else "bar miss" for c in CALLS[:-1]]
+    last = found[-1]
+    assert last.get("class") == "bar bar-partial"
+    assert last.findtext(f"{SVG}title") == "2026-W17: 9 calls so far"
+    # It is filled with a pattern defined in the same picture (ids are unique on a page).
+    pattern = root.find(f"{SVG}defs/{SVG}pattern")
+    assert pattern is not None and pattern.get("id") == "chart-calls-hatch"
+    assert last.get("fill") == "url(#chart-calls-hatch)"
+    assert {e.get("class") for e in pattern} == {"hatch-bg", "hatch"}
+    # Drawn to scale like any other bar.
+    assert float(last.get("height") or 0) == max(float(b.get("height") or 0) for b in found)
+
+
+def test_the_calls_description_and_table_say_so_far() -> None:
+    chart = sales_calls(PARTIAL, 5)
+    assert chart.description.endswith(
+        "the longest run was 3 weeks in a row, and the week in progress (2026-W17) has 9 calls "
+        "so far, the target already met.")
+    assert chart.rows[-1] == ("2026-W17 (so far)", "9", "yes")
+    short = sales_calls(so_far([*WEEKS[:-1], stats(17, calls=2)]), 5)
+    assert short.description.endswith("the week in progress (2026-W17) has 2 calls so far.")
+    assert short.rows[-1] == ("2026-W17 (so far)", "2", "not yet")  # not a miss: not ended
+    assert "target was met in 5 weeks" in short.description
+
+
+def test_lines_reach_the_week_in_progress_fainter_to_an_open_point() -> None:
+    root = parse(customers(PARTIAL))
+    lines = root.findall(f"{SVG}polyline")
+    assert [line.get("class") for line in lines] == [
+        "line paying", "line paying partial", "line hell-yes", "line hell-yes partial"]
+    ended, partial = lines[0], lines[1]
+    points = (ended.get("points") or "").split()
+    assert len(points) == len(WEEKS) - 1
+    # The faint stretch goes on from the last ended week to the week in progress.
+    assert (partial.get("points") or "").split()[0] == points[-1]
+    circles = root.findall(f"{SVG}circle")
+    assert [c.get("class") for c in circles] == ["point paying", "point hell-yes"]
+    last_x = (partial.get("points") or "").split()[1].split(",")[0]
+    assert all(c.get("cx") == last_x for c in circles)
+    description = customers(PARTIAL).description
+    assert description == ("Paying and hell-yes customers at the end of each of the last 8 "
+                           "weeks, the last of them (2026-W17) still in progress: now 3 paying, "
+                           "1 of them hell yes.")
+
+
+def test_a_close_rate_not_known_yet_in_the_week_in_progress_draws_no_point() -> None:
+    weeks = so_far([stats(10, rate=Fraction(1, 2)), stats(11)])
+    root = parse(close_rate(weeks, 0.3))
+    assert [p.get("class") for p in root.findall(f"{SVG}polyline")] == ["line rate"]
+    assert root.findall(f"{SVG}circle") == []
+    chart = close_rate(so_far(WEEKS), 0.3)
+    assert chart.description.endswith(
+        "against a target of 30%, the last of them (2026-W17) still in progress: now 88%.")
+    assert chart.rows[-1] == ("2026-W17 (so far)", "88%", "7", "1")
+
+
+def test_a_first_week_still_in_progress_draws() -> None:
+    weeks = so_far([stats(10, calls=2, paying=1, rate=Fraction(1, 3))])
+    calls, paying, rate = charts(tuple(weeks), 5, 0.3)
+    assert [b.get("class") for b in bars(parse(calls))] == ["bar bar-partial"]
+    for chart in (paying, rate):
+        root = parse(chart)
+        assert root.findall(f"{SVG}polyline") == []  # no ended week to draw a line through
+        assert len(root.findall(f"{SVG}circle")) == (2 if chart is paying else 1)

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import Log, config, day, spread, w
+from builders import Log, config, day, spread, sunday, w
+from builders import analysed as analysed_as_of
 from conftest import write_content
 
 from generator.pipeline import Analysis, analyse
-from generator.public import SiteView, aliases, public_view
+from generator.public import SiteView, aliases, percent, public_view
+from generator.render import render_site
 
 Content = Callable[..., Path]
 
@@ -284,3 +286,148 @@ def test_charts_come_with_the_view(weekly: Analysis) -> None:
     site = view(weekly)
     assert [c.id for c in site.charts] == ["chart-calls", "chart-customers", "chart-close-rate"]
     assert site.charts[0].headers[-1] == "5+ calls"  # the target of the calls milestone
+
+
+# --- the week in progress, each condition's progress, details --------------------------------
+
+
+def in_progress_log() -> Log:
+    """Three full weeks, then two calls by Tuesday of 2026-W13: the latest day the log
+    mentions (the default as-of) is that Tuesday, so W13 is the week in progress."""
+    return spread([w(10), w(11), w(12)], 5).calls(w(13), 2)
+
+
+@pytest.fixture(scope="module")
+def so_far(tmp_path_factory: pytest.TempPathFactory) -> SiteView:
+    return view(analysed(tmp_path_factory.mktemp("so-far"), in_progress_log()))
+
+
+def rendered(site: SiteView) -> dict[str, str]:
+    return {path: data.decode("utf-8") for path, data in render_site(site).items()
+            if path.endswith(".html")}
+
+
+def test_the_week_in_progress_is_marked_in_the_view(so_far: SiteView) -> None:
+    assert so_far.as_of == day(w(13), 2)
+    assert so_far.week_in_progress == "2026-W13" and so_far.latest_week == "2026-W13"
+    flags = {wk.label: wk.in_progress for wk in so_far.weeks}
+    assert flags == {"2026-W13": True, "2026-W12": False, "2026-W11": False, "2026-W10": False}
+    current = so_far.weeks[0]
+    assert (current.stats.sales_calls, current.stats.in_progress) == (2, True)
+    assert so_far.progress["week_in_progress"] == "2026-W13"
+
+
+def test_the_goal_says_this_week_s_calls_so_far(so_far: SiteView) -> None:
+    goal = so_far.goal
+    assert goal is not None and goal.id == "weekly-sales-calls"
+    assert goal.details == ("sales calls this week: 2 of 5 so far",)
+    (streak,) = goal.measures
+    # Three weeks in a row, and two of the five calls of the next: (3 + 2/5) / 4.
+    assert (streak.met, streak.percent) == (False, 85)
+    assert goal.percent == 85
+
+
+def test_details_not_worth_a_line_are_left_out(so_far: SiteView) -> None:
+    by_id = {m.id: m for m in so_far.milestones}
+    # No stale lead, no unrated customer: counted (0), not shown.
+    assert by_id["close-rate"].details == () and by_id["hell-yes-rate"].details == ()
+    assert by_id["weekly-sales-calls"].details != ()
+
+
+def test_a_stale_lead_is_a_detail_of_the_close_rate(tmp_path: Path) -> None:
+    log = Log().qualified("globex", day(w(10), 1)).calls(w(24), 1)  # open for 100+ days
+    site = view(analysed(tmp_path, log))
+    close = next(m for m in site.milestones if m.id == "close-rate")
+    assert close.details == ("stale qualified leads (open 90+ days, counted as lost): 1",)
+
+
+def test_each_measure_carries_its_own_progress(so_far: SiteView) -> None:
+    close = next(m for m in so_far.milestones if m.id == "close-rate")
+    assert [(x.text, x.percent) for x in close.measures] == [
+        ("decided qualified leads: 0 of 31", 0), ("close rate: n/a (needs 30%)", 0)]
+
+
+def money_log(amount: int = 4321) -> Log:
+    log = in_progress_log().deal("acme", day(w(10), 1), "won", day(w(10), 2))
+    return log.event("acme", "paid", day(w(10), 2), amount=amount, interval="month")
+
+
+MRR_LADDER = [{"id": "revenue", "title": "Revenue", "milestones": [
+    {"id": "ten-k-mrr", "title": "10k MRR", "conditions": [
+        {"metric": "mrr", "at_least": 10000},
+        {"metric": "paying_customers", "at_least": 2}]}]}]
+
+
+@pytest.mark.parametrize("show_revenue", [False, True])
+def test_progress_toward_an_amount_is_shown_only_with_show_revenue(tmp_path: Path,
+                                                                   show_revenue: bool) -> None:
+    site = view(analysed(tmp_path, money_log(), ladders=["zero-to-one", "revenue"],
+                         custom_ladders=MRR_LADDER, privacy={"show_revenue": show_revenue}))
+    revenue = next(m for m in site.milestones if m.id == "ten-k-mrr")
+    mrr, paying = revenue.measures
+    assert paying.percent == 50  # a count: its progress is public either way
+    if show_revenue:
+        assert (mrr.text, mrr.percent) == ("monthly recurring revenue: 4321 of 10000", 43)
+        assert revenue.percent == 46  # the mean of 43.21% and 50%
+        assert not revenue.progress_private
+    else:
+        assert (mrr.text, mrr.percent) == (
+            "monthly recurring revenue: not met (amounts are private)", None)
+        assert revenue.percent == 0  # a mean with an amount in it would reveal the amount
+        assert revenue.progress_private and revenue.status == "in_progress"
+        pages = rendered(site)
+        page = pages["milestones/ten-k-mrr/index.html"]
+        assert "Progress not shown (amounts are private)" in page and "<meter" not in page
+        assert not any("43%" in html or "46%" in html for html in pages.values())
+        assert "0.4321" not in repr(site)
+
+
+@pytest.mark.parametrize(("share", "shown"), [
+    (0.0, 0), (0.29, 29), (0.57, 57), (0.8667, 86), (0.999, 99), (0.99999, 99), (1.0, 100),
+])
+def test_percentages_are_floored_and_never_read_100_short_of_done(share: float,
+                                                                  shown: int) -> None:
+    assert percent(share) == shown
+
+
+def test_pages_say_the_week_is_in_progress(so_far: SiteView) -> None:
+    pages = rendered(so_far)
+    week = pages["weeks/2026-W13/index.html"]
+    assert ("Week in progress:</strong> numbers so far, as of "
+            '<time datetime="2026-03-24">24 Mar 2026</time>') in week
+    assert "This week's numbers so far" in week
+    assert "Week in progress" not in pages["weeks/2026-W12/index.html"]
+    home = pages["index.html"]
+    goal = home[home.index('<div class="goal'):home.index("</section>")]
+    assert "sales calls this week: 2 of 5 so far" in goal
+    assert "(2026-W13, week in progress)" in home
+    assert "2 sales calls so far" in home and "2 sales calls so far" in pages["weeks/index.html"]
+    assert 'class="bar bar-partial"' in home
+    numbers = pages["numbers/index.html"]
+    assert '<a href="/progress/weeks/2026-W13/">2026-W13</a> (so far)</th>' in numbers
+    assert numbers.count("(so far)") == 1
+    milestone = pages["milestones/weekly-sales-calls/index.html"]
+    assert "<li class=\"aside\">sales calls this week: 2 of 5 so far</li>" in milestone
+    assert '<span class="measure-progress">— 85% of the way</span>' in milestone
+    # Every ladder row shows its details under its evidence, on the milestones page too.
+    assert "sales calls this week: 2 of 5 so far" in pages["milestones/index.html"]
+
+
+def test_an_ended_week_is_not_in_progress(tmp_path: Path) -> None:
+    log = in_progress_log()
+    site = view(analysed_as_of(tmp_path, log, sunday(w(13))))
+    assert site.week_in_progress is None
+    assert not any(wk.in_progress for wk in site.weeks)
+    goal = site.goal
+    assert goal is not None and goal.status == "not_started" and goal.details == ()
+    pages = rendered(site)
+    markers = ("(so far)", "calls so far", "numbers so far", "in progress</span>",
+               "week in progress", "Week in progress", "bar-partial")
+    assert [(path, m) for path, html in pages.items() for m in markers if m in html] == []
+    assert "(2026-W13)" in pages["index.html"]
+
+
+def test_numbers_link_only_weeks_that_have_a_page(weekly: Analysis) -> None:
+    numbers = rendered(view(weekly))["numbers/index.html"]
+    assert "<th scope=\"row\">2026-W15</th>" in numbers  # a week without a file
+    assert '<a href="/progress/weeks/2026-W14/">2026-W14</a>' in numbers
