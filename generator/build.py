@@ -45,7 +45,7 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
                                   "or static/ folder",
                                   "the path is relative to the content directory"))
             return analysis, None, problems
-    site = public_view(analysis.content, analysis.progress, base_url)
+    site = public_view(analysis, base_url)
     try:
         files = render_site(site, theme)
         check_paths(files)

@@ -171,11 +171,17 @@ def _repo_prefix(content: Path) -> str:
 @main.command(epilog=EXIT_CODES)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: the ladder; json: the progress document.")
+@click.option("--private", is_flag=True,
+              help="Text only: show your private amounts too (never published).")
 @as_of_option
 @common
-def status(content: Path, ui: Ui, fmt: str, as_of: Any) -> None:
+def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
     """Where the company stands on its milestone ladders, current goal first."""
+    from generator.boundary import public_progress
     from generator.pipeline import analyse
+
+    if private and fmt != "text":
+        raise click.UsageError("--private is for the terminal only: it goes with --format text")
 
     analysis = analyse(content, as_of=as_of)
     _describe(analysis, ui)
@@ -184,17 +190,15 @@ def status(content: Path, ui: Ui, fmt: str, as_of: Any) -> None:
         sys.exit(1)
     config = analysis.content.config
     assert config is not None
-    show_revenue = config.privacy.show_revenue
+    shown = public_progress(analysis.progress, config, private=private)
     if fmt == "json":
         from generator.progress_doc import dumps, progress_document
 
-        click.echo(dumps(progress_document(analysis.progress, config.company.name,
-                                           config.company.tagline, show_revenue)), nl=False)
+        click.echo(dumps(progress_document(shown)), nl=False)
     else:
         from generator.status_text import render
 
-        click.echo(render(analysis.progress, config.company.name, config.company.tagline,
-                          show_revenue, ui.style))
+        click.echo(render(shown, ui.style))
 
 
 @main.command(epilog="Exit codes: 0 ok, 2 usage error.")

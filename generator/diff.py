@@ -41,10 +41,11 @@ SQLs, won and lost, and paying and hell-yes customers at its end.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from generator.boundary import public_progress
 from generator.engine import evaluate
 from generator.gitrev import GitError, Repo, commit_time, export, open_repo, resolve
 from generator.pipeline import Analysis, AsOf, AsOfError, analyse, source_date
@@ -119,8 +120,8 @@ def compare(base: Side, head: Side, content_path: str = "") -> dict[str, Any]:
     show_revenue = bool(configs) and all(c.privacy.show_revenue for c in configs)
     company = configs[0].company.name if configs else ""
     template = next((s.analysis for s in (head, base) if s.state == "ok"), None)
-    before = _document(base, show_revenue) or _empty_document(template, show_revenue)
-    after = _document(head, show_revenue)
+    before = _document(base.analysis, show_revenue) or _empty_document(template, show_revenue)
+    after = _document(head.analysis, show_revenue)
     if after is None and head.state == "missing":
         after = _empty_document(template, show_revenue)
     milestones = _milestone_changes(before, after) if after is not None else []
@@ -148,21 +149,23 @@ def compare(base: Side, head: Side, content_path: str = "") -> dict[str, Any]:
     }
 
 
-def _document(side: Side, show_revenue: bool) -> Doc | None:
-    analysis = side.analysis
+def _document(analysis: Analysis | None, show_revenue: bool) -> Doc | None:
+    """The side's progress document, through the privacy boundary: what its site publishes
+    (with amounts hidden unless both sides publish them)."""
     if analysis is None or analysis.progress is None or analysis.content.config is None:
         return None
-    company = analysis.content.config.company
-    return progress_document(analysis.progress, company.name, company.tagline, show_revenue)
+    config = analysis.content.config
+    if not show_revenue:
+        config = replace(config, privacy=replace(config.privacy, show_revenue=False))
+    return progress_document(public_progress(analysis.progress, config))
 
 
 def _empty_document(template: Analysis | None, show_revenue: bool) -> Doc | None:
     """No weeks logged yet, on the other side's ladders: every milestone at its start."""
     if template is None or template.content.config is None or template.ladders is None:
         return None
-    config = template.content.config
-    progress = evaluate(config, (), template.ladders)
-    return progress_document(progress, config.company.name, config.company.tagline, show_revenue)
+    progress = evaluate(template.content.config, (), template.ladders)
+    return _document(replace(template, progress=progress), show_revenue)
 
 
 def _get(doc: Doc | None, key: str) -> Any:

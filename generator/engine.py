@@ -24,9 +24,11 @@ from generator.metrics import (
     Comparison,
     Cond,
     Detail,
+    Kind,
     Part,
     Value,
     met,
+    part_progress,
     parts_progress,
     progress,
 )
@@ -48,8 +50,18 @@ class Measure:
     comparison: Comparison
     met: bool
     progress: float  # 0..1 toward the target, capped
-    money: bool = False  # an amount: published only with privacy.show_revenue
-    ratio: bool = False  # a share, shown as a percentage
+    kind: Kind  # "money": an amount, published only with privacy.show_revenue
+    # The progress with every amount counted only as met or not: the same as `progress`
+    # unless an amount goes into it, and what may be published when amounts are private.
+    blind_progress: float
+
+    @property
+    def money(self) -> bool:
+        return self.kind == "money"
+
+    @property
+    def share(self) -> bool:
+        return self.kind == "share"
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class MilestoneStatus:
     measures: tuple[Measure, ...]
     history: tuple[Transition, ...]
     details: tuple[Detail, ...] = ()  # stale leads, unrated customers, this week so far
+    blind_progress: float = 0.0  # the mean of the conditions' blind progress (see Measure)
 
 
 @dataclass(frozen=True)
@@ -131,51 +144,56 @@ def _holds(milestone: Milestone, ledger: Ledger) -> bool:
         for c in milestone.conditions)
 
 
-def _measures(cond: Cond, ledger: Ledger) -> tuple[list[Measure], float]:
-    """The condition's measures (its metric, then any parts) and its progress."""
+def _measures(cond: Cond, ledger: Ledger) -> tuple[list[Measure], float, float]:
+    """The condition's measures (its metric, then any parts) and its progress, open and
+    blind (amounts counted only as met or not)."""
     metric = METRICS[cond.metric]
     value = metric.compute(ledger, cond)
     is_met = met(value, cond.comparison, cond.target)
     parts: list[Part] = metric.parts(ledger, cond) if metric.parts else []
     if is_met:
-        share = 1.0
+        share = blind = 1.0
     elif parts:
-        share = parts_progress(parts)
+        share, blind = parts_progress(parts), parts_progress(parts, blind=True)
+    elif metric.kind == "money":
+        share, blind = progress(value, cond.comparison, cond.target), 0.0
     elif metric.progress is not None:
-        share = metric.progress(ledger, cond, value)
+        share = blind = metric.progress(ledger, cond, value)
     else:
-        share = progress(value, cond.comparison, cond.target)
-    share = min(share, 1.0)
+        share = blind = progress(value, cond.comparison, cond.target)
+    share, blind = min(share, 1.0), min(blind, 1.0)
     measures = [Measure(metric.name, metric.label, value, cond.target, cond.comparison,
-                        is_met, round(share, 4), metric.kind == "money", metric.kind == "ratio")]
+                        is_met, round(share, 4), metric.kind, round(blind, 4))]
     measures += [Measure(p.name, p.name, p.value, p.target, p.comparison,
                          met(p.value, p.comparison, p.target),
-                         round(progress(p.value, p.comparison, p.target), 4), p.money)
+                         round(part_progress(p), 4), p.kind, round(part_progress(p, True), 4))
                  for p in parts]
-    return measures, share
+    return measures, share, blind
 
 
 def _status(milestone: Milestone, track: _Track, ledger: Ledger) -> MilestoneStatus:
     measures: list[Measure] = []
-    shares = []
+    shares, blinds = [], []
     details: dict[str, Detail] = {}  # one of each: two conditions may explain the same
     for cond in milestone.conditions:
-        found, share = _measures(cond, ledger)
+        found, share, blind = _measures(cond, ledger)
         measures += found
         shares.append(share)
+        blinds.append(blind)
         metric = METRICS[cond.metric]
         for detail in metric.details(ledger, cond) if metric.details else ():
             details.setdefault(detail.name, detail)
     done = sum(shares) / len(shares) if shares else 0.0
+    blind_done = sum(blinds) / len(blinds) if blinds else 0.0
     if track.true:
         status: Status = "achieved"
-        done = 1.0
+        done = blind_done = 1.0
     elif track.first is not None:
         status = "slipped"
     else:
         status = "in_progress" if done > 0 else "not_started"
     return MilestoneStatus(milestone, status, track.first, round(done, 4), tuple(measures),
-                           tuple(track.history), tuple(details.values()))
+                           tuple(track.history), tuple(details.values()), round(blind_done, 4))
 
 
 def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond,
@@ -225,7 +243,7 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     daily = [any(c.window_days is not None for c in m.conditions) for m in tracked]
     inputs = [frozenset().union(*(METRICS[c.metric].inputs for c in m.conditions))
               for m in tracked]
-    close = next(c for m in ladders.stage for c in m.conditions if c.metric == "close_rate")
+    close = ladders.close_rate
     series: list[WeekStats] = []
     cumulative = {"sqls": 0, "won": 0, "lost": 0}
     for day in days(first, as_of):

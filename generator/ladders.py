@@ -73,7 +73,8 @@ PARAM_BOUNDS: dict[str, tuple[Decimal, Decimal, str, bool]] = {
 }
 TARGET_BOUNDS: dict[str, tuple[Decimal, Decimal, str, bool]] = {
     "count": (Decimal(0), Decimal(10) ** 9, "", True),
-    "ratio": (Decimal(0), Decimal(1), "a share: 0.30 means 30%", False),
+    "streak": (Decimal(0), Decimal(520), "weeks", True),
+    "share": (Decimal(0), Decimal(1), "a share: 0.30 means 30%", False),
     "money": (Decimal(0), Decimal(10) ** 12, "", False),
 }
 
@@ -198,13 +199,34 @@ def _resolve_ladder(ladder: LadderDef, config: Config, problems: list[Problem]) 
 
 @dataclass(frozen=True)
 class Ladders:
-    """The ladders to show, in order, and the milestones that set the stage."""
+    """The ladders to show, in order, and zero-to-one as configured (shown or not): its
+    milestones set the stage and its thresholds the charts' target lines."""
 
     shown: tuple[Ladder, ...]
-    stage: tuple[Milestone, ...]  # first-paying-customer, close-rate (shown or not)
+    reference: Ladder  # zero-to-one, with the user's overrides
 
     def milestones(self) -> list[Milestone]:
         return [m for ladder in self.shown for m in ladder.milestones]
+
+    def _condition(self, milestone_id: str, metric: str) -> Cond:
+        return next(c for m in self.reference.milestones if m.id == milestone_id
+                    for c in m.conditions if c.metric == metric)
+
+    @property
+    def stage(self) -> tuple[Milestone, ...]:
+        """first-paying-customer and close-rate, which set the stage (seed 001)."""
+        return tuple(m for m in self.reference.milestones if m.id in STAGE_MILESTONES)
+
+    @property
+    def close_rate(self) -> Cond:
+        """How the close rate is counted, for the weekly numbers."""
+        return self._condition("close-rate", "close_rate")
+
+    def chart_targets(self) -> tuple[int, Decimal]:
+        """Sales calls a week, and the close rate, that the charts draw as target lines."""
+        per_week = self._condition("weekly-sales-calls", "sales_call_streak").per_week
+        assert per_week is not None  # a default when left out
+        return per_week, self.close_rate.target
 
 
 def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
@@ -254,7 +276,4 @@ def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
             problems.append(error(config.at("milestones", milestone_id),
                                   f"unknown milestone '{milestone_id}'",
                                   did_you_mean(milestone_id, sorted(known))))
-    # The stage comes from zero-to-one's definitions, with the user's overrides, shown or not.
-    zero_to_one = _resolve_ladder(definitions["zero-to-one"], config, [])
-    stage = tuple(m for m in zero_to_one.milestones if m.id in STAGE_MILESTONES)
-    return Ladders(tuple(shown), stage), problems
+    return Ladders(tuple(shown), _resolve_ladder(definitions["zero-to-one"], config, [])), problems

@@ -16,6 +16,9 @@ from generator.timeline import Ledger
 
 Value = int | Fraction | Decimal | None
 Comparison = Literal["at_least", "at_most"]
+# What a number is: a count, a share (0..1, shown as a percentage), an amount of money
+# (private unless privacy.show_revenue) or a streak of weeks.
+Kind = Literal["count", "share", "money", "streak"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class Part:
     value: Value
     target: Decimal
     comparison: Comparison = "at_least"
-    money: bool = False
+    kind: Kind = "count"
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Metric:
     label: str  # lower-case noun phrase: "paying customers"
     compute: Callable[[Ledger, Cond], Value]
     params: frozenset[str] = frozenset()
-    kind: Literal["count", "ratio", "money"] = "count"
+    kind: Kind = "count"
     parts: Callable[[Ledger, Cond], list[Part]] | None = field(default=None)
     # What the value depends on (see Ledger.changed): the engine re-checks a milestone
     # on a day only if one of its metrics' inputs changed that day.
@@ -176,14 +179,21 @@ def _source_parts(ledger: Ledger, cond: Cond, name: str) -> list[Part]:
     ]
     assert source.max_cac is not None  # a scalable source must declare it (rules.py)
     cac = spend / wins if wins else None  # no win yet: no cost per win to meet the budget
-    parts.append(Part(f"{name}: cost per win", cac, source.max_cac, "at_most", money=True))
+    parts.append(Part(f"{name}: cost per win", cac, source.max_cac, "at_most", "money"))
     return parts
 
 
-def parts_progress(parts: list[Part]) -> float:
-    """The mean of the parts' progress, short of 1 until every part is met."""
-    done = sum(progress(p.value, p.comparison, p.target) for p in parts) / len(parts)
+def parts_progress(parts: list[Part], blind: bool = False) -> float:
+    """The mean of the parts' progress, short of 1 until every part is met. `blind`: an
+    amount counts only as met or not (see engine.Measure.blind_progress)."""
+    done = sum(part_progress(p, blind) for p in parts) / len(parts)
     return 1.0 if _parts_met(parts) else min(done, 0.99)
+
+
+def part_progress(part: Part, blind: bool = False) -> float:
+    if blind and part.kind == "money":
+        return 1.0 if met(part.value, part.comparison, part.target) else 0.0
+    return progress(part.value, part.comparison, part.target)
 
 
 def _parts_met(parts: list[Part]) -> bool:
@@ -238,7 +248,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
            lambda ledger, c: ledger.calls_by_week[ledger.week],
            inputs=frozenset({"calls", "monday"})),
     Metric("sales_call_streak", "weeks in a row with enough sales calls",
-           lambda ledger, c: ledger.streak(_per_week(c)), frozenset({"per_week"}),
+           lambda ledger, c: ledger.streak(_per_week(c)), frozenset({"per_week"}), "streak",
            inputs=frozenset({"calls", "sunday"}),  # a week that ends short breaks it
            details=_week_so_far, progress=_streak_progress, defaults={"per_week": 5}),
     Metric("paying_customers", "paying customers",
@@ -249,12 +259,12 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
            details=_unrated_details, defaults=_ASSESS_DEFAULT),
     Metric("hell_yes_rate", "hell-yes rate",
            lambda ledger, c: ratio(ledger.hell_yes[c.owners], _assessed(ledger, c)),
-           _ASSESSED, "ratio", inputs=_AGING, details=_unrated_details,
+           _ASSESSED, "share", inputs=_AGING, details=_unrated_details,
            defaults=_ASSESS_DEFAULT),
     Metric("sqls", "qualified leads", lambda ledger, c: ledger.sqls[c.owners], _OWNERS),
     Metric("decided_sqls", "decided qualified leads", _decided, _DECIDED, inputs=_AGING,
            details=_stale_details, defaults=_STALE_DEFAULT),
-    Metric("close_rate", "close rate", _close_rate, _DECIDED, "ratio", inputs=_AGING,
+    Metric("close_rate", "close rate", _close_rate, _DECIDED, "share", inputs=_AGING,
            details=_stale_details, defaults=_STALE_DEFAULT),
     Metric("mrr", "monthly recurring revenue", lambda ledger, c: ledger.mrr, kind="money"),
     Metric("subscribers", "list subscribers", lambda ledger, c: ledger.subscribers,

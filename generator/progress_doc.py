@@ -1,7 +1,7 @@
 """The progress document: `progress.json` and `status --format json` (traction/progress@1).
 
 Keys come out in a fixed order and numbers in a fixed form, so the same log
-always gives the same bytes. Amounts are left out unless `show_revenue`.
+always gives the same bytes. It is made from `boundary.PublicProgress` only.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from generator.engine import Measure, MilestoneStatus, Progress
+from generator.boundary import PublicMeasure, PublicMilestone, PublicProgress
 from generator.metrics import Detail, Value
 
 SCHEMA_ID = "traction/progress@1"
-# Minor versions add keys only: 1.1 added week_in_progress, a progress per measure, and
-# details (stale leads, unrated customers, this week's calls so far).
+# Minor versions add keys only: 1.1 added week_in_progress; per measure its progress, kind
+# and whether it is hidden; and details (stale leads, unrated customers, this week so far).
 SCHEMA_VERSION = "1.1"
 
 
@@ -31,16 +31,17 @@ def number(value: Value | Decimal) -> int | float | None:
     return round(float(value), 4)
 
 
-def _measure(measure: Measure, show_revenue: bool) -> dict[str, Any]:
-    hidden = measure.money and not show_revenue
+def _measure(measure: PublicMeasure) -> dict[str, Any]:
     return {
         "name": measure.name,
         "label": measure.label,
-        "value": None if hidden else number(measure.value),
-        "target": None if hidden else number(measure.target),
+        "value": number(measure.value),
+        "target": number(measure.target),
         "comparison": measure.comparison,
         "met": measure.met,
-        "progress": None if hidden else measure.progress,
+        "progress": measure.progress,
+        "kind": measure.kind,
+        "hidden": measure.hidden,
     }
 
 
@@ -49,7 +50,7 @@ def _detail(detail: Detail) -> dict[str, Any]:
             "target": detail.target}
 
 
-def _milestone(status: MilestoneStatus, show_revenue: bool) -> dict[str, Any]:
+def _milestone(status: PublicMilestone) -> dict[str, Any]:
     m = status.milestone
     return {
         "id": m.id,
@@ -59,28 +60,28 @@ def _milestone(status: MilestoneStatus, show_revenue: bool) -> dict[str, Any]:
         "status": status.status,
         "achieved_on": status.achieved_on.isoformat() if status.achieved_on else None,
         "progress": status.progress,
-        "measures": [_measure(x, show_revenue) for x in status.measures],
+        "measures": [_measure(x) for x in status.measures],
         "details": [_detail(d) for d in status.details],
         "history": [{"date": t.date.isoformat(), "status": t.status} for t in status.history],
     }
 
 
-def progress_document(progress: Progress, company_name: str, tagline: str,
-                      show_revenue: bool) -> dict[str, Any]:
+def progress_document(progress: PublicProgress) -> dict[str, Any]:
+    """The document of what `public_progress` lets out, and nothing else."""
     return {
         "schema": SCHEMA_ID,
         "as_of": progress.as_of.isoformat() if progress.as_of else None,
         "latest_week": progress.latest_week,
         "week_in_progress": progress.week_in_progress,
-        "company": {"name": company_name, "tagline": tagline},
+        "company": {"name": progress.company, "tagline": progress.tagline},
         "stage": progress.stage,
-        "current_goal": progress.current_goal.milestone.id if progress.current_goal else None,
+        "current_goal": progress.current_goal.id if progress.current_goal else None,
         "ladders": [
             {
                 "id": ls.ladder.id,
                 "title": ls.ladder.title,
                 "summary": ls.ladder.summary,
-                "milestones": [_milestone(m, show_revenue) for m in ls.milestones],
+                "milestones": [_milestone(m) for m in ls.milestones],
             }
             for ls in progress.ladders
         ],

@@ -1,29 +1,31 @@
-"""The public view: everything the site may show, and nothing else.
+"""The site's view: everything the templates may show, and nothing else.
 
-`public_view()` is the privacy boundary. Templates, the feed, the JSON files
-and the badges receive only a `SiteView`; it is built here from the analysed
-content and never holds call contacts, notes, amounts (unless
-`show_revenue`), drafts, or the names of accounts that are not `public: true`
-(those get stable aliases, "Customer 3").
+Templates, the feed, the JSON files and the badges receive only a `SiteView`.
+Its milestones and numbers come from `boundary.public_progress` (the privacy
+boundary for everything the engine computed); the rest is the public part of
+the content: summaries, published case studies and pages, with the names of
+accounts that are not `public: true` replaced by stable aliases ("Customer 3").
+Call contacts, notes and drafts never enter it.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.boundary import PublicMeasure, PublicMilestone, PublicProgress, public_progress
 from generator.charts import Chart, charts
-from generator.engine import Measure, MilestoneStatus, Progress, WeekStats
+from generator.engine import WeekStats
 from generator.events import account_events
 from generator.loader import Content, Document
 from generator.markup import to_html, to_text
 from generator.metrics import METRICS
+from generator.pipeline import Analysis
 from generator.progress_doc import progress_document
 from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
-from generator.wording import STATUS_LABELS, detail_text, fmt, measure_text
+from generator.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
 
 STAGE_LABELS = {"prototype": "Prototype", "traction": "Traction", "growth": "Growth"}
 
@@ -197,12 +199,12 @@ def aliases(config: Config, content: Content) -> dict[str, str]:
     return names
 
 
-def _definition(status: MilestoneStatus) -> tuple[str, ...]:
+def _definition(status: PublicMilestone) -> tuple[str, ...]:
     lines = []
     for cond in status.milestone.conditions:
         metric = METRICS[cond.metric]
         sign = "≥" if cond.comparison == "at_least" else "≤"
-        ratio = metric.kind == "ratio"
+        ratio = metric.kind == "share"
         target = fmt(cond.target, ratio)
         extra = []
         if cond.owners != "all":
@@ -222,36 +224,14 @@ def _definition(status: MilestoneStatus) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _progress_private(status: MilestoneStatus, show_revenue: bool) -> bool:
-    """Progress toward an amount (e.g. MRR ≥ 10000) times its public target is the amount,
-    and a mean with it in tells it too: unless `show_revenue`, such a milestone shows only
-    whether it is achieved."""
-    return not show_revenue and any(METRICS[c.metric].kind == "money"
-                                    for c in status.milestone.conditions)
+def _measure(measure: PublicMeasure) -> MeasureView:
+    return MeasureView(measure_text(measure), measure.met,
+                       None if measure.progress is None else percent(measure.progress))
 
 
-def _shown_progress(status: MilestoneStatus, show_revenue: bool) -> float:
-    if not _progress_private(status, show_revenue):
-        return status.progress
-    return 1.0 if status.status == "achieved" else 0.0
-
-
-def percent(share: float) -> int:
-    """A share of the way as a whole percent, floored so that nothing short of done reads
-    as 100%; a share that is a whole percent in decimal (0.29) is not floored below it."""
-    return max(0, min(100, math.floor(round(share * 100, 6))))
-
-
-def _measure(measure: Measure, show_revenue: bool) -> MeasureView:
-    hidden = measure.money and not show_revenue
-    return MeasureView(measure_text(measure, show_revenue), measure.met,
-                       None if hidden else percent(measure.progress))
-
-
-def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
-               site: _Urls) -> MilestoneView:
+def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> MilestoneView:
     m = status.milestone
-    shown = _shown_progress(status, show_revenue)
+    shown = status.progress
     url = site.url(f"milestones/{m.id}/")
     history = tuple(EventView(t.date, t.status, m.id, m.title, url, _week_of(t.date))
                     for t in status.history)
@@ -261,9 +241,8 @@ def _milestone(status: MilestoneStatus, ladder_title: str, show_revenue: bool,
         status=status.status, status_label=STATUS_LABELS[status.status],
         achieved_on=status.achieved_on,
         last_change=status.history[-1].date if status.history else None,
-        progress=shown, percent=percent(shown),
-        progress_private=_progress_private(status, show_revenue),
-        measures=tuple(_measure(x, show_revenue) for x in status.measures),
+        progress=shown, percent=percent(shown), progress_private=status.progress_hidden,
+        measures=tuple(_measure(x) for x in status.measures),
         details=tuple(detail_text(d) for d in status.details if d.shown),
         history=history, url=url,
         badge_json=site.url(f"milestones/{m.id}/badge.json"),
@@ -288,7 +267,7 @@ class _Urls:
         return to_html(markdown, self.base_path)
 
 
-def _weeks(logs: tuple[WeekLog, ...], progress: Progress, events: list[EventView],
+def _weeks(logs: tuple[WeekLog, ...], progress: PublicProgress, events: list[EventView],
            urls: _Urls) -> tuple[WeekView, ...]:
     stats = {w.week: w for w in progress.weeks}
     views = []
@@ -317,18 +296,19 @@ def _document_sort_key(doc: Document) -> tuple[Any, ...]:
     return (meta.order, doc.slug)
 
 
-def public_view(content: Content, progress: Progress, base_url: str | None = None) -> SiteView:
+def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
     """Build the only object the renderer sees. `base_url` overrides `site.url`."""
-    config = content.config
-    assert config is not None
-    show_revenue = config.privacy.show_revenue
+    content, config, ladder_set = analysis.content, analysis.content.config, analysis.ladders
+    assert config is not None and analysis.progress is not None and ladder_set is not None
+    progress = public_progress(analysis.progress, config)
+    show_revenue = progress.show_revenue
     base = base_url or config.site.url
     base = base if base.endswith("/") else base + "/"
     urls = _Urls(urlsplit(base).path or "/")
 
     ladders = []
     for ladder_status in progress.ladders:
-        views = tuple(_milestone(s, ladder_status.ladder.title, show_revenue, urls)
+        views = tuple(_milestone(s, ladder_status.ladder.title, urls)
                       for s in ladder_status.milestones)
         ladders.append(LadderView(ladder_status.ladder.id, ladder_status.ladder.title,
                                   ladder_status.ladder.summary, views,
@@ -337,7 +317,7 @@ def public_view(content: Content, progress: Progress, base_url: str | None = Non
     events = sorted((e for m in milestones for e in m.history),
                     key=lambda e: (e.date, e.milestone_id), reverse=True)
     goal = next((m for m in milestones if progress.current_goal
-                 and m.id == progress.current_goal.milestone.id), None)
+                 and m.id == progress.current_goal.id), None)
 
     names = aliases(config, content)
     case_studies = []
@@ -357,17 +337,7 @@ def public_view(content: Content, progress: Progress, base_url: str | None = Non
                  urls.html(doc.body), urls.url(f"{doc.slug}/"))
         for doc in sorted(content.pages, key=_document_sort_key) if not doc.meta.draft)
 
-    streak_target = next((c.per_week for m in progress.milestones() for c in m.milestone.conditions
-                          if c.metric == "sales_call_streak" and c.per_week), 5)
-    close_target = next((float(c.target) for m in progress.milestones()
-                         for c in m.milestone.conditions
-                         if c.metric == "close_rate" and c.owners == "all"), 0.3)
-    document = progress_document(progress, config.company.name, config.company.tagline,
-                                 show_revenue)
-    shown = {s.milestone.id: _shown_progress(s, show_revenue) for s in progress.milestones()}
-    for ladder_doc in document["ladders"]:
-        for milestone_doc in ladder_doc["milestones"]:
-            milestone_doc["progress"] = shown[milestone_doc["id"]]
+    calls_target, close_target = ladder_set.chart_targets()
     return SiteView(
         title=config.site.title, description=config.site.description,
         language=config.site.language, base_url=base, base_path=urls.base_path,
@@ -378,7 +348,7 @@ def public_view(content: Content, progress: Progress, base_url: str | None = Non
         ladders=tuple(ladders), milestones=milestones,
         weeks=_weeks(content.weeks, progress, events, urls), events=tuple(events),
         case_studies=tuple(case_studies), pages=pages,
-        charts=charts(progress.weeks, streak_target, close_target),
-        progress=document,
+        charts=charts(progress.weeks, calls_target, float(close_target)),
+        progress=progress_document(progress),
         show_revenue=show_revenue,
     )

@@ -1,11 +1,14 @@
-"""`traction status` in the terminal: the current goal first, then every ladder."""
+"""`traction status` in the terminal: the current goal first, then every ladder.
+
+It prints a `PublicProgress` (the boundary's); `--private` only makes the boundary
+show the founder's amounts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.engine import MilestoneStatus, Progress
-from generator.wording import STATUS_LABELS, detail_text, measure_text
+from generator.boundary import PublicMilestone, PublicProgress
+from generator.wording import STATUS_LABELS, detail_text, measure_text, percent
 
 MARKS = {"achieved": "✓", "slipped": "!", "in_progress": "▸", "not_started": "·"}
 COLORS = {"achieved": "green", "slipped": "red", "in_progress": "yellow", "not_started": None}
@@ -16,12 +19,16 @@ def _bar(share: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _dates(status: MilestoneStatus) -> str:
+def _dates(status: PublicMilestone) -> str:
     return ", ".join(f"{t.status} {t.date}" for t in status.history)
 
 
-def render(progress: Progress, company: str, tagline: str, show_revenue: bool,
-           style: Callable[..., str]) -> str:
+def _percent(status: PublicMilestone) -> str:
+    return "progress private" if status.progress_hidden else f"{percent(status.progress)}%"
+
+
+def render(progress: PublicProgress, style: Callable[..., str]) -> str:
+    company, tagline = progress.company, progress.tagline
     lines = [style(company, bold=True) + (f" — {tagline}" if tagline else "")]
     if progress.as_of is None:
         lines.append("No weekly logs yet: add weeks/YYYY-Www.yaml (`traction new week`).")
@@ -37,9 +44,10 @@ def render(progress: Progress, company: str, tagline: str, show_revenue: bool,
         m = goal.milestone
         lines.append(style(f"Current goal: {m.title}", bold=True)
                      + f"  ({m.ladder} #{m.number}, {STATUS_LABELS[goal.status]})")
-        lines += [f"  {measure_text(x, show_revenue)}" for x in goal.measures]
+        lines += [f"  {measure_text(x)}" for x in goal.measures]
         lines += [f"  {detail_text(d)}" for d in goal.details if d.shown]
-        lines.append(f"  {_bar(goal.progress)} {goal.progress * 100:.0f}%")
+        if not goal.progress_hidden:
+            lines.append(f"  {_bar(goal.progress)} {_percent(goal)}")
     for ladder_status in progress.ladders:
         lines.append("")
         lines.append(style(ladder_status.ladder.title, bold=True))
@@ -48,12 +56,12 @@ def render(progress: Progress, company: str, tagline: str, show_revenue: bool,
             mark = style(MARKS[status.status], fg=COLORS[status.status])
             label = STATUS_LABELS[status.status]
             if status.status in ("in_progress", "not_started"):
-                label += f" {status.progress * 100:.0f}%"
+                label += f" {_percent(status)}"
             line = f"  {mark} {m.number}. {m.title:<46} {label}"
             if status.history:
                 line += f"  ({_dates(status)})"
             lines.append(line)
-            numbers = [measure_text(x, show_revenue) for x in status.measures
+            numbers = [measure_text(x) for x in status.measures
                        if status is goal or status.status != "achieved"]
             numbers += [detail_text(d) for d in status.details if d.shown]
             if numbers:

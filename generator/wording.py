@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 
-from generator.engine import Measure
+from generator.boundary import PublicMeasure
 from generator.metrics import Detail, Value
 
 STATUS_LABELS = {
@@ -45,11 +46,11 @@ def share_pair(value: Value | Decimal, target: Decimal) -> tuple[str, str]:
     return f"{shown[0]}%", f"{shown[1]}%"
 
 
-def measure_text(measure: Measure, show_revenue: bool) -> str:
+def measure_text(measure: PublicMeasure) -> str:
     """`paying customers: 3 of 5`, `assessed customers: 17, needs 21`, `close rate: 47% (≥ 30%)`."""
-    if measure.money and not show_revenue:
+    if measure.hidden or measure.target is None:
         return f"{measure.label}: {'met' if measure.met else 'not met'} (amounts are private)"
-    is_ratio = measure.ratio
+    is_ratio = measure.kind == "share"
     if is_ratio:
         value, target = share_pair(measure.value, measure.target)
     else:
@@ -70,3 +71,9 @@ def detail_text(detail: Detail) -> str:
     if detail.target is not None:
         return f"{detail.label}: {detail.value} of {detail.target} so far"
     return f"{detail.label}: {detail.value}"
+
+
+def percent(share: float) -> int:
+    """A share of the way as a whole percent, floored so that nothing short of done reads
+    as 100%; a share that is a whole percent in decimal (0.29) is not floored below it."""
+    return max(0, min(100, math.floor(round(share * 100, 6))))

@@ -14,6 +14,7 @@ from builders import Log, config, day, w
 from conftest import DEMO, ROOT, run_traction, write_content
 from jsonschema import Draft202012Validator
 
+from generator.boundary import public_progress
 from generator.pipeline import AsOf, analyse
 from generator.progress_doc import dumps, progress_document
 from generator.status_text import render
@@ -79,8 +80,7 @@ def render_text(root: Path, as_of: datetime.date | None = None) -> str:
     analysis = analyse(root, as_of=AsOf(as_of, "--as-of") if as_of else None)
     cfg = analysis.content.config
     assert analysis.progress is not None and cfg is not None
-    return render(analysis.progress, cfg.company.name, cfg.company.tagline,
-                  cfg.privacy.show_revenue, lambda text, **style: text)
+    return render(public_progress(analysis.progress, cfg), lambda text, **style: text)
 
 
 def test_status_text_shows_slips(content: Any) -> None:
@@ -145,8 +145,7 @@ def expected_json(root: Path) -> str:
     analysis = analyse(root)
     cfg = analysis.content.config
     assert analysis.progress is not None and cfg is not None
-    return dumps(progress_document(analysis.progress, cfg.company.name, cfg.company.tagline,
-                                   cfg.privacy.show_revenue))
+    return dumps(progress_document(public_progress(analysis.progress, cfg)))
 
 
 def test_status_json_is_the_progress_document() -> None:

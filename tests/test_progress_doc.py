@@ -13,6 +13,7 @@ import pytest
 from builders import Log, analysed, day, evaluate_log, w
 from conftest import DEMO
 
+from generator.boundary import public_progress
 from generator.pipeline import analyse
 from generator.progress_doc import SCHEMA_ID, dumps, number, progress_document
 
@@ -21,7 +22,8 @@ TOP_KEYS = ["schema", "as_of", "latest_week", "week_in_progress", "company", "st
 LADDER_KEYS = ["id", "title", "summary", "milestones"]
 MILESTONE_KEYS = ["id", "number", "title", "summary", "status", "achieved_on", "progress",
                   "measures", "details", "history"]
-MEASURE_KEYS = ["name", "label", "value", "target", "comparison", "met", "progress"]
+MEASURE_KEYS = ["name", "label", "value", "target", "comparison", "met", "progress", "kind",
+                "hidden"]
 HISTORY_KEYS = ["date", "status"]
 WEEK_KEYS = ["week", "sales_calls", "sqls", "won", "lost", "paying_customers",
              "hell_yes_customers", "close_rate", "subscribers"]
@@ -32,16 +34,14 @@ def document(root: Path, log: Log, **overrides: Any) -> dict[str, Any]:
     analysis = analyse(root)
     config = analysis.content.config
     assert config is not None
-    return progress_document(progress, config.company.name, config.company.tagline,
-                             config.privacy.show_revenue)
+    return progress_document(public_progress(progress, config))
 
 
 def text_of(root: Path) -> str:
     analysis = analyse(root)
     config = analysis.content.config
     assert analysis.progress is not None and config is not None
-    return dumps(progress_document(analysis.progress, config.company.name,
-                                   config.company.tagline, config.privacy.show_revenue))
+    return dumps(progress_document(public_progress(analysis.progress, config)))
 
 
 def sample_log() -> Log:
@@ -96,7 +96,8 @@ def test_document_values(tmp_path: Path) -> None:
         "summary": "One customer signed and paid.", "status": "achieved",
         "achieved_on": "2026-03-05", "progress": 1.0,
         "measures": [{"name": "paying_customers", "label": "paying customers", "value": 1,
-                      "target": 1, "comparison": "at_least", "met": True, "progress": 1.0}],
+                      "target": 1, "comparison": "at_least", "met": True, "progress": 1.0,
+                      "kind": "count", "hidden": False}],
         "details": [],
         "history": [{"date": "2026-03-05", "status": "achieved"}],
     }
@@ -116,9 +117,11 @@ def test_ratios_are_rounded_to_four_places(tmp_path: Path) -> None:
     assert close["id"] == "close-rate"
     assert close["measures"] == [
         {"name": "decided_sqls", "label": "decided qualified leads", "value": 3, "target": 31,
-         "comparison": "at_least", "met": False, "progress": 0.0968},
+         "comparison": "at_least", "met": False, "progress": 0.0968, "kind": "count",
+             "hidden": False},
         {"name": "close_rate", "label": "close rate", "value": 0.3333, "target": 0.3,
-         "comparison": "at_least", "met": True, "progress": 1.0},
+         "comparison": "at_least", "met": True, "progress": 1.0, "kind": "share",
+             "hidden": False},
     ]
     assert close["progress"] == round((3 / 31 + 1) / 2, 4) == 0.5484  # the mean
     assert close["status"] == "in_progress"
@@ -142,7 +145,8 @@ def test_number(value: Any, expected: Any) -> None:
 def test_empty_log_document(tmp_path: Path) -> None:
     analysis = analysed(tmp_path, Log())
     assert analysis.progress is not None
-    doc = progress_document(analysis.progress, "Acme", "", False)
+    assert analysis.content.config is not None
+    doc = progress_document(public_progress(analysis.progress, analysis.content.config))
     assert doc["as_of"] is None
     assert doc["latest_week"] is None
     assert doc["weeks"] == []
@@ -189,7 +193,7 @@ def test_amounts_are_hidden_by_default(tmp_path: Path) -> None:
     assert cost_per_win(doc) == {"name": "cold-email: cost per win",
                                  "label": "cold-email: cost per win", "value": None,
                                  "target": None, "comparison": "at_most", "met": True,
-                                 "progress": None}
+                                 "progress": None, "kind": "money", "hidden": True}
     mrr = doc["ladders"][1]["milestones"][0]
     assert mrr["status"] == "achieved"
     assert (mrr["measures"][0]["value"], mrr["measures"][0]["target"]) == (None, None)

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from generator.engine import Measure
+from generator.boundary import PublicMeasure
 from generator.wording import fmt, measure_text, share_pair
 
 NINETY = Decimal("0.90")
@@ -29,25 +29,29 @@ def test_a_share_short_of_its_target_never_reads_as_meeting_it(
     assert share_pair(value, NINETY) == shown
 
 
-def measure(value: object, target: str, **kwargs: object) -> Measure:
+def measure(value: object, target: str | None, **kwargs: object) -> PublicMeasure:
     defaults: dict[str, object] = {"name": "x", "label": "hell-yes rate", "comparison": "at_least",
-                                   "met": False, "progress": 0.0}
-    return Measure(value=value, target=Decimal(target), **{**defaults, **kwargs})  # type: ignore[arg-type]
+                                   "met": False, "progress": 0.0, "kind": "count",
+                                   "hidden": False}
+    return PublicMeasure(value=value, target=None if target is None else Decimal(target),  # type: ignore[arg-type]
+                         **{**defaults, **kwargs})
 
 
 def test_measure_texts() -> None:
-    assert measure_text(measure(Fraction(8999, 10000), "0.90", ratio=True), False) == (
+    assert measure_text(measure(Fraction(8999, 10000), "0.90", kind="share")) == (
         "hell-yes rate: 89.99% (needs 90.00%)")
-    assert measure_text(measure(3, "5", label="paying customers"), False) == (
+    assert measure_text(measure(3, "5", label="paying customers")) == (
         "paying customers: 3 of 5")
-    assert measure_text(measure(8, "5", label="paying customers", met=True), False) == (
+    assert measure_text(measure(8, "5", label="paying customers", met=True)) == (
         "paying customers: 8 (target 5)")
-    assert measure_text(measure(2, "3", label="churned", comparison="at_most", met=True),
-                        False) == "churned: 2 (at most 3)"
-    secret = measure(Decimal("987654"), "3000", label="cost per win", money=True, met=True)
-    assert measure_text(secret, False) == "cost per win: met (amounts are private)"
-    assert "987654" not in measure_text(secret, False)
-    assert measure_text(secret, True) == "cost per win: 987654 (target 3000)"
+    assert measure_text(measure(2, "3", label="churned", comparison="at_most", met=True)
+                        ) == "churned: 2 (at most 3)"
+    shown = measure(Decimal("987654"), "3000", label="cost per win", kind="money", met=True)
+    assert measure_text(shown) == "cost per win: 987654 (target 3000)"
+    # What the boundary lets out of a private amount: no value, no target, no progress.
+    hidden = measure(None, None, label="cost per win", kind="money", met=True, hidden=True,
+                     progress=None)
+    assert measure_text(hidden) == "cost per win: met (amounts are private)"
 
 
 def test_fmt() -> None:

@@ -1,0 +1,120 @@
+"""The privacy boundary: `public_progress()` is the only way out of the engine.
+
+Everything that leaves the process reads the milestones from a `PublicProgress`:
+the site and its `progress.json`, `status --format json`, every `diff` format,
+the badges and the feed. It holds no amount (unless `privacy.show_revenue`),
+and no number that an amount went into: the progress of a milestone or of a
+condition whose inputs include an amount is its *blind* progress, in which an
+amount counts only as met or not (engine.Measure.blind_progress). Contacts,
+notes and the names of accounts never reach the engine's result at all.
+`traction status --private` is the one reader of the raw `Progress`: the
+founder's own terminal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from generator.engine import MilestoneStatus, Progress, Stage, Status, Transition, WeekStats
+from generator.ladders import Ladder, Milestone
+from generator.metrics import METRICS, Comparison, Detail, Kind, Value
+from generator.schema import Config
+
+
+@dataclass(frozen=True)
+class PublicMeasure:
+    """One number behind a milestone, as it may be published."""
+
+    name: str
+    label: str
+    kind: Kind
+    value: Value  # None when hidden (or not defined yet, e.g. a rate of nothing)
+    target: Decimal | None  # None when hidden
+    comparison: Comparison
+    met: bool
+    progress: float | None  # None when hidden
+    hidden: bool  # an amount, and privacy.show_revenue is off
+
+
+@dataclass(frozen=True)
+class PublicMilestone:
+    milestone: Milestone  # the definition: public
+    status: Status
+    achieved_on: datetime.date | None
+    progress: float  # blind when an amount goes into it and revenue is private
+    progress_hidden: bool  # a condition on an amount: its progress means nothing blind
+    measures: tuple[PublicMeasure, ...]
+    details: tuple[Detail, ...]
+    history: tuple[Transition, ...]
+
+    @property
+    def id(self) -> str:
+        return self.milestone.id
+
+
+@dataclass(frozen=True)
+class PublicLadder:
+    ladder: Ladder
+    milestones: tuple[PublicMilestone, ...]
+
+
+@dataclass(frozen=True)
+class PublicProgress:
+    """Where the company stands, as it may be published."""
+
+    company: str
+    tagline: str
+    show_revenue: bool
+    as_of: datetime.date | None
+    latest_week: str | None
+    week_in_progress: str | None
+    stage: Stage
+    current_goal: PublicMilestone | None
+    ladders: tuple[PublicLadder, ...]
+    weeks: tuple[WeekStats, ...]  # counts and shares only
+
+    def milestones(self) -> list[PublicMilestone]:
+        return [m for ladder in self.ladders for m in ladder.milestones]
+
+
+def _milestone(status: MilestoneStatus, show_revenue: bool) -> PublicMilestone:
+    measures = []
+    for measure in status.measures:
+        hidden = measure.money and not show_revenue
+        measures.append(PublicMeasure(
+            name=measure.name, label=measure.label, kind=measure.kind,
+            value=None if hidden else measure.value,
+            target=None if hidden else measure.target,
+            comparison=measure.comparison, met=measure.met,
+            progress=None if hidden else (measure.progress if show_revenue
+                                          else measure.blind_progress),
+            hidden=hidden))
+    # Progress toward an amount (MRR ≥ 10000), blind, is only 0 or 1: not worth showing.
+    progress_hidden = not show_revenue and any(METRICS[c.metric].kind == "money"
+                                               for c in status.milestone.conditions)
+    return PublicMilestone(
+        milestone=status.milestone, status=status.status, achieved_on=status.achieved_on,
+        progress=status.progress if show_revenue else status.blind_progress,
+        progress_hidden=progress_hidden, measures=tuple(measures), details=status.details,
+        history=status.history)
+
+
+def public_progress(progress: Progress, config: Config, *, private: bool = False
+                    ) -> PublicProgress:
+    """The engine's result as it may leave the process (see the module's docstring).
+
+    `private=True` is for `traction status --private` alone, the founder's own terminal:
+    amounts are shown as if `show_revenue` were on."""
+    show_revenue = config.privacy.show_revenue or private
+    ladders = tuple(PublicLadder(ls.ladder, tuple(_milestone(m, show_revenue)
+                                                  for m in ls.milestones))
+                    for ls in progress.ladders)
+    goal_id = progress.current_goal.milestone.id if progress.current_goal else None
+    goal = next((m for ladder in ladders for m in ladder.milestones if m.id == goal_id), None)
+    return PublicProgress(
+        company=config.company.name, tagline=config.company.tagline, show_revenue=show_revenue,
+        as_of=progress.as_of, latest_week=progress.latest_week,
+        week_in_progress=progress.week_in_progress, stage=progress.stage, current_goal=goal,
+        ladders=ladders, weeks=progress.weeks)
