@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.pipeline import Analysis, AsOf, analyse
-from generator.problems import Pos, Problem, error
+from generator.problems import Pos, Problem, error, sort_problems
 from generator.public import public_view
-from generator.render import RenderError, render_site
+from generator.render import RenderError, render_site, theme_errors
 from generator.scalars import ABSOLUTE_URL
+from generator.schema import Config
 from generator.writer import OutputError, check_output_dir, check_paths, write_site
 
 
@@ -30,21 +31,16 @@ class BuildResult:
 
 def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None
            ) -> tuple[Analysis, dict[str, bytes] | None, list[Problem]]:
-    """Everything but the writing: the files of the site in memory, or the problems."""
+    """Everything but the writing: the files of the site in memory, or the problems.
+
+    `traction check` runs this too, so whatever would make a build fail (the content, the
+    theme, a template that fails on this content) fails the check the same way."""
     analysis = analyse(content_dir, as_of=as_of)
-    problems = list(analysis.problems)
     config = analysis.content.config
-    if not analysis.ok or analysis.progress is None or config is None:
+    theme, theme_problems = _theme(content_dir, config)
+    problems = sort_problems([*analysis.problems, *theme_problems])
+    if theme_problems or not analysis.ok or analysis.progress is None or config is None:
         return analysis, None, problems
-    theme: Path | None = None
-    if config.theme_dir:
-        theme = content_dir / config.theme_dir
-        if not (theme / "templates").is_dir() and not (theme / "static").is_dir():
-            problems.append(error(config.at("theme_dir"),
-                                  f"theme directory '{config.theme_dir}' has no templates/ "
-                                  "or static/ folder",
-                                  "the path is relative to the content directory"))
-            return analysis, None, problems
     site = public_view(analysis, base_url)
     try:
         files = render_site(site, theme)
@@ -56,6 +52,19 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
         problems.append(error(_theme_pos("traction.yaml"), str(exc)))
         return analysis, None, problems
     return analysis, files, problems
+
+
+def _theme(content_dir: Path, config: Config | None) -> tuple[Path | None, list[Problem]]:
+    """The user's theme directory, and what is wrong with it before anything is rendered."""
+    if config is None or not config.theme_dir:
+        return None, []
+    theme = content_dir / config.theme_dir
+    if not (theme / "templates").is_dir() and not (theme / "static").is_dir():
+        return None, [error(config.at("theme_dir"),
+                            f"theme directory '{config.theme_dir}' has no templates/ "
+                            "or static/ folder", "the path is relative to the content directory")]
+    return theme, [error(_theme_pos(exc.where), f"theme error: {exc.message}")
+                   for exc in theme_errors(theme)]
 
 
 def _theme_pos(where: str) -> Pos:

@@ -107,13 +107,10 @@ def _describe(analysis: Any, ui: Ui) -> None:
                                                if progress.week_in_progress else ""))
 
 
-def _print_problems(analysis: Any, ui: Ui, *, strict: bool = False, err: bool = True) -> bool:
-    """Print problems; return True when there are errors (after --strict)."""
-    from generator.problems import format_text, promote_warnings
+def _print_problems(problems: Any, ui: Ui, *, err: bool = True) -> bool:
+    """Print problems; return True when there are errors."""
+    from generator.problems import format_text
 
-    problems = list(analysis.problems)
-    if strict:
-        problems = promote_warnings(problems)
     if problems:
         click.echo(format_text(problems, color=ui.color), err=err)
     return any(p.is_error for p in problems)
@@ -127,13 +124,15 @@ def _print_problems(analysis: Any, ui: Ui, *, strict: bool = False, err: bool = 
 @as_of_option
 @common
 def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any) -> None:
-    """Validate the content: every problem with file:line:col and a hint."""
-    from generator.pipeline import analyse
+    """Validate the content, and the theme with it: every problem with file:line:col and a
+    hint. The site is rendered in memory (never written), so whatever would make `build` fail
+    fails here."""
+    from generator.build import render
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
-    analysis = analyse(content, as_of=as_of)
+    analysis, _, found = render(content, as_of=as_of)
     _describe(analysis, ui)
-    problems = list(analysis.problems)
+    problems = list(found)
     if strict:
         problems = promote_warnings(problems)
     failed = any(p.is_error for p in problems)
@@ -143,7 +142,7 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any) -> None:
         if problems:
             click.echo(format_github(problems, _repo_prefix(content)))
     else:
-        _print_problems(analysis, ui, strict=strict, err=False)
+        _print_problems(problems, ui, err=False)
         weeks = len(analysis.content.weeks)
         if not failed:
             found = analysis.content
@@ -185,7 +184,7 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
 
     analysis = analyse(content, as_of=as_of)
     _describe(analysis, ui)
-    if _print_problems(analysis, ui) or analysis.progress is None:
+    if _print_problems(analysis.problems, ui) or analysis.progress is None:
         ui.info("✗ fix the errors above first (`traction check`)")
         sys.exit(1)
     config = analysis.content.config

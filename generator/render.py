@@ -109,6 +109,23 @@ def _template_line(exc: BaseException) -> str | None:
     return where
 
 
+def theme_errors(user_theme: Path) -> list[RenderError]:
+    """Templates of a user's theme that do not even parse, each with its file:line."""
+    env = environment([user_theme])
+    found = []
+    templates = user_theme / "templates"
+    for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+        if not path.is_file():
+            continue
+        try:
+            env.parse(path.read_text("utf-8"), path.name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            found.append(RenderError(f"{path}:{exc.lineno}", exc.message or str(exc)))
+        except (UnicodeDecodeError, OSError) as exc:
+            found.append(RenderError(f"{path}:1", f"cannot read the template ({exc})"))
+    return found
+
+
 def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, bytes]:
     """Every output file of the site, by path relative to the output directory."""
     dirs = theme_dirs(user_theme)

@@ -229,3 +229,57 @@ def test_help_lists_the_exit_codes() -> None:
     for option in ("--format [text|json|github]", "--strict", "--content DIRECTORY", "-q, --quiet",
                    "-v, --verbose"):
         assert option in text
+
+
+# --- check catches whatever would make build fail ----------------------------------------------
+
+
+THEME_CONFIG = """\
+site: {title: Acme, url: "https://acme.github.io/progress/"}
+company: {name: Acme}
+founders: [dana]
+theme_dir: theme
+"""
+ONE_WEEK = {"2026-W10": "week: 2026-W10\ncalls:\n  - {date: 2026-03-02, with: X}\n"}
+
+
+def check_and_build(root: Path) -> tuple[subprocess.CompletedProcess[str],
+                                          subprocess.CompletedProcess[str]]:
+    out = root.parent / "_site"
+    return (run_traction("check", "--content", str(root)),
+            run_traction("build", "--content", str(root), "--out", str(out)))
+
+
+def test_check_fails_on_a_missing_theme_dir_as_build_does(content: Content) -> None:
+    root = content(config=THEME_CONFIG, weeks=ONE_WEEK)
+    checked, built = check_and_build(root)
+    assert checked.returncode == built.returncode == 1
+    line = ("traction.yaml:4:12: error: theme directory 'theme' has no templates/ or static/ "
+            "folder")
+    assert line in checked.stdout and line in built.stderr
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ("{% if %}\n", "theme error: Expected an expression"),  # does not parse
+    ("ok\n{{ site.no_such_thing }}\n", "theme error: "),  # parses, fails on this content
+])
+def test_check_fails_on_a_broken_theme_template_as_build_does(
+        content: Content, template: str, message: str) -> None:
+    root = content(config=THEME_CONFIG, weeks=ONE_WEEK)
+    (root / "theme" / "templates").mkdir(parents=True)
+    (root / "theme" / "templates" / "404.html").write_text(template, "utf-8")
+    checked, built = check_and_build(root)
+    assert checked.returncode == built.returncode == 1, checked.stdout
+    [error_line] = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert message in error_line and "404.html:" in error_line
+    assert error_line in built.stderr
+    assert not (root.parent / "_site").exists()
+
+
+def test_a_theme_error_is_reported_with_content_errors(content: Content) -> None:
+    root = content(config=THEME_CONFIG, weeks={"2026-W10": "week: 2026-W10\ncalls: 3\n"})
+    (root / "theme" / "templates").mkdir(parents=True)
+    (root / "theme" / "templates" / "404.html").write_text("{% if %}\n", "utf-8")
+    checked = run_traction("check", "--content", str(root))
+    errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert len(errors) == 2 and any("404.html:1" in line for line in errors)
