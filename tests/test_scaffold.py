@@ -21,6 +21,7 @@ from test_workflows import (
     parse,
     permission_problems,
     pin_problems,
+    source_date_problems,
     trigger_problems,
 )
 
@@ -239,6 +240,7 @@ def test_generated_workflows_pass_our_rules(scaffolded: Path) -> None:
         assert checkout_problems(doc) == [], path.name
         assert pin_problems(path.read_text("utf-8"), doc) == [], path.name
         assert pages_upload_problems(doc) == [], path.name
+        assert source_date_problems(doc) == [], path.name  # any check/build is dated
         # The action is the repository's own copy, installing the release it pins.
         [action] = [step for job in doc["jobs"].values() for step in job["steps"]
                     if "traction" in step.get("uses", "")]
@@ -257,6 +259,13 @@ def test_generated_workflows_pass_our_rules(scaffolded: Path) -> None:
               if (step.get("with") or {}).get("out")]
     assert [step["with"]["out"] for step in builds] == ["_site"], "uploads what it built"
     assert "{action}" not in (workflows / "publish.yml").read_text("utf-8")
+    # The vendored action dates check and build by the commit (SOURCE_DATE_EPOCH).
+    action_doc = parse((scaffolded / ".github" / "actions" / "traction" / "action.yml")
+                       .read_text("utf-8"))
+    assert source_date_problems(action_doc) == []
+    dated = [step for step in action_doc["runs"]["steps"]
+             if "SOURCE_DATE_EPOCH" in (step.get("env") or {})]
+    assert [step["name"] for step in dated] == ["Check content", "Build site"]
 
 
 def test_generated_workflows_pass_actionlint(scaffolded: Path) -> None:

