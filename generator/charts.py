@@ -201,7 +201,8 @@ def close_rate(weeks: list[WeekStats], target: float) -> Chart:
                 f'y2="{target_y:.1f}"/>')
     known = [r for r in rates if r is not None]
     description = (
-        f"Close rate of decided qualified leads (won of won and lost, all time) at the end of "
+        f"Close rate of decided qualified leads (won of won, lost and gone stale, as the "
+        f"close-rate milestone counts them) at the end of "
         f"each of the last {len(weeks)} weeks against a target of {target * 100:.0f}%"
         + _so_far(weeks)
         + (f": now {known[-1] * 100:.0f}%." if known else ": no decided leads yet.")

@@ -23,7 +23,6 @@ from generator.loader import Content, Document
 from generator.markup import to_html, to_text
 from generator.metrics import METRICS
 from generator.pipeline import Analysis
-from generator.progress_doc import progress_document
 from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
 from generator.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
 
@@ -163,7 +162,7 @@ class SiteView:
     case_studies: tuple[CaseStudyView, ...]
     pages: tuple[PageView, ...]
     charts: tuple[Chart, ...]
-    progress: dict[str, Any]  # the progress.json document
+    progress: PublicProgress  # what the privacy boundary let out; progress.json is made of it
     show_revenue: bool
 
     def url(self, path: str = "") -> str:
@@ -349,6 +348,6 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
         weeks=_weeks(content.weeks, progress, events, urls), events=tuple(events),
         case_studies=tuple(case_studies), pages=pages,
         charts=charts(progress.weeks, calls_target, float(close_target)),
-        progress=progress_document(progress),
+        progress=progress,
         show_revenue=show_revenue,
     )

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from generator.badges import badge_json, badge_svg
-from generator.progress_doc import dumps
+from generator.progress_doc import dumps, progress_document
 from generator.public import SiteView
 from generator.writer import OutputError
 
@@ -52,7 +52,7 @@ def environment(dirs: list[Path]) -> jinja2.Environment:
     )
     env.filters["date"] = lambda d, f="%-d %b %Y": d.strftime(f) if d else ""
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
-    env.filters["pct"] = lambda x: f"{x * 100:.0f}%"
+    env.filters["pct"] = lambda x: f"{float(x) * 100:.0f}%"
     env.globals["svg"] = lambda chart: jinja2.utils.markupsafe.Markup(chart.svg)
     return env
 
@@ -143,7 +143,7 @@ def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, byt
         "site": site, "paths": [p.removesuffix("index.html") for p in html_paths]})
     sitemap = site.absolute("sitemap.xml")
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()
-    files["progress.json"] = dumps(site.progress).encode("utf-8")
+    files["progress.json"] = dumps(progress_document(site.progress)).encode("utf-8")
     files["badge.json"], files["badge.svg"] = _site_badges(site)
     for milestone in site.milestones:
         label, message, color = milestone.title, milestone.status_label, milestone.status

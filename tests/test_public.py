@@ -206,7 +206,8 @@ def test_the_goal_is_the_current_goal_s_milestone_view(weekly: Analysis) -> None
     assert site.goal is not None
     assert site.goal.id == weekly.progress.current_goal.milestone.id == "weekly-sales-calls"
     assert site.goal in site.milestones
-    assert site.progress["current_goal"] == site.goal.id
+    assert site.progress.current_goal is not None
+    assert site.progress.current_goal.id == site.goal.id
     assert site.goal.status == "slipped" and site.goal.status_label
     assert site.goal.definition == ("weeks in a row with enough sales calls ≥ 4 "
                                     "(5+ counted calls a week)",)
@@ -315,7 +316,7 @@ def test_the_week_in_progress_is_marked_in_the_view(so_far: SiteView) -> None:
     assert flags == {"2026-W13": True, "2026-W12": False, "2026-W11": False, "2026-W10": False}
     current = so_far.weeks[0]
     assert (current.stats.sales_calls, current.stats.in_progress) == (2, True)
-    assert so_far.progress["week_in_progress"] == "2026-W13"
+    assert so_far.progress.week_in_progress == "2026-W13"
 
 
 def test_the_goal_says_this_week_s_calls_so_far(so_far: SiteView) -> None:
