@@ -327,21 +327,18 @@ def new() -> None:
 def new_week(content: Path, ui: Ui, week: str | None) -> None:
     """Create weeks/YYYY-Www.yaml listing the open qualified leads; never overwrites."""
     import datetime
-    import re
 
-    from generator.scaffold import ScaffoldError, iso_week
+    from generator.isoweek import IsoWeek
+    from generator.scaffold import ScaffoldError
     from generator.scaffold import new_week as create
 
     if week is None:
-        week = iso_week(datetime.date.today())
-    elif not re.fullmatch(r"[0-9]{4}-W[0-9]{2}", week):
-        raise click.BadParameter("expected an ISO week like 2026-W48", param_hint="--week")
+        week = IsoWeek.of(datetime.date.today()).label
     else:
         try:
-            datetime.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
-        except ValueError:
-            raise click.BadParameter(f"{week} is not a week of {week[:4]}",
-                                     param_hint="--week") from None
+            IsoWeek.parse(week)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--week") from None
     try:
         path = create(content, week)
     except ScaffoldError as exc:

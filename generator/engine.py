@@ -17,7 +17,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from generator.events import days, latest_day, monday_of, week_index, week_label
+from generator.events import days, latest_day
+from generator.isoweek import IsoWeek
 from generator.ladders import Ladder, Ladders, Milestone
 from generator.metrics import (
     METRICS,
@@ -200,8 +201,8 @@ def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond,
                 in_progress: bool = False) -> WeekStats:
     totals = {"sqls": ledger.sqls["all"], "won": ledger.won["all"], "lost": ledger.lost["all"]}
     stats = WeekStats(
-        week=week_label(ledger.week),
-        monday=monday_of(week_label(ledger.week)),
+        week=IsoWeek.from_index(ledger.week).label,
+        monday=IsoWeek.from_index(ledger.week).monday,
         sales_calls=ledger.calls_by_week[ledger.week],
         sqls=totals["sqls"] - cumulative["sqls"],
         won=totals["won"] - cumulative["won"],
@@ -237,7 +238,7 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
 
     as_of = max(as_of or latest[0], latest[0])
     first = min(filter(None, (ledger.first_day(), weeks[0].monday)))
-    first = datetime.date.fromordinal(week_index(first) * 7 + 1)  # from that week's Monday
+    first = IsoWeek.of(first).monday  # from that week's Monday
     # A milestone is re-checked on a day when one of its inputs changed; a window over days
     # (close-rate cohorts) can change on any day.
     daily = [any(c.window_days is not None for c in m.conditions) for m in tracked]

@@ -22,25 +22,6 @@ AccountId = str
 Dated = TypeVar("Dated", Call, AccountEvent, ListEvent)
 
 
-def week_index(day: datetime.date) -> WeekIndex:
-    # date.toordinal() is 1 on Monday 0001-01-01, so this counts whole ISO weeks.
-    return (day.toordinal() - 1) // 7
-
-
-def week_monday(index: WeekIndex) -> datetime.date:
-    return datetime.date.fromordinal(index * 7 + 1)
-
-
-def week_label(index: WeekIndex) -> str:
-    year, week, _ = week_monday(index).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def monday_of(label: str) -> datetime.date:
-    year, week = label.split("-W")
-    return datetime.date.fromisocalendar(int(year), int(week), 1)
-
-
 def _in_order(items: Iterable[tuple[WeekLog, Dated]]) -> list[Dated]:
     """By date, then as written: the week's label orders its file among the others."""
     def key(item: tuple[WeekLog, Dated]) -> tuple[object, ...]:

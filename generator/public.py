@@ -19,6 +19,7 @@ from generator.boundary import PublicMeasure, PublicMilestone, PublicProgress, p
 from generator.charts import Chart, charts
 from generator.engine import WeekStats
 from generator.events import account_events
+from generator.isoweek import IsoWeek
 from generator.loader import Content, Document
 from generator.markup import to_html, to_text
 from generator.metrics import METRICS
@@ -250,8 +251,7 @@ def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> Miles
 
 
 def _week_of(day: datetime.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    return IsoWeek.of(day).label
 
 
 @dataclass(frozen=True)
@@ -273,9 +273,9 @@ def _weeks(logs: tuple[WeekLog, ...], progress: PublicProgress, events: list[Eve
     for index, log in enumerate(logs):
         previous = logs[index - 1] if index > 0 else None
         following = logs[index + 1] if index + 1 < len(logs) else None
-        year, number = log.week.split("-W")
+        week = log.iso_week
         views.append(WeekView(
-            label=log.week, title=f"Week {int(number)}, {year}", monday=log.monday,
+            label=log.week, title=f"Week {week.week}, {week.year}", monday=log.monday,
             sunday=log.sunday, summary_html=urls.html(log.summary),
             summary_text=to_text(log.summary), stats=stats[log.week],
             in_progress=log.week == progress.week_in_progress,

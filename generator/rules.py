@@ -11,7 +11,8 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from generator.events import account_events, monday_of, week_index, week_label
+from generator.events import account_events
+from generator.isoweek import IsoWeek, week_index
 from generator.loader import Content
 from generator.problems import Pos, Problem, error, warning
 from generator.scalars import did_you_mean
@@ -68,7 +69,7 @@ def dates_in_week(config: Config, content: Content) -> Iterator[Problem]:
             if day > week.sunday:
                 yield error(where, f"{kind} dated {day} is after the end of {week.week} "
                             f"(Sunday {week.sunday})",
-                            f"move it to weeks/{week_label(week_index(day))}.yaml")
+                            f"move it to weeks/{IsoWeek.of(day)}.yaml")
             elif day < week.monday - LATE_ENTRY_LIMIT:
                 yield error(where, f"{kind} dated {day} is more than a year before {week.week}",
                             "a typo in the year? Older entries belong in their own week's file")
@@ -140,15 +141,14 @@ def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
     unread = set()  # a week file with errors is there, just unread: not missing
     for rel in content.unread_weeks:
         with contextlib.suppress(ValueError):  # a name like 2026-W99: its own error says so
-            unread.add(week_index(monday_of(Path(rel).stem)))
+            unread.add(IsoWeek.parse(Path(rel).stem).index)
     previous: WeekLog | None = None
     for week in content.weeks:
         if previous is not None:
             start, end = week_index(previous.monday) + 1, week_index(week.monday) - 1
             gaps = _runs([i for i in range(start, end + 1) if i not in unread])
             for first, last in gaps:
-                span = week_label(first) if first == last else (
-                    f"{week_label(first)} to {week_label(last)}")
+                span = _span(first, last)
                 yield warning(week.at("week"), f"no log for {span}; counted as no activity",
                               "add the missing weeks with `traction new week --week ...`")
         previous = week
@@ -162,9 +162,16 @@ def weeks_after_log(content: Content, as_of: datetime.date) -> Iterator[Problem]
     last = content.weeks[-1]
     start, end = week_index(last.monday) + 1, week_index(as_of) - (as_of.isoweekday() != 7)
     if start <= end:
-        span = week_label(start) if start == end else f"{week_label(start)} to {week_label(end)}"
+        span = _span(start, end)
         yield warning(last.at("week"), f"no log for {span} (as of {as_of}); counted as "
                       "no activity", "add the missing weeks with `traction new week --week ...`")
+
+
+def _span(first: int, last: int) -> str:
+    """`2026-W14`, or `2026-W14 to 2026-W16`, of week indexes."""
+    if first == last:
+        return IsoWeek.from_index(first).label
+    return f"{IsoWeek.from_index(first)} to {IsoWeek.from_index(last)}"
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.events import account_events
+from generator.isoweek import IsoWeek
 
 # The generated workflows run a copy of Traction's composite action kept in the
 # content repository itself (`uses: ./.github/actions/traction`): nothing to pin
@@ -65,11 +66,6 @@ def action_text() -> str:
     return packaged.read_text("utf-8")
 
 
-def iso_week(day: datetime.date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _fill(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
@@ -77,15 +73,13 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 
 def week_text(week: str, open_sqls: list[str]) -> str:
-    year, number = week.split("-W")
-    monday = datetime.date.fromisocalendar(int(year), int(number), 1)
+    iso = IsoWeek.parse(week)
     listing = ""
     if open_sqls:
         listing = ("# Open qualified leads: log a won/lost event when they are decided.\n"
                    + "\n".join(open_sqls) + "\n")
     return _fill(_template("week.yaml"), {
-        "week": week, "monday": monday.isoformat(),
-        "sunday": (monday + datetime.timedelta(days=6)).isoformat(),
+        "week": week, "monday": iso.monday.isoformat(), "sunday": iso.sunday.isoformat(),
         "open_sqls": listing,
     }).rstrip("\n") + "\n"
 
@@ -125,7 +119,7 @@ def init(target: Path, company: str, today: datetime.date) -> Written:
     from generator.schema import json_schemas
 
     schemas = json_schemas()
-    week = iso_week(today)
+    week = IsoWeek.of(today).label
     quoted = company.replace("\\", "\\\\").replace('"', '\\"')  # inside "..." in YAML
     files = {
         "content/traction.yaml": _fill(_template("traction.yaml"), {"company": quoted}),

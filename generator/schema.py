@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from generator.declare import DictOf, ListOf, Record, json_schema, spec
+from generator.isoweek import IsoWeek as Week
 from generator.scalars import (
     Bool,
     Count,
@@ -256,13 +257,16 @@ class WeekLog(Record):
     spend: list[Spend] = spec(ListOf(Spend), factory=list)
 
     @property
+    def iso_week(self) -> Week:
+        return Week.parse(self.week)
+
+    @property
     def monday(self) -> datetime.date:
-        year, week = self.week.split("-W")
-        return datetime.date.fromisocalendar(int(year), int(week), 1)
+        return self.iso_week.monday
 
     @property
     def sunday(self) -> datetime.date:
-        return self.monday + datetime.timedelta(days=6)
+        return self.iso_week.sunday
 
 
 # --- front matter ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.events import WeekIndex, account_events, calls, list_events, week_index
+from generator.events import WeekIndex, account_events, calls, list_events
+from generator.isoweek import week_index
 from generator.schema import AccountEvent, Config, ListEvent, WeekLog
 
 OWNER_CLASSES = ("all", "founders", "reps")
