@@ -270,7 +270,7 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
     except GitError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(report, fmt, ui.style), nl=False)
-    if not report["ok"]:
+    if not report.ok:
         ui.info(f"✗ the content at {head or 'the working tree'} has errors")
         sys.exit(1)
 

@@ -106,17 +106,35 @@ def _layout(cls: type[Record]) -> tuple[tuple[_Field, ...], frozenset[str], bool
     return fields, frozenset(f.key for f in fields), private
 
 
-def _unknown_key(key: str, known: frozenset[str], hide: bool) -> tuple[str, str]:
+@cache
+def key_names(cls: type[Record]) -> frozenset[str]:
+    """Every key of `cls` and of the records inside it: the format's own words."""
+    names = set(_layout(cls)[1])
+    shapes = [f.shape for f in _layout(cls)[0]]
+    while shapes:
+        shape = shapes.pop()
+        if _is_record(shape):
+            names |= key_names(shape) if shape is not cls else set()
+        elif isinstance(shape, ListOf):
+            shapes.append(shape.item)
+        elif isinstance(shape, DictOf):
+            shapes.append(shape.value)
+    return frozenset(names)
+
+
+def _unknown_key(key: str, known: frozenset[str], hide: bool, flow: bool) -> tuple[str, str]:
     """Message and hint for a key the record does not have.
 
-    Beside private fields, an unknown "key" of a flow mapping is often private text it
-    split at ', ' and ': ' (`{with: Jane Roe, Globex: CEO}`), so it is not repeated there.
+    An unknown "key" beside private fields is often private text YAML read as a key: split
+    at ', ' and ': ' in a flow mapping (`{with: Jane Roe, Globex: CEO}`), or a line of its
+    own in a block (`Globex: CEO` below `with: Jane Roe`). So it is not repeated there.
     """
     hint = did_you_mean(key, sorted(known)) or f"expected one of: {', '.join(sorted(known))}"
     if not hide:
         return f"unknown key '{key}'", hint
     if not hint.startswith("did you mean"):
-        hint += "; in {...}, quote text that contains ': ' or ', '"
+        hint += ("; in {...}, quote text that contains ': ' or ', '" if flow
+                 else "; quote text that contains ': '")
     return "unknown key (its text is not repeated: this entry holds private fields)", hint
 
 
@@ -141,7 +159,7 @@ def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | Non
     for key in data:
         if key not in known:
             problems.append(error(data.key_pos[key],
-                                  *_unknown_key(key, known, private and data.flow)))
+                                  *_unknown_key(key, known, private, data.flow)))
             ok = False
     values: dict[str, Any] = {}
     empty: list[str] = []

@@ -1,10 +1,13 @@
 """`traction diff`: what a change to the log does to the milestones.
 
-Both sides go through the same pipeline (`analyse`) and become progress
-documents, the privacy-safe public view; the comparison reads those documents
-only, so nothing the site would not publish can reach a diff. The result is a
-plain dict (schema `traction/diff@1`, below) that `diff_render` prints as
-Markdown, JSON or text.
+Both sides go through the same pipeline (`analyse`) and the privacy boundary
+(`boundary.public_progress`); the comparison reads the two `PublicProgress`
+objects only, so nothing the site would not publish can reach a diff. The
+result is a `DiffReport`, frozen dataclasses that `diff_render` prints as
+Markdown, JSON or text. Each measure carries its `kind` (count, share, money,
+streak) and whether it is `hidden` (an amount, private: then it holds no
+number at all). `DiffReport.as_dict()` is the JSON document, schema
+`traction/diff@1`:
 
     {"schema": "traction/diff@1",
      "ok": true,                       # false when HEAD has validation errors
@@ -23,7 +26,8 @@ Markdown, JSON or text.
                      "status": {"before": "not_started", "after": "achieved"},
                      "progress": {"before": 0.0, "after": 1.0},
                      "measures": [{"name": ..., "label": ..., "before": 0, "after": 1,
-                                   "target": 1, "comparison": "at_least", "met": true}]}],
+                                   "target": 1, "comparison": "at_least", "met": true,
+                                   "kind": "count", "hidden": false}]}],
      "weeks": [{"week": "2026-W12", "change": "new", "numbers": {...},
                 "previous": {"week": "2026-W11", ...numbers} | null, "before": null}],
      "removed_weeks": ["2026-W09"],
@@ -35,31 +39,232 @@ or "invalid" (errors: the base is then compared as an empty log, HEAD is not
 evaluated). `change` is achieved | recovered | slipped | lost | moved | added | removed
 (`lost`: it had been reached, and with this change never was);
 a week's `change` is new | changed. Week numbers are that week's sales calls,
-SQLs, won and lost, and paying and hell-yes customers at its end.
+SQLs, won and lost, and paying and hell-yes customers at its end. A measure's
+`kind` is count | share (0..1) | money | streak; `hidden` is true for an amount
+when revenue is private on either side, and then before, after and target are null.
 """
 
 from __future__ import annotations
 
+import datetime
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, is_dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
-from generator.boundary import public_progress
-from generator.engine import evaluate
+from generator.boundary import PublicMilestone, PublicProgress, public_progress
+from generator.engine import Stage, Status, Transition, WeekStats, evaluate
 from generator.gitrev import GitError, Repo, commit_time, export, open_repo, resolve
+from generator.metrics import Comparison, Kind
 from generator.pipeline import Analysis, AsOf, AsOfError, analyse, source_date
-from generator.progress_doc import progress_document
+from generator.problems import Severity
+from generator.progress_doc import number
 
-__all__ = ["GitError", "compare", "diff_revisions"]
+__all__ = ["DiffReport", "GitError", "MeasureChange", "MilestoneChange", "WeekChange",
+           "compare", "diff_revisions"]
 
 SCHEMA_ID = "traction/diff@1"
 WEEK_NUMBERS = ("sales_calls", "sqls", "won", "lost", "paying_customers", "hell_yes_customers")
-CHANGES = ("achieved", "recovered", "slipped", "lost", "moved", "added", "removed")
 STOCKS = frozenset({"paying_customers", "hell_yes_customers"})  # totals at the week's end
 
 ContentState = Literal["ok", "missing", "invalid"]
-Doc = dict[str, Any]
+Change = Literal["achieved", "recovered", "slipped", "lost", "moved", "added", "removed"]
+CHANGES: tuple[Change, ...] = ("achieved", "recovered", "slipped", "lost", "moved", "added",
+                               "removed")
+WeekChangeKind = Literal["new", "changed"]
+Number = int | float  # a metric value as published (progress_doc.number)
+T = TypeVar("T")
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def _json(value: Any) -> Any:
+    return asdict(value) if is_dataclass(value) else value
+
+
+@dataclass(frozen=True)
+class Pair(Generic[T]):
+    """A value on the base side and on the head side."""
+
+    before: T
+    after: T
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"before": _json(self.before), "after": _json(self.after)}
+
+
+@dataclass(frozen=True)
+class SideInfo:
+    rev: str | None  # as given; None for the working tree
+    commit: str | None
+    content: ContentState
+    as_of: datetime.date | None
+    latest_week: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rev": self.rev, "commit": self.commit, "content": self.content,
+                "as_of": self.as_of.isoformat() if self.as_of else None,
+                "latest_week": self.latest_week}
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    achieved: int = 0
+    recovered: int = 0
+    slipped: int = 0
+    lost: int = 0
+    moved: int = 0
+    added: int = 0
+    removed: int = 0
+    new_weeks: int = 0
+    changed_weeks: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    def of(self, change: Change) -> int:
+        """How many milestones changed so."""
+        count: int = getattr(self, change)
+        return count
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    """One number behind a milestone, on both sides. A hidden measure (an amount, private)
+    holds no number: constructing one with a value raises ValueError."""
+
+    name: str
+    label: str
+    kind: Kind
+    hidden: bool
+    before: Number | None  # None: hidden, not defined yet, or no such measure before
+    after: Number | None
+    target: Number | None
+    comparison: Comparison
+    met: bool
+
+    def __post_init__(self) -> None:
+        if self.hidden and (self.before, self.after, self.target) != (None, None, None):
+            raise ValueError(f"hidden measure {self.name!r} must not carry a number")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "before": self.before,
+                "after": self.after, "target": self.target, "comparison": self.comparison,
+                "met": self.met, "kind": self.kind, "hidden": self.hidden}
+
+
+@dataclass(frozen=True)
+class MilestoneChange:
+    ladder: str
+    ladder_title: str
+    id: str
+    number: int
+    title: str
+    change: Change
+    date: datetime.date | None  # when it was achieved, recovered or slipped
+    status: Pair[Status | None]  # None: not on that side
+    progress: Pair[float | None]
+    measures: tuple[MeasureChange, ...]  # the head's; none for a removed milestone
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ladder": self.ladder, "ladder_title": self.ladder_title, "id": self.id,
+                "number": self.number, "title": self.title, "change": self.change,
+                "date": self.date.isoformat() if self.date else None,
+                "status": self.status.as_dict(), "progress": self.progress.as_dict(),
+                "measures": [m.as_dict() for m in self.measures]}
+
+
+@dataclass(frozen=True)
+class WeekNumbers:
+    """A week's counts; paying and hell-yes customers are totals at its end."""
+
+    week: str
+    sales_calls: int
+    sqls: int
+    won: int
+    lost: int
+    paying_customers: int
+    hell_yes_customers: int
+
+    def counts(self) -> dict[str, int]:
+        """The numbers by name, in WEEK_NUMBERS order (without the week)."""
+        return {key: getattr(self, key) for key in WEEK_NUMBERS}
+
+
+@dataclass(frozen=True)
+class WeekChange:
+    week: str
+    change: WeekChangeKind
+    numbers: WeekNumbers
+    previous: WeekNumbers | None  # the week before it in the head's log
+    before: WeekNumbers | None  # the same week in the base's log (a changed week)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"week": self.week, "change": self.change, "numbers": self.numbers.counts(),
+                "previous": None if self.previous is None else {
+                    "week": self.previous.week, **self.previous.counts()},
+                "before": None if self.before is None else self.before.counts()}
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    severity: Severity
+    file: str
+    line: int
+    col: int
+    message: str
+    hint: str | None
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """What a change does: milestones, goal, stage, weeks and the head's problems. It holds
+    only what the two sides' `PublicProgress` hold."""
+
+    company: str
+    base: SideInfo
+    head: SideInfo
+    stage: Pair[Stage | None]  # None: nothing evaluated on that side
+    current_goal: Pair[Goal | None]  # None: all achieved, or nothing evaluated
+    counts: Counts
+    milestones: tuple[MilestoneChange, ...] = ()
+    weeks: tuple[WeekChange, ...] = ()
+    removed_weeks: tuple[str, ...] = ()
+    problems: tuple[ProblemRow, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """No errors in the head's content."""
+        return self.counts.errors == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON document, schema traction/diff@1 (the module's docstring)."""
+        return {
+            "schema": SCHEMA_ID,
+            "ok": self.ok,
+            "company": self.company,
+            "base": self.base.as_dict(),
+            "head": self.head.as_dict(),
+            "stage": self.stage.as_dict(),
+            "current_goal": self.current_goal.as_dict(),
+            "counts": self.counts.as_dict(),
+            "milestones": [m.as_dict() for m in self.milestones],
+            "weeks": [w.as_dict() for w in self.weeks],
+            "removed_weeks": list(self.removed_weeks),
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+# --- the two sides ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -78,7 +283,7 @@ class Side:
 
 
 def diff_revisions(content: Path, base: str, head: str | None = None,
-                   as_of: AsOf | None = None) -> dict[str, Any]:
+                   as_of: AsOf | None = None) -> DiffReport:
     """Compare the content at `base` with `head` (default: the working tree). Raises GitError.
 
     A revision is evaluated as of its commit's date, as the publish workflow builds it, and
@@ -112,7 +317,7 @@ def _analyse_commit(repo: Repo, commit: str, dest: Path, as_of: AsOf | None
 # --- the comparison (pure) ----------------------------------------------------------------
 
 
-def compare(base: Side, head: Side, content_path: str = "") -> dict[str, Any]:
+def compare(base: Side, head: Side, content_path: str = "") -> DiffReport:
     """The diff report of two analysed sides; `content_path` prefixes problem file names."""
     configs = [s.analysis.content.config for s in (head, base)
                if s.analysis is not None and s.analysis.content.config is not None]
@@ -120,77 +325,70 @@ def compare(base: Side, head: Side, content_path: str = "") -> dict[str, Any]:
     show_revenue = bool(configs) and all(c.privacy.show_revenue for c in configs)
     company = configs[0].company.name if configs else ""
     template = next((s.analysis for s in (head, base) if s.state == "ok"), None)
-    before = _document(base.analysis, show_revenue) or _empty_document(template, show_revenue)
-    after = _document(head.analysis, show_revenue)
+    before = _public(base.analysis, show_revenue) or _empty(template, show_revenue)
+    after = _public(head.analysis, show_revenue)
     if after is None and head.state == "missing":
-        after = _empty_document(template, show_revenue)
-    milestones = _milestone_changes(before, after) if after is not None else []
-    weeks, removed = _week_changes(before, after) if after is not None else ([], [])
+        after = _empty(template, show_revenue)
+    milestones = _milestone_changes(before, after) if after is not None else ()
+    weeks, removed = _week_changes(before, after) if after is not None else ((), ())
     problems = _problems(head, content_path)
-    errors = sum(p["severity"] == "error" for p in problems)
-    counts = {kind: sum(m["change"] == kind for m in milestones)
-              for kind in CHANGES}
-    counts |= {"new_weeks": sum(w["change"] == "new" for w in weeks),
-               "changed_weeks": sum(w["change"] == "changed" for w in weeks),
-               "errors": errors, "warnings": len(problems) - errors}
-    return {
-        "schema": SCHEMA_ID,
-        "ok": errors == 0,
-        "company": company,
-        "base": _side_info(base, before),
-        "head": _side_info(head, after),
-        "stage": {"before": _get(before, "stage"), "after": _get(after, "stage")},
-        "current_goal": {"before": _goal(before), "after": _goal(after)},
-        "counts": counts,
-        "milestones": milestones,
-        "weeks": weeks,
-        "removed_weeks": removed,
-        "problems": problems,
-    }
+    errors = sum(p.severity == "error" for p in problems)
+    counts = Counts(**{change: sum(m.change == change for m in milestones) for change in CHANGES},
+                    new_weeks=sum(w.change == "new" for w in weeks),
+                    changed_weeks=sum(w.change == "changed" for w in weeks),
+                    errors=errors, warnings=len(problems) - errors)
+    return DiffReport(
+        company=company,
+        base=_side_info(base, before),
+        head=_side_info(head, after),
+        stage=Pair(before.stage if before else None, after.stage if after else None),
+        current_goal=Pair(_goal(before), _goal(after)),
+        counts=counts,
+        milestones=milestones,
+        weeks=weeks,
+        removed_weeks=removed,
+        problems=problems,
+    )
 
 
-def _document(analysis: Analysis | None, show_revenue: bool) -> Doc | None:
-    """The side's progress document, through the privacy boundary: what its site publishes
-    (with amounts hidden unless both sides publish them)."""
+def _public(analysis: Analysis | None, show_revenue: bool) -> PublicProgress | None:
+    """The side through the privacy boundary: what its site publishes (with amounts hidden
+    unless both sides publish them)."""
     if analysis is None or analysis.progress is None or analysis.content.config is None:
         return None
     config = analysis.content.config
     if not show_revenue:
         config = replace(config, privacy=replace(config.privacy, show_revenue=False))
-    return progress_document(public_progress(analysis.progress, config))
+    return public_progress(analysis.progress, config)
 
 
-def _empty_document(template: Analysis | None, show_revenue: bool) -> Doc | None:
+def _empty(template: Analysis | None, show_revenue: bool) -> PublicProgress | None:
     """No weeks logged yet, on the other side's ladders: every milestone at its start."""
     if template is None or template.content.config is None or template.ladders is None:
         return None
     progress = evaluate(template.content.config, (), template.ladders)
-    return _document(replace(template, progress=progress), show_revenue)
+    return _public(replace(template, progress=progress), show_revenue)
 
 
-def _get(doc: Doc | None, key: str) -> Any:
-    return doc[key] if doc is not None else None
+def _side_info(side: Side, progress: PublicProgress | None) -> SideInfo:
+    return SideInfo(rev=side.rev, commit=side.commit, content=side.state,
+                    as_of=progress.as_of if progress else None,
+                    latest_week=progress.latest_week if progress else None)
 
 
-def _side_info(side: Side, doc: Doc | None) -> dict[str, Any]:
-    return {"rev": side.rev, "commit": side.commit, "content": side.state,
-            "as_of": _get(doc, "as_of"), "latest_week": _get(doc, "latest_week")}
-
-
-def _milestones(doc: Doc) -> dict[tuple[str, str], Doc]:
-    return {(ladder["id"], m["id"]): m for ladder in doc["ladders"] for m in ladder["milestones"]}
-
-
-def _goal(doc: Doc | None) -> dict[str, str] | None:
-    if doc is None or doc["current_goal"] is None:
+def _goal(progress: PublicProgress | None) -> Goal | None:
+    if progress is None or progress.current_goal is None:
         return None
-    goal = doc["current_goal"]
-    title = next((m["title"] for (_, mid), m in _milestones(doc).items() if mid == goal), goal)
-    return {"id": goal, "title": title}
+    return Goal(progress.current_goal.id, progress.current_goal.milestone.title)
 
 
-def _change(old: Doc | None, new: Doc) -> str | None:
-    was, now = (old or {}).get("status"), new["status"]
+def _milestones(progress: PublicProgress) -> dict[tuple[str, str], PublicMilestone]:
+    return {(ladder.ladder.id, m.id): m for ladder in progress.ladders
+            for m in ladder.milestones}
+
+
+def _change(old: PublicMilestone | None, new: PublicMilestone) -> Change | None:
+    was, now = (old.status if old else None), new.status
     if now == "achieved":
         if was == "achieved":
             return None  # still achieved: its numbers moving on is not news
@@ -202,80 +400,84 @@ def _change(old: Doc | None, new: Doc) -> str | None:
         return "lost"
     if old is None:
         return "added"
-    moved = (was != now or old["progress"] != new["progress"]
-             or [x["value"] for x in old["measures"]] != [x["value"] for x in new["measures"]])
+    moved = (was != now or old.progress != new.progress
+             or [number(x.value) for x in old.measures] != [number(x.value) for x in new.measures])
     return "moved" if moved else None
 
 
-def _last(history: list[Doc], status: str) -> str | None:
-    return next((t["date"] for t in reversed(history) if t["status"] == status), None)
+def _last(history: tuple[Transition, ...], status: str) -> datetime.date | None:
+    return next((t.date for t in reversed(history) if t.status == status), None)
 
 
-def _measures(old: Doc | None, new: Doc) -> list[Doc]:
-    before = {(i, x["name"]): x for i, x in enumerate((old or {}).get("measures", []))}
-    return [{"name": x["name"], "label": x["label"],
-             "before": before[(i, x["name"])]["value"] if (i, x["name"]) in before else None,
-             "after": x["value"], "target": x["target"], "comparison": x["comparison"],
-             "met": x["met"]}
-            for i, x in enumerate(new["measures"])]
+def _measures(old: PublicMilestone | None, new: PublicMilestone) -> tuple[MeasureChange, ...]:
+    before = {(i, x.name): x for i, x in enumerate(old.measures if old else ())}
+    changes = []
+    for i, x in enumerate(new.measures):
+        was = before.get((i, x.name))
+        changes.append(MeasureChange(
+            name=x.name, label=x.label, kind=x.kind, hidden=x.hidden,
+            before=None if was is None or x.hidden else number(was.value),
+            after=number(x.value), target=number(x.target), comparison=x.comparison,
+            met=x.met))
+    return tuple(changes)
 
 
-def _milestone_changes(before: Doc | None, after: Doc) -> list[Doc]:
+def _milestone_changes(before: PublicProgress | None, after: PublicProgress
+                       ) -> tuple[MilestoneChange, ...]:
     old_index = _milestones(before) if before is not None else {}
     new_index = _milestones(after)
-    ladder_titles = {ladder["id"]: ladder["title"] for ladder in after["ladders"]}
-    old_titles = {ladder["id"]: ladder["title"] for ladder in (before or {}).get("ladders", [])}
+    ladder_titles = {ls.ladder.id: ls.ladder.title for ls in after.ladders}
+    old_titles = {ls.ladder.id: ls.ladder.title for ls in (before.ladders if before else ())}
     changes = []
     for key, new in new_index.items():
         old = old_index.get(key)
         change = _change(old, new)
         if change is None:
             continue
-        date = {"achieved": _last(new["history"], "achieved"),
-                "recovered": _last(new["history"], "achieved"),
-                "slipped": _last(new["history"], "slipped")}.get(change)
-        changes.append({
-            "ladder": key[0], "ladder_title": ladder_titles[key[0]], "id": new["id"],
-            "number": new["number"], "title": new["title"],
-            "change": change, "date": date,
-            "status": {"before": old["status"] if old else None, "after": new["status"]},
-            "progress": {"before": old["progress"] if old else None, "after": new["progress"]},
-            "measures": _measures(old, new),
-        })
+        date = {"achieved": _last(new.history, "achieved"),
+                "recovered": _last(new.history, "achieved"),
+                "slipped": _last(new.history, "slipped")}.get(change)
+        changes.append(MilestoneChange(
+            ladder=key[0], ladder_title=ladder_titles[key[0]], id=new.id,
+            number=new.milestone.number, title=new.milestone.title, change=change, date=date,
+            status=Pair(old.status if old else None, new.status),
+            progress=Pair(old.progress if old else None, new.progress),
+            measures=_measures(old, new)))
     for key, old in old_index.items():
         if key not in new_index:
-            changes.append({
-                "ladder": key[0], "ladder_title": old_titles[key[0]], "id": old["id"],
-                "number": old["number"],
-                "title": old["title"], "change": "removed", "date": None,
-                "status": {"before": old["status"], "after": None},
-                "progress": {"before": old["progress"], "after": None},
-                "measures": [],
-            })
-    return changes
+            changes.append(MilestoneChange(
+                ladder=key[0], ladder_title=old_titles[key[0]], id=old.id,
+                number=old.milestone.number, title=old.milestone.title, change="removed",
+                date=None, status=Pair(old.status, None), progress=Pair(old.progress, None),
+                measures=()))
+    return tuple(changes)
 
 
-def _numbers(week: Doc | None) -> dict[str, int] | None:
-    return None if week is None else {k: week[k] for k in WEEK_NUMBERS}
+def _numbers(week: WeekStats) -> WeekNumbers:
+    return WeekNumbers(week.week, week.sales_calls, week.sqls, week.won, week.lost,
+                       week.paying_customers, week.hell_yes_customers)
 
 
-def _signature(week: Doc, previous: Doc | None) -> tuple[int, ...]:
+def _signature(week: WeekNumbers, previous: WeekNumbers | None) -> tuple[int, ...]:
     """What a week itself did: its own counts, and how the customer totals moved in it.
 
     A customer paying in week 20 raises the totals of every later week, but only
     week 20's signature changes, so only week 20 shows as changed.
     """
-    return tuple(week[k] - (previous[k] if previous is not None else 0) if k in STOCKS
-                 else week[k] for k in WEEK_NUMBERS)
+    now, was = week.counts(), previous.counts() if previous is not None else {}
+    return tuple(now[k] - was.get(k, 0) if k in STOCKS else now[k] for k in WEEK_NUMBERS)
 
 
-def _week_changes(before: Doc | None, after: Doc) -> tuple[list[Doc], list[str]]:
-    old_weeks = before["weeks"] if before is not None else []
-    old_index = {w["week"]: i for i, w in enumerate(old_weeks)}
+def _week_changes(before: PublicProgress | None, after: PublicProgress
+                  ) -> tuple[tuple[WeekChange, ...], tuple[str, ...]]:
+    old_weeks = [_numbers(w) for w in before.weeks] if before is not None else []
+    new_weeks = [_numbers(w) for w in after.weeks]
+    old_index = {w.week: i for i, w in enumerate(old_weeks)}
     rows = []
-    for i, week in enumerate(after["weeks"]):
-        previous = after["weeks"][i - 1] if i else None
-        j = old_index.get(week["week"])
+    for i, week in enumerate(new_weeks):
+        previous = new_weeks[i - 1] if i else None
+        j = old_index.get(week.week)
+        change: WeekChangeKind
         if j is None:
             change = "new"
         else:
@@ -283,20 +485,16 @@ def _week_changes(before: Doc | None, after: Doc) -> tuple[list[Doc], list[str]]
             if _signature(old_weeks[j], old_previous) == _signature(week, previous):
                 continue
             change = "changed"
-        rows.append({
-            "week": week["week"], "change": change, "numbers": _numbers(week),
-            "previous": None if previous is None else {"week": previous["week"],
-                                                       **(_numbers(previous) or {})},
-            "before": _numbers(old_weeks[j]) if j is not None else None,
-        })
-    kept = {w["week"] for w in after["weeks"]}
-    return rows, [w["week"] for w in old_weeks if w["week"] not in kept]
+        rows.append(WeekChange(week.week, change, week, previous,
+                               old_weeks[j] if j is not None else None))
+    kept = {w.week for w in new_weeks}
+    return tuple(rows), tuple(w.week for w in old_weeks if w.week not in kept)
 
 
-def _problems(head: Side, content_path: str) -> list[Doc]:
+def _problems(head: Side, content_path: str) -> tuple[ProblemRow, ...]:
     if head.analysis is None:
-        return []
+        return ()
     prefix = f"{content_path}/" if content_path else ""
-    return [{"severity": p.severity, "file": prefix + p.pos.file, "line": p.pos.line,
-             "col": p.pos.col, "message": p.message, "hint": p.hint}
-            for p in head.analysis.problems]
+    return tuple(ProblemRow(p.severity, prefix + p.pos.file, p.pos.line, p.pos.col, p.message,
+                            p.hint)
+                 for p in head.analysis.problems)

@@ -1,4 +1,8 @@
-"""The diff report (`generator.diff`) as Markdown for a pull-request comment, JSON or text.
+"""The diff report (`generator.diff.DiffReport`) as Markdown for a pull-request comment,
+JSON or text.
+
+It prints what the report's types say: a measure of kind "share" as a percentage,
+a hidden one (a private amount, which holds no number) as "private".
 
 Markdown starts with the hidden marker line a bot finds its sticky comment by,
 escapes every string that comes from the content (no mentions, HTML, links,
@@ -14,6 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.diff import (
+    Change,
+    DiffReport,
+    MeasureChange,
+    MilestoneChange,
+    Number,
+    ProblemRow,
+    SideInfo,
+    WeekChange,
+)
 from generator.wording import STATUS_LABELS
 
 MARKER = "<!-- traction-diff -->"
@@ -23,7 +37,6 @@ WEEK_COLUMNS = (("sales_calls", "Sales calls"), ("sqls", "SQLs"), ("won", "Won")
                 ("hell_yes_customers", "Hell yes"))
 ICONS = {"achieved": "🎉", "recovered": "↩️", "slipped": "⚠️", "lost": "🔻", "moved": "📈",
          "added": "➕", "removed": "➖"}
-Report = dict[str, Any]
 Style = Callable[..., str]
 Escape = Callable[..., str]  # (text, limit=...) -> text
 
@@ -67,78 +80,75 @@ def _moved(before: str, after: str, bold: bool = False) -> str:
     return shown if before == after else f"{before} → {shown}"
 
 
-def _value(value: Any, name: str, hidden: bool) -> str:
-    if hidden:
+def _value(value: Number | None, m: MeasureChange) -> str:
+    if m.hidden:  # a private amount: the measure holds no number to print
         return "private"
     if value is None:
         return "n/a"
-    if name.endswith("rate"):  # a share, 0..1
+    if m.kind == "share":  # 0..1
         return f"{value * 100:.0f}%"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _measure(m: Report, escape: Escape) -> str:
-    hidden = m["after"] is None and m["target"] is None  # an amount, private
-    after = _value(m["after"], m["name"], hidden)
-    before = _value(m["before"], m["name"], hidden)
-    target = _value(m["target"], m["name"], hidden)
+def _measure(m: MeasureChange, escape: Escape) -> str:
+    after, before, target = _value(m.after, m), _value(m.before, m), _value(m.target, m)
     numbers = after if before == after else f"{before} → {after}"
-    bound = "at most" if m["comparison"] == "at_most" else "target"
-    return f"{escape(m['label'])}: {numbers} ({bound} {target})"
+    bound = "at most" if m.comparison == "at_most" else "target"
+    return f"{escape(m.label)}: {numbers} ({bound} {target})"
 
 
-def _measures(row: Report, escape: Escape) -> list[str]:
-    changed = [m for m in row["measures"] if m["before"] != m["after"]]
-    return [_measure(m, escape) for m in (changed or row["measures"])]
+def _measures(row: MilestoneChange, escape: Escape) -> list[str]:
+    changed = [m for m in row.measures if m.before != m.after]
+    return [_measure(m, escape) for m in (changed or row.measures)]
 
 
-def headline(report: Report, escape: Escape) -> str:
-    counts, parts = report["counts"], []
-    if counts["errors"]:
-        parts.append(f"❌ {counts['errors']} error{'s' * (counts['errors'] != 1)}")
-    if counts["achieved"]:
-        n = counts["achieved"]
+def headline(report: DiffReport, escape: Escape) -> str:
+    counts, parts = report.counts, []
+    if counts.errors:
+        parts.append(f"❌ {counts.errors} error{'s' * (counts.errors != 1)}")
+    if counts.achieved:
+        n = counts.achieved
         parts.append(f"🎉 {n} milestone{'s' * (n != 1)} reached")
-    for kind in ("recovered", "slipped", "lost", "moved"):
-        if counts[kind]:
-            parts.append(f"{ICONS[kind]} {counts[kind]} {kind}")
+    kinds: tuple[Change, ...] = ("recovered", "slipped", "lost", "moved")
+    for kind in kinds:
+        if counts.of(kind):
+            parts.append(f"{ICONS[kind]} {counts.of(kind)} {kind}")
     if not parts:
         parts.append("no milestone changes")
-    stage = report["stage"]
-    if report["head"]["content"] != "invalid" and stage["after"] is not None:
-        goal = report["current_goal"]
-        # No document on a side (no content, nothing to evaluate): no goal, not "all achieved".
-        ids = ["—" if s is None else escape(g["id"]) if g else "all achieved"
-               for g, s in ((goal["before"], stage["before"]), (goal["after"], stage["after"]))]
+    stage, goal = report.stage, report.current_goal
+    if report.head.content != "invalid" and stage.after is not None:
+        # Nothing evaluated on a side (no content): no goal, not "all achieved".
+        ids = ["—" if s is None else escape(g.id) if g else "all achieved"
+               for g, s in ((goal.before, stage.before), (goal.after, stage.after))]
         parts.append(f"goal: {ids[1]}" if ids[0] == ids[1] else f"goal: {ids[0]} → {ids[1]}")
-        if stage["before"] != stage["after"]:
-            parts.append(f"stage: {stage['before'] or '—'} → {stage['after']}")
+        if stage.before != stage.after:
+            parts.append(f"stage: {stage.before or '—'} → {stage.after}")
     return " · ".join(parts)
 
 
-def _side(side: Report, escape: Escape, code: Escape) -> str:
-    name = "the working tree" if side["rev"] is None else escape(side["rev"])
-    if side["commit"] and side["rev"] != side["commit"]:
-        name += f" ({code(side['commit'][:10])})"
-    if side["content"] == "missing":
+def _side(side: SideInfo, escape: Escape, code: Escape) -> str:
+    name = "the working tree" if side.rev is None else escape(side.rev)
+    if side.commit and side.rev != side.commit:
+        name += f" ({code(side.commit[:10])})"
+    if side.content == "missing":
         return f"{name}: no content"
-    if side["content"] == "invalid":
+    if side.content == "invalid":
         return f"{name}: content with errors"
-    return f"{name}: up to {side['latest_week'] or 'no weeks'}"
+    return f"{name}: up to {side.latest_week or 'no weeks'}"
 
 
-def _notes(report: Report) -> list[str]:
+def _notes(report: DiffReport) -> list[str]:
     notes = []
-    if report["base"]["content"] == "missing":
+    if report.base.content == "missing":
         notes.append("The base has no content: every milestone starts from not started.")
-    if report["base"]["content"] == "invalid":
+    if report.base.content == "invalid":
         notes.append("The base content has errors, so it is compared as an empty log.")
-    if report["head"]["content"] == "missing":
+    if report.head.content == "missing":
         notes.append("The head has no content: it is compared as an empty log.")
-    if report["head"]["content"] == "invalid":
+    if report.head.content == "invalid":
         notes.append("Milestones were not evaluated: the head content has errors (below).")
-    if report["removed_weeks"]:
-        notes.append(f"Weeks no longer in the log: {', '.join(report['removed_weeks'])}.")
+    if report.removed_weeks:
+        notes.append(f"Weeks no longer in the log: {', '.join(report.removed_weeks)}.")
     return notes
 
 
@@ -152,25 +162,30 @@ def _delta(now: int, previous: int | None, was: int | None) -> str:
     return f"{now} ({', '.join(notes)})" if notes else str(now)
 
 
-def _week_cells(row: Report) -> list[str]:
+def _week_cells(row: WeekChange) -> list[str]:
     """Each number with its change from the week before and, for a changed week, its old value."""
-    previous, before = row["previous"] or {}, row["before"] or {}
-    return [_delta(row["numbers"][key], previous.get(key), before.get(key))
-            for key, _ in WEEK_COLUMNS]
+    now = row.numbers.counts()
+    previous = row.previous.counts() if row.previous else {}
+    before = row.before.counts() if row.before else {}
+    return [_delta(now[key], previous.get(key), before.get(key)) for key, _ in WEEK_COLUMNS]
 
 
-def _name(m: Report, report: Report, escape: Escape) -> str:
+def _date(m: MilestoneChange) -> str:
+    return f" ({m.date.isoformat()})" if m.date else ""
+
+
+def _name(m: MilestoneChange, report: DiffReport, escape: Escape) -> str:
     """`3. Title`, after its ladder's title when the changes span ladders (numbers repeat)."""
-    name = f"{m['number']}. {escape(m['title'], 120)}"
-    if len({row["ladder"] for row in report["milestones"]}) > 1:
-        name = f"{escape(m['ladder_title'], 60)} · {name}"
+    name = f"{m.number}. {escape(m.title, 120)}"
+    if len({row.ladder for row in report.milestones}) > 1:
+        name = f"{escape(m.ladder_title, 60)} · {name}"
     return name
 
 
-def _problem(p: Report, escape: Escape) -> str:
-    where = escape(f"{p['file']}:{p['line']}:{p['col']}")
-    hint = f" (hint: {escape(p['hint'])})" if p["hint"] else ""
-    return f"{where}: {p['severity']}: {escape(p['message'], 500)}{hint}"
+def _problem(p: ProblemRow, escape: Escape) -> str:
+    where = escape(f"{p.file}:{p.line}:{p.col}")
+    hint = f" (hint: {escape(p.hint)})" if p.hint else ""
+    return f"{where}: {p.severity}: {escape(p.message, 500)}{hint}"
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -213,95 +228,92 @@ def _fit(blocks: list[_Block], limit: int) -> str:
     return text
 
 
-def markdown(report: Report, limit: int = MARKDOWN_LIMIT) -> str:
+def markdown(report: DiffReport, limit: int = MARKDOWN_LIMIT) -> str:
     def code(text: str) -> str:
         return f"`{text}`"
 
-    title = f"### Traction diff · {md(report['company'], 100)}" if report["company"] else (
+    title = f"### Traction diff · {md(report.company, 100)}" if report.company else (
         "### Traction diff")
-    sides = f"{_side(report['base'], md, code)} → {_side(report['head'], md, code)}"
+    sides = f"{_side(report.base, md, code)} → {_side(report.head, md, code)}"
     top = _Block([MARKER, title, f"**{headline(report, md)}**", "", f"<sub>{sides}</sub>", ""])
     top.head += [f"_{note}_" for note in _notes(report)] + ([""] if _notes(report) else [])
     blocks = [top]
-    if report["milestones"]:
+    if report.milestones:
         rows = []
-        for m in report["milestones"]:
-            status = (_moved(_status(m["status"]["before"]), _status(m["status"]["after"]),
-                             bold=True) + (f" ({m['date']})" if m["date"] else ""))
-            progress = _moved(_pct(m["progress"]["before"]), _pct(m["progress"]["after"]))
-            rows.append(f"| {ICONS[m['change']]} | {_name(m, report, md)} | "
-                        f"{status} | {progress} | {'<br>'.join(_measures(m, md))} |")
+        for m in report.milestones:
+            status = _moved(_status(m.status.before), _status(m.status.after), bold=True)
+            progress = _moved(_pct(m.progress.before), _pct(m.progress.after))
+            rows.append(f"| {ICONS[m.change]} | {_name(m, report, md)} | "
+                        f"{status}{_date(m)} | {progress} | {'<br>'.join(_measures(m, md))} |")
         blocks.append(_Block(["| | Milestone | Status | Progress | Numbers |",
                               "|---|---|---|---|---|"], rows, [""], table=True))
-    if report["weeks"]:
+    if report.weeks:
         header = " | ".join(label for _, label in WEEK_COLUMNS)
-        rows = [f"| {w['week']} ({w['change']}) | {' | '.join(_week_cells(w))} |"
-                for w in report["weeks"]]
+        rows = [f"| {w.week} ({w.change}) | {' | '.join(_week_cells(w))} |"
+                for w in report.weeks]
         blocks.append(_Block(
             ["**Weeks** · in brackets: the change from the week before "
              "(paying and hell yes are totals at the week's end)", "",
              f"| Week | {header} |", "|---|" + "---:|" * len(WEEK_COLUMNS)], rows, [""],
             table=True))
-    counts = report["counts"]
-    if counts["errors"]:
-        n = counts["errors"]
+    counts = report.counts
+    if counts.errors:
+        n = counts.errors
         verdict = f"❌ **{n} error{'s' * (n != 1)} block{'s' * (n == 1)} this change**"
     else:
         verdict = "✅ no errors"
-    if counts["warnings"]:
-        verdict += f" · {counts['warnings']} warning{'s' * (counts['warnings'] != 1)}"
+    if counts.warnings:
+        verdict += f" · {counts.warnings} warning{'s' * (counts.warnings != 1)}"
     icons = {"error": "❌", "warning": "⚠️"}
-    blocks.append(_Block([f"**Check**: {verdict}", ""] if report["problems"] else
+    blocks.append(_Block([f"**Check**: {verdict}", ""] if report.problems else
                          [f"**Check**: {verdict}"],
-                         [f"- {icons[p['severity']]} {_problem(p, md)}"
-                          for p in report["problems"]]))
+                         [f"- {icons[p.severity]} {_problem(p, md)}" for p in report.problems]))
     return _fit(blocks, limit)
 
 
 # --- JSON and text --------------------------------------------------------------------------
 
 
-def json_text(report: Report) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+def json_text(report: DiffReport) -> str:
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def text(report: Report, style: Style | None = None) -> str:
+def text(report: DiffReport, style: Style | None = None) -> str:
     def paint(s: str, **kwargs: Any) -> str:
         return style(s, **kwargs) if style else s
 
     def keep(s: str) -> str:
         return s
 
-    lines = [paint(f"Traction diff: {plain(report['company'])}", bold=True),
-             f"{_side(report['base'], plain, keep)} → {_side(report['head'], plain, keep)}",
+    lines = [paint(f"Traction diff: {plain(report.company)}", bold=True),
+             f"{_side(report.base, plain, keep)} → {_side(report.head, plain, keep)}",
              paint(headline(report, plain), bold=True), *_notes(report)]
-    if report["milestones"]:
+    if report.milestones:
         lines += ["", paint("Milestones", bold=True)]
-        for m in report["milestones"]:
+        for m in report.milestones:
             colour = {"achieved": "green", "recovered": "green", "slipped": "red",
-                      "lost": "red"}.get(m["change"])
-            when = f" ({m['date']})" if m["date"] else ""
-            lines.append(f"  {paint(m['change'].ljust(10), fg=colour)} "
+                      "lost": "red"}.get(m.change)
+            lines.append(f"  {paint(m.change.ljust(10), fg=colour)} "
                          f"{_name(m, report, plain)}: "
-                         f"{_moved(_status(m['status']['before']), _status(m['status']['after']))}"
-                         f"{when}, "
-                         f"{_moved(_pct(m['progress']['before']), _pct(m['progress']['after']))}")
+                         f"{_moved(_status(m.status.before), _status(m.status.after))}"
+                         f"{_date(m)}, "
+                         f"{_moved(_pct(m.progress.before), _pct(m.progress.after))}")
             lines += [f"             {x}" for x in _measures(m, plain)]
-    if report["weeks"]:
+    if report.weeks:
         lines += ["", paint("Weeks", bold=True) + " (in brackets: change from the week before)"]
-        for w in report["weeks"]:
+        for w in report.weeks:
             cells = ", ".join(f"{label} {cell}" for (_, label), cell in
                               zip(WEEK_COLUMNS, _week_cells(w), strict=True))
-            lines.append(f"  {w['week']} {w['change']:<7} {cells}")
+            lines.append(f"  {w.week} {w.change:<7} {cells}")
     lines += ["", paint("Check", bold=True)]
-    lines += [f"  {_problem(p, plain)}" for p in report["problems"]]
-    counts = report["counts"]
-    lines.append(f"  {counts['errors']} error{'s' * (counts['errors'] != 1)}, "
-                 f"{counts['warnings']} warning{'s' * (counts['warnings'] != 1)}")
+    lines += [f"  {_problem(p, plain)}" for p in report.problems]
+    counts = report.counts
+    lines.append(f"  {counts.errors} error{'s' * (counts.errors != 1)}, "
+                 f"{counts.warnings} warning{'s' * (counts.warnings != 1)}")
     return "\n".join(lines) + "\n"
 
 
-def render(report: Report, fmt: str, style: Style | None = None) -> str:
+def render(report: DiffReport, fmt: str, style: Style | None = None) -> str:
     if fmt == "json":
         return json_text(report)
     if fmt == "text":

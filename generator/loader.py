@@ -7,16 +7,25 @@ loading goes on with the other files so one run reports everything.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.declare import Record, read
+from generator.declare import Record, key_names, read
 from generator.problems import Pos, Problem, error, warning
 from generator.scalars import is_null
 from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
-from generator.yamlsource import LocDict, YamlError, decode, parse
+from generator.yamlsource import (
+    MAX_FILE_BYTES,
+    MAX_MARKDOWN_CHARS,
+    LocDict,
+    YamlError,
+    decode,
+    parse,
+    too_big,
+)
 
 R = TypeVar("R", bound=Record)
 
@@ -55,13 +64,40 @@ def validate(model: type[R], data: Any, file: str) -> tuple[R | None, list[Probl
 
 
 def _read(path: Path, root: Path) -> tuple[str, str | None, list[Problem]]:
+    """A file's text. A file over the size cap is refused before it is read: its size comes
+    from the open file, and no more than the cap and one byte is ever read (it may grow)."""
     rel = path.relative_to(root).as_posix()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except OSError as exc:
         return rel, None, [error(Pos(rel), f"cannot read file: {exc.strerror}")]
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        return rel, None, [too_big(rel, max(size, len(data)))]
     text, problems = decode(data, rel)
     return rel, text, problems
+
+
+def _markdown_problem(pos: Pos, what: str, length: int) -> Problem | None:
+    if length <= MAX_MARKDOWN_CHARS:
+        return None
+    return error(pos, f"{what} is {length:,} characters of Markdown; the limit is "
+                 f"{MAX_MARKDOWN_CHARS:,}", "shorten it, or split it into more pages")
+
+
+def _config_markdown(config: Config) -> list[Problem]:
+    """The `why` of every custom milestone is Markdown: together they stay under the limit,
+    so no traction.yaml takes longer to render than one long text."""
+    total = 0
+    for ladder in config.custom_ladders:
+        for milestone in ladder.milestones:
+            total += len(milestone.why)
+            found = _markdown_problem(milestone.at("why"), "with this `why`, traction.yaml",
+                                      total)
+            if found is not None:
+                return [found]
+    return []
 
 
 def _load_yaml(path: Path, root: Path, model: type[R],
@@ -70,7 +106,7 @@ def _load_yaml(path: Path, root: Path, model: type[R],
     if text is None:
         return None, problems
     try:
-        data = parse(text, rel, fast=fast)
+        data = parse(text, rel, fast=fast, known_keys=key_names(model))
     except YamlError as exc:
         return None, [exc.problem]
     if data is None or is_null(data):  # nothing, or an empty document (`---`, `~`)
@@ -108,7 +144,7 @@ def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[Pag
                             "start the file with a '---' line, `title: ...`, and another '---'")]
     front, first_line, body, body_line = parts
     try:
-        data = parse(front, rel, first_line=first_line, fast=fast)
+        data = parse(front, rel, first_line=first_line, fast=fast, known_keys=key_names(model))
     except YamlError as exc:
         return None, [exc.problem]
     if data is None:
@@ -116,6 +152,9 @@ def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[Pag
     meta, problems = validate(model, data, rel)
     if meta is None:
         return None, problems
+    long_body = _markdown_problem(Pos(rel, body_line, 1), "the text", len(body))
+    if long_body is not None:
+        return None, [long_body]
     return Document(path.stem, rel, meta, body, body_line), []
 
 
@@ -133,6 +172,8 @@ def load(root: Path, *, fast: bool = True) -> Content:
     else:
         config, found = _load_yaml(config_path, root, Config, fast)
         problems += found
+        if config is not None:
+            problems += _config_markdown(config)
 
     weeks: list[WeekLog] = []
     unread: list[str] = []
@@ -149,6 +190,12 @@ def load(root: Path, *, fast: bool = True) -> Content:
                                   f"week '{week.week}' does not match the file name",
                                   f"rename the file to {week.week}.yaml or fix the week"))
             week = None
+        if week is not None:
+            long_summary = _markdown_problem(week.at("summary"), "the summary",
+                                             len(week.summary))
+            if long_summary is not None:
+                problems.append(long_summary)
+                week = None
         if week is None:
             unread.append(rel)
             continue

@@ -27,6 +27,10 @@ from generator.problems import Pos, Problem, error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a year of daily entries is ~100 KB; this is a safety cap
 MAX_DEPTH = 50  # containers inside containers; a weekly log uses four
+# One Markdown text (a summary, a body, a milestone's `why`; in traction.yaml all the `why`s
+# together): Python-Markdown needs about 2 s for the worst 64 KiB we could construct, and
+# about 40 s for the worst 2 MiB even where it is linear (see generator/markup.py).
+MAX_MARKDOWN_CHARS = 64 * 1024
 
 try:
     _FAST_LOADER: type | None = yaml.CSafeLoader
@@ -63,6 +67,10 @@ class LocDict(dict):  # type: ignore[type-arg]
         self.key_pos: dict[str, Pos] = {}
         self.value_pos: dict[str, Pos] = {}
 
+    # Inside a list (calls, accounts, list events, spend): an entry that may hold private
+    # fields, so messages never repeat its keys (`Jane Roe: CEO` is read as a key).
+    quiet = False
+
 
 class LocList(list):  # type: ignore[type-arg]
     """A sequence that remembers where it starts and where each item is."""
@@ -71,6 +79,8 @@ class LocList(list):  # type: ignore[type-arg]
         super().__init__()
         self.pos = pos
         self.item_pos: list[Pos] = []
+
+    quiet = False
 
 
 class YamlError(Exception):
@@ -96,13 +106,15 @@ def pos_of(value: Any, fallback: Pos) -> Pos:
     return getattr(value, "pos", fallback)
 
 
+def too_big(file: str, size: int) -> Problem:
+    return error(Pos(file), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                 "split the log: one file per ISO week")
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """Decode a file's bytes, refusing what YAML would misread or we cannot show."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [error(
-            Pos(file), f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-            "split the log: one file per ISO week",
-        )]
+        return None, [too_big(file, len(data))]
     if data.startswith(b"\xef\xbb\xbf"):
         return None, [error(Pos(file), "file starts with a byte-order mark (BOM)",
                             "save the file as UTF-8 without BOM")]
@@ -138,10 +150,13 @@ def _at(text: str, index: int, file: str, message: str, hint: str) -> Problem:
     return error(Pos(file, line, col), message, hint)
 
 
-def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> Any:
+def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1,
+          known_keys: frozenset[str] = frozenset()) -> Any:
     """Parse one YAML document into Loc*/Scalar values; raises YamlError on the first problem.
 
     `first_line` shifts line numbers, for front matter that starts below line 1.
+    `known_keys`: the format's own key names, which messages may repeat even in a list
+    entry (where any other key may be private text, see `_key_problem`).
     """
     tabs = _tab_problems(text, file, first_line)
     if tabs:
@@ -165,11 +180,12 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
     if (fast and _FAST_LOADER is not None and "\t" not in text
             and not _C_DIFFERS.search(text)):
         try:
-            return _compose(_events(_FAST_LOADER, text), at, text, file, offset)
+            return _compose(_events(_FAST_LOADER, text), at, text, file, offset, known_keys)
         except (yaml.YAMLError, YamlError):
             pass
     try:
-        return _compose(_events(yaml.SafeLoader, text), at, text, file, offset)
+        return _compose(_events(yaml.SafeLoader, text), at, text, file, offset,
+                        known_keys)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = at(mark) if mark is not None else Pos(file)
@@ -185,16 +201,20 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1) -> An
         raise YamlError(error(Pos(file), f"invalid YAML: {exc}")) from None
 
 
-def _key_problem(key: Scalar, container: LocDict) -> Problem | None:
-    """A key YAML reads other than as written. In a flow mapping (`{...}`) a "key" is often
-    private text split at ', ' and ': ' (`{with: Jane Roe, Globex: CEO}`): not repeated."""
+def _key_problem(key: Scalar, container: LocDict, known: frozenset[str]) -> Problem | None:
+    """A key YAML reads other than as written. Its text is not repeated in a flow mapping
+    (`{...}`), where a "key" is often private text split at ', ' and ': ' (`{with: Jane Roe,
+    Globex: CEO}`), nor in a list entry (a call, an account event), where a line such as
+    `Globex: CEO` below `with:` is private text read as a key, unless it is one of the
+    format's own `known` keys (`date`)."""
     if isinstance(key, Plain) and key == "<<":
         return error(key.pos, "merge keys (<<) are not allowed", "write the values out in full")
-    shown = "" if container.flow else f" '{key}'"
+    hide = container.flow or (container.quiet and key not in known)
+    shown = "" if hide else f" '{key}'"
     split = "; in {...}, quote text that contains ': ' or ', '" if container.flow else ""
     if isinstance(key, Plain) and _NON_TEXT_KEY.match(key):
         return error(key.pos, f"key{shown} is not text in YAML 1.1",
-                     (f'quote it: "{key}"' if not container.flow else "quote it") + split)
+                     ("quote it" if hide else f'quote it: "{key}"') + split)
     if key in container:
         first = container.key_pos[key]
         return error(key.pos, f"duplicate key{shown} (first at line {first.line})",
@@ -228,7 +248,8 @@ def _events(loader_class: type, text: str) -> Iterator[Any]:
         loader.dispose()
 
 
-def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
+def _compose(events: Any, at: Any, text: str, file: str, offset: int,
+             known: frozenset[str]) -> Any:
     """Build values from events. A small explicit stack keeps deep files from recursing.
 
     The hot path is a scalar inside a mapping or a list; it is handled inline.
@@ -257,11 +278,14 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
                     and not _COLON_NEXT.match(text, event.end_mark.index)):
                 # `{with: Roe, Globex}`: a comma cut the value short and its tail became a
                 # key. Never echo that tail: the value may be private.
+                # In a list entry, the previous "key" may be a tail split off before.
                 previous = list(container)[-1]
-                raise YamlError(error(pos, f"a comma in the value of '{previous}' started a "
-                                      "new key", f"quote the whole value of '{previous}', or "
-                                      "write numbers without thousands separators"))
-            problem = _key_problem(value, container)
+                previous = (f" of '{previous}'" if not container.quiet or previous in known
+                            else "")
+                raise YamlError(error(pos, f"a comma in the value{previous} started a new key",
+                                      f"quote the whole value{previous}, or write numbers "
+                                      "without thousands separators"))
+            problem = _key_problem(value, container, known)
             if problem is not None:
                 raise YamlError(problem)
             frame[1] = value
@@ -287,6 +311,12 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
             if tag not in _STR_TAGS:
                 raise YamlError(error(pos, TAG_MESSAGE, "remove the tag; quote text instead"))
             text_value = event.value
+            if event.style == '"' and (bad := _NON_PRINTABLE.search(text_value)):
+                # An escape (`"\x01"`, `"\0"`, `"\uD800"`) for a character the file itself may
+                # not hold: XML (the feed) refuses it and HTML shows it as garbage.
+                raise YamlError(error(pos, f"non-printable character U+{ord(bad.group()):04X} "
+                                      "written as an escape", "remove the escape; an emoji is "
+                                      "written as itself or as \\U0001F600, not as two \\u"))
             if "?" in text_value and not event.style and stack and stack[-1][3].flow_style:
                 # libyaml reads `{date: 2?026-10-20}` as text; PyYAML, the reference, refuses
                 # it: only the C pass gets here, and this hands the file to the reference.
@@ -318,6 +348,8 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
                                       "a traction log needs only a few levels"))
             container = (LocDict(pos, bool(event.flow_style)) if kind is yaml.MappingStartEvent
                          else LocList(pos))
+            if stack and (type(stack[-1][0]) is LocList or stack[-1][0].quiet):
+                container.quiet = True
             stack.append([container, None, pos, event])
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             container, _, pos, start = stack.pop()
@@ -333,12 +365,13 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int) -> Any:
     return root
 
 
-def parse_file_bytes(data: bytes, file: str, *, fast: bool = True) -> tuple[Any, list[Problem]]:
+def parse_file_bytes(data: bytes, file: str, *, fast: bool = True,
+                     known_keys: frozenset[str] = frozenset()) -> tuple[Any, list[Problem]]:
     """Decode, check and parse a whole YAML file. Returns (value or None, problems)."""
     text, problems = decode(data, file)
     if text is None:
         return None, problems
     try:
-        return parse(text, file, fast=fast), []
+        return parse(text, file, fast=fast, known_keys=known_keys), []
     except YamlError as exc:
         return None, [exc.problem]

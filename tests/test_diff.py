@@ -190,8 +190,15 @@ def test_json(repo: Path) -> None:
         "status": {"before": "not_started", "after": "achieved"},
         "progress": {"before": 0.0, "after": 1.0},
         "measures": [{"name": "paying_customers", "label": "paying customers", "before": 0,
-                      "after": 1, "target": 1, "comparison": "at_least", "met": True}],
+                      "after": 1, "target": 1, "comparison": "at_least", "met": True,
+                      "kind": "count", "hidden": False}],
     }
+    # Every measure says what it is; a hidden one (an amount, private) holds no number.
+    measures = [x for m in doc["milestones"] for x in m["measures"]]
+    assert {x["kind"] for x in measures} == {"count", "share", "money", "streak"}
+    hidden = [x for x in measures if x["hidden"]]  # the scalable source's cost per win
+    assert hidden and all(x["kind"] == "money" and x["before"] is x["after"] is x["target"] is None
+                          for x in hidden)
     w14, w15 = doc["weeks"]
     assert w14 == {
         "week": "2026-W14", "change": "new",

@@ -6,15 +6,18 @@ prints (via `format_text`), on both YAML parser paths.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.loader import load
 from generator.pipeline import analyse
 from generator.problems import Problem, format_text, sort_problems
-from generator.yamlsource import MAX_FILE_BYTES
+from generator.yamlsource import MAX_FILE_BYTES, MAX_MARKDOWN_CHARS
 
 FAST = pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-python"])
 Content = Callable[..., Path]
@@ -59,10 +62,68 @@ def test_unknown_key_with_an_empty_value_is_still_an_error(content: Content, fas
 
 @FAST
 def test_unknown_key_without_a_close_match_lists_the_keys(content: Content, fast: bool) -> None:
-    root = content(weeks={"2026-W47": WEEK + "calls:\n  - date: 2026-11-17\n    mood: good\n"})
+    root = content(weeks={"2026-W47": WEEK + "site:\n  x: 1\n"})
     assert loaded(root, fast) == [
-        "weeks/2026-W47.yaml:4:5: error: unknown key 'mood'",
-        "  hint: expected one of: account, date, notes, status, type, with"]
+        "weeks/2026-W47.yaml:2:1: error: unknown key 'site'",
+        "  hint: expected one of: accounts, calls, list, spend, summary, week"]
+
+
+# (section, entry with a line of private text read as a key, the entry's keys)
+PRIVATE_BLOCK_ENTRIES = [
+    ("calls", "  - date: 2026-11-17\n    with: Jane Roe\n    KanaryTok Corp: CEO\n",
+     "account, date, notes, status, type, with"),
+    ("accounts", "  - id: acme\n    event: qualified\n    date: 2026-11-17\n"
+                 "    note: met at the fair\n    KanaryTok Corp: CEO\n",
+     "amount, date, event, id, interval, note, owner, source"),
+    ("spend", "  - source: ads\n    amount: 12\n    KanaryTok Corp: CEO\n", "amount, source"),
+]
+
+
+@pytest.mark.parametrize(("section", "entry", "keys"), PRIVATE_BLOCK_ENTRIES,
+                         ids=[case[0] for case in PRIVATE_BLOCK_ENTRIES])
+@FAST
+def test_an_unknown_key_in_a_private_block_entry_is_not_repeated(
+        content: Content, fast: bool, section: str, entry: str, keys: str) -> None:
+    """`KanaryTok Corp: CEO` on its own line below `with:` is read as a key of the call: it is
+    private text, so the message gives its place and the keys expected, never its text."""
+    root = content(weeks={"2026-W47": f"{WEEK}{section}:\n{entry}"})
+    found = checked(root, fast)
+    line = 2 + entry.count("\n")
+    assert found == [
+        f"weeks/2026-W47.yaml:{line}:5: error: unknown key (its text is not repeated: this "
+        "entry holds private fields)",
+        f"  hint: expected one of: {keys}; quote text that contains ': '"]
+    assert not any("kanary" in text.casefold() for text in found)
+
+
+@FAST
+def test_an_unknown_key_in_a_list_event_is_not_repeated(content: Content, fast: bool) -> None:
+    root = content(weeks={"2026-W47": WEEK + (
+        "list:\n  events:\n    - date: 2026-11-17\n      type: sale\n      price: 9\n"
+        "      KanaryTok Corp: CEO\n")})
+    found = checked(root, fast)
+    assert found[0].startswith("weeks/2026-W47.yaml:7:7: error: unknown key (its text is not "
+                               "repeated")
+    assert found[1] == ("  hint: expected one of: date, note, price, product, spontaneous, "
+                        "type; quote text that contains ': '")
+
+
+@FAST
+def test_refused_keys_in_a_private_entry_are_not_repeated(content: Content, fast: bool) -> None:
+    """A duplicate or non-text key under a call is private text too; the format's own keys
+    (`date`) are still named."""
+    for entry, message in [
+        ("  - date: 2026-11-17\n    KanaryTok: a\n    KanaryTok: b\n",
+         "5:5: error: duplicate key (first at line 4)"),
+        ("  - date: 2026-11-17\n    2026-11-18: KanaryTok\n",
+         "4:5: error: key is not text in YAML 1.1"),
+        ("  - date: 2026-11-17\n    date: 2026-11-18\n",
+         "4:5: error: duplicate key 'date' (first at line 3)"),
+    ]:
+        root = content(weeks={"2026-W47": f"{WEEK}calls:\n{entry}"})
+        found = checked(root, fast)
+        assert found[0] == f"weeks/2026-W47.yaml:{message}", found
+        assert not any("kanary" in text.casefold() for text in found)
 
 
 @FAST
@@ -294,6 +355,100 @@ def test_oversized_log_is_refused(content: Content, fast: bool) -> None:
         f"{MAX_FILE_BYTES:,}",
         "  hint: split the log: one file per ISO week",
     ]
+
+
+def test_a_huge_file_is_refused_without_being_read(tmp_path: Path) -> None:
+    """A 1 GB (sparse) weekly log is refused from its size: the process never holds it."""
+    root = tmp_path / "content"
+    (root / "weeks").mkdir(parents=True)
+    (root / "traction.yaml").write_text("site: {title: A, url: https://a.example/}\n"
+                                        "company: {name: A}\n", "utf-8")
+    with (root / "weeks" / "2026-W47.yaml").open("wb") as handle:
+        handle.truncate(10**9)
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from generator.loader import load\n"
+        "from generator.problems import format_text\n"
+        "content = load(Path(sys.argv[1]))\n"
+        "print(format_text(list(content.problems)))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n")
+    result = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True,
+                            text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 0, result.stderr
+    *lines, max_rss_mb = result.stdout.splitlines()
+    assert lines == [
+        f"weeks/2026-W47.yaml:1:1: error: file is {10**9:,} bytes; the limit is "
+        f"{MAX_FILE_BYTES:,}",
+        "  hint: split the log: one file per ISO week"]
+    assert int(max_rss_mb) < 200  # reading it whole took over 1,000 MB
+
+
+def test_no_more_than_the_cap_is_read(content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not even a file that grows after its size was taken: at most the cap and one byte."""
+    root = content(weeks={"2026-W47": WEEK})
+    sizes: list[int] = []
+    real_open = Path.open
+
+    def spy_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(path, *args, **kwargs)
+        read = handle.read
+
+        def bounded_read(size: int = -1) -> Any:
+            sizes.append(size)
+            return read(size)
+
+        handle.read = bounded_read
+        return handle
+
+    monkeypatch.setattr(Path, "open", spy_open)
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail("read whole"))
+    assert loaded(root, True) == []
+    assert sizes and all(0 <= size <= MAX_FILE_BYTES + 1 for size in sizes)
+
+
+# --- Markdown length ----------------------------------------------------------------------
+
+
+@FAST
+def test_a_summary_longer_than_the_markdown_limit_is_an_error(content: Content,
+                                                              fast: bool) -> None:
+    """Python-Markdown's time grows faster than the text: 600,000 `[` took hours."""
+    root = content(weeks={"2026-W47": WEEK + "summary: |\n  " + "[" * (MAX_MARKDOWN_CHARS + 1)})
+    assert loaded(root, fast) == [
+        f"weeks/2026-W47.yaml:2:10: error: the summary is {MAX_MARKDOWN_CHARS + 1:,} "
+        f"characters of Markdown; the limit is {MAX_MARKDOWN_CHARS:,}",
+        "  hint: shorten it, or split it into more pages"]
+    assert load(root, fast=fast).unread_weeks == ("weeks/2026-W47.yaml",)
+    root = content(weeks={"2026-W47": WEEK + "summary: |-\n  " + "[" * MAX_MARKDOWN_CHARS})
+    assert loaded(root, fast) == []
+
+
+def test_a_document_longer_than_the_markdown_limit_is_an_error(content: Content) -> None:
+    body = "x" * (MAX_MARKDOWN_CHARS + 1)
+    root = content(case_studies={"long": f"---\ntitle: Long\n---\n{body}\n"},
+                   pages={"about": f"---\ntitle: About\n---\n\n{body}"})
+    assert loaded(root, True) == [
+        f"case-studies/long.md:4:1: error: the text is {len(body) + 1:,} characters of "
+        f"Markdown; the limit is {MAX_MARKDOWN_CHARS:,}",
+        "  hint: shorten it, or split it into more pages",
+        f"pages/about.md:4:1: error: the text is {len(body) + 1:,} characters of Markdown; "
+        f"the limit is {MAX_MARKDOWN_CHARS:,}",
+        "  hint: shorten it, or split it into more pages"]
+
+
+def test_the_whys_of_traction_yaml_share_the_markdown_limit(content: Content) -> None:
+    why = "w" * (MAX_MARKDOWN_CHARS // 2)
+    milestones = "".join(
+        f"      - id: m{n}\n        title: M{n}\n        why: {why}\n"
+        "        conditions: [{metric: paying_customers, at_least: 1}]\n" for n in range(3))
+    root = content(config="site: {title: A, url: https://a.example/}\ncompany: {name: A}\n"
+                          "ladders: [mine]\ncustom_ladders:\n  - id: mine\n    title: Mine\n"
+                          "    milestones:\n" + milestones)
+    assert loaded(root, True) == [
+        f"traction.yaml:18:14: error: with this `why`, traction.yaml is "
+        f"{3 * len(why):,} characters of Markdown; the limit is {MAX_MARKDOWN_CHARS:,}",
+        "  hint: shorten it, or split it into more pages"]
 
 
 # --- front matter -----------------------------------------------------------------------

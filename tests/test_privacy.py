@@ -411,3 +411,28 @@ def test_progress_toward_an_amount_does_not_reveal_it(tmp_path: Path) -> None:
     assert not re.search(r"\b(8|9)%", page)
     files = read_site(out)
     assert leaks(files, ["0.0877", "0.0876"], NUMBER_CANARIES) == []
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_private_text_read_as_a_key_is_not_in_any_check_message(tmp_path: Path, fmt: str
+                                                                 ) -> None:
+    """`KanaryTok Corp: CEO` on its own line under a call (block style), a duplicate and a
+    non-text key there: `check` names the place in every format, never the text."""
+    week = ("week: 2026-W10\ncalls:\n  - date: 2026-03-02\n    with: Zelda Quokkaperson\n"
+            "    KanaryTok Corp: CEO\n")
+    weeks = {"2026-W10": week,
+             "2026-W11": "week: 2026-W11\nspend:\n  - source: ads\n    amount: 5\n"
+                         "    KanaryTok: 1\n    KanaryTok: 2\n",
+             "2026-W12": "week: 2026-W12\naccounts:\n  - id: a\n    event: qualified\n"
+                         "    date: 2026-03-16\n    2026-03-16: KanaryTok\n"}
+    content = write_content(tmp_path / "content", config=canary_config(False), weeks=weeks)
+    result = run_traction("check", "--content", str(content), "--format", fmt)
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "kanarytok" not in output.casefold() and "quokka" not in output.casefold()
+    assert "2026-W10.yaml" in output and "2026-W11.yaml" in output and "2026-W12.yaml" in output
+    if fmt == "text":
+        assert "weeks/2026-W10.yaml:5:5: error: unknown key (its text is not repeated" in output

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from generator import yamlsource
+from generator.declare import key_names
 from generator.problems import Pos, Problem
+from generator.schema import WeekLog
 from generator.yamlsource import (
     MAX_FILE_BYTES,
     LocDict,
@@ -26,6 +28,7 @@ from generator.yamlsource import (
 )
 
 FAST = pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-python"])
+WEEK_KEYS = key_names(WeekLog)  # as the loader passes them: messages may repeat these
 
 
 def dump(value: Any) -> Any:
@@ -48,13 +51,13 @@ def problems_of(found: list[Problem]) -> list[tuple[str, str, str, str | None]]:
 
 
 def read(data: bytes, fast: bool, file: str = "weeks/2026-W47.yaml") -> tuple[Any, list[Problem]]:
-    return parse_file_bytes(data, file, fast=fast)
+    return parse_file_bytes(data, file, fast=fast, known_keys=WEEK_KEYS)
 
 
 def read_both(data: bytes, file: str = "weeks/2026-W47.yaml") -> tuple[Any, list[Problem]]:
     """Parse with both parsers, insist they agree completely, return the result."""
-    fast_value, fast_problems = parse_file_bytes(data, file, fast=True)
-    slow_value, slow_problems = parse_file_bytes(data, file, fast=False)
+    fast_value, fast_problems = parse_file_bytes(data, file, fast=True, known_keys=WEEK_KEYS)
+    slow_value, slow_problems = parse_file_bytes(data, file, fast=False, known_keys=WEEK_KEYS)
     assert dump(fast_value) == dump(slow_value)
     assert problems_of(fast_problems) == problems_of(slow_problems)
     return fast_value, fast_problems
@@ -285,6 +288,29 @@ TRAPS: list[tuple[str, bytes, int, int, str, str | None]] = [
     ("thousands separator in a flow value", b"spend:\n  - {source: ads, amount: 1,200}\n", 2, 29,
      "a comma in the value of 'amount' started a new key",
      "quote the whole value of 'amount', or write numbers without thousands separators"),
+    # In a list entry (a call, an account event) any key but the format's own may be private
+    # text read as a key: never repeated.
+    ("private duplicate key in a list item",
+     b"calls:\n  - date: 2026-11-17\n    Kanary Roe: CEO\n    Kanary Roe: CTO\n", 4, 5,
+     "duplicate key (first at line 3)", "each key may appear once in a mapping"),
+    ("non-text key in a list item", b"calls:\n  - date: 2026-11-17\n    2026-01-01: met\n", 3, 5,
+     "key is not text in YAML 1.1", "quote it"),
+    ("yes key in a list entry's nested mapping",
+     b"spend:\n  - source: ads\n    amount:\n      yes: 12\n", 4, 7,
+     "key is not text in YAML 1.1", "quote it"),
+    ("comma after a split-off key",
+     b"calls:\n  - {date: 2026-11-17, with: Roe, Kanary: CEO, Tok}\n", 2, 48,
+     "a comma in the value started a new key",
+     "quote the whole value, or write numbers without thousands separators"),
+    ("escaped control character", b'summary: "a\\x01b"\n', 1, 10,
+     "non-printable character U+0001 written as an escape",
+     "remove the escape; an emoji is written as itself or as \\U0001F600, not as two \\u"),
+    ("escaped NUL in a private field", b'calls:\n  - {date: 2026-11-17, notes: "x\\0"}\n', 2, 31,
+     "non-printable character U+0000 written as an escape",
+     "remove the escape; an emoji is written as itself or as \\U0001F600, not as two \\u"),
+    ("escaped surrogate", b'summary: "\\ud83d\\ude00"\n', 1, 10,
+     "non-printable character U+D83D written as an escape",
+     "remove the escape; an emoji is written as itself or as \\U0001F600, not as two \\u"),
 ]
 TRAP_IDS = [case[0] for case in TRAPS]
 
