@@ -154,11 +154,12 @@ def _measures(cond: Cond, ledger: Ledger) -> tuple[list[Measure], float, float]:
     parts: list[Part] = metric.parts(ledger, cond) if metric.parts else []
     if is_met:
         share = blind = 1.0
-    elif parts:
+    elif parts and cond.comparison == "at_least" and cond.target == 1:
+        # One source is the target: how far the best one is, part by part.
         share, blind = parts_progress(parts), parts_progress(parts, blind=True)
     elif metric.kind == "money":
         share, blind = progress(value, cond.comparison, cond.target), 0.0
-    elif metric.progress is not None:
+    elif metric.progress is not None and cond.comparison == "at_least":
         share = blind = metric.progress(ledger, cond, value)
     else:
         share = blind = progress(value, cond.comparison, cond.target)

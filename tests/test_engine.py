@@ -1330,3 +1330,19 @@ def test_the_weekly_close_rate_counts_stale_leads_too(run: Run) -> None:
     progress = run(log, as_of=sunday(w(24)))
     assert [s.close_rate for s in progress.weeks if s.week in (w(21), w(22))] == [
         Fraction(1), Fraction(1, 2)]
+
+
+def test_streak_at_most_and_two_cost_effective_sources_progress_honestly(run: Run) -> None:
+    """Found by the property tests: a streak compared `at_most 0` divided by zero, and a
+    target of two sources read as done when one was."""
+    custom = [{"id": "mine", "title": "Mine", "milestones": [
+        {"id": "quiet", "title": "Quiet", "conditions": [
+            {"metric": "sales_call_streak", "at_most": 0, "per_week": 1}]},
+        {"id": "two", "title": "Two", "conditions": [
+            {"metric": "cost_effective_sources", "at_least": 2, "min_sqls": 1,
+             "min_wins": 1}]}]}]
+    log = Log().calls(w(10), 1).calls(w(11), 1).deal("a", day(w(10), 1), "won", day(w(10), 2),
+                                                      source="cold-email")
+    progress = run(log, custom_ladders=custom, ladders=["mine"])
+    assert [(m.milestone.id, m.status, m.progress) for m in progress.milestones()] == [
+        ("quiet", "not_started", 0.0), ("two", "in_progress", 0.5)]
