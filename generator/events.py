@@ -49,12 +49,13 @@ def latest_day(weeks: Iterable[WeekLog]) -> tuple[datetime.date, Pos] | None:
     its latest week file if that is later (the default as-of date, SPEC §4)."""
     found: tuple[datetime.date, Pos] | None = None
     for week in weeks:
-        entries: list[Record] = [*week.calls, *week.accounts,
-                                 *(week.list_.events if week.list_ else ())]
-        for day, pos in [(week.monday, week.at("week")),
-                         *((e.date, e.at("date")) for e in entries)]:  # type: ignore[attr-defined]
-            if day <= week.sunday and (found is None or day > found[0]):  # later: an error
-                found = (day, pos)
+        sunday = week.sunday
+        if found is None or week.monday > found[0]:
+            found = (week.monday, week.at("week"))
+        for entry in (*week.calls, *week.accounts, *(week.list_.events if week.list_ else ())):
+            day = entry.date
+            if found[0] < day <= sunday:  # after its Sunday: an error, not the latest day
+                found = (day, entry.at("date"))
     return found
 
 

@@ -13,6 +13,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, ClassVar
 
 from generator.declare import DictOf, ListOf, Record, json_schema, spec
@@ -256,15 +257,16 @@ class WeekLog(Record):
     list_: ListSignals | None = spec(ListSignals, None, key="list")
     spend: list[Spend] = spec(ListOf(Spend), factory=list)
 
-    @property
+    # Cached (a frozen record never changes): every dated entry asks for its week's bounds.
+    @cached_property
     def iso_week(self) -> Week:
         return Week.parse(self.week)
 
-    @property
+    @cached_property
     def monday(self) -> datetime.date:
         return self.iso_week.monday
 
-    @property
+    @cached_property
     def sunday(self) -> datetime.date:
         return self.iso_week.sunday
 
