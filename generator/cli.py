@@ -63,7 +63,7 @@ def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
                        "set, else the latest day the log mentions).")
     @functools.wraps(command)
     def wrapper(*args: Any, as_of_flag: Any, **kwargs: Any) -> Any:
-        from generator.pipeline import AsOf, AsOfError, source_date
+        from generator.model.analysis import AsOf, AsOfError, source_date
 
         as_of = None
         if as_of_flag is not None:
@@ -127,7 +127,7 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any) -> None:
     """Validate the content, and the theme with it: every problem with file:line:col and a
     hint. The site is rendered in memory (never written), so whatever would make `build` fail
     fails here."""
-    from generator.build import render
+    from generator.pipeline import render
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
     analysis, _, found = render(content, as_of=as_of)
@@ -145,10 +145,10 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any) -> None:
         _print_problems(problems, ui, err=False)
         weeks = len(analysis.content.weeks)
         if not failed:
-            found = analysis.content
+            read = analysis.content
             ui.info(ui.style("✓", fg="green") + f" {content}: {_count(weeks, 'week')}, "
-                    f"{_count(len(found.case_studies), 'case study', 'case studies')}, "
-                    f"{_count(len(found.pages), 'page')}; {summary_line(problems)}")
+                    f"{_count(len(read.case_studies), 'case study', 'case studies')}, "
+                    f"{_count(len(read.pages), 'page')}; {summary_line(problems)}")
         else:
             ui.info(f"✗ {content}: {summary_line(problems)}")
     sys.exit(1 if failed else 0)
@@ -176,8 +176,8 @@ def _repo_prefix(content: Path) -> str:
 @common
 def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
     """Where the company stands on its milestone ladders, current goal first."""
-    from generator.boundary import public_progress
     from generator.pipeline import analyse
+    from generator.public.boundary import public_progress
 
     if private and fmt != "text":
         raise click.UsageError("--private is for the terminal only: it goes with --format text")
@@ -191,11 +191,11 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
     assert config is not None
     shown = public_progress(analysis.progress, config, private=private)
     if fmt == "json":
-        from generator.progress_doc import dumps, progress_document
+        from generator.public.progress_doc import dumps, progress_document
 
         click.echo(dumps(progress_document(shown)), nl=False)
     else:
-        from generator.status_text import render
+        from generator.render.status_text import render
 
         click.echo(render(shown, ui.style))
 
@@ -212,7 +212,7 @@ def schema(content: Path, ui: Ui, which: str) -> None:
     """
     import json
 
-    from generator.schema import json_schemas
+    from generator.source.schema import json_schemas
 
     schemas = json_schemas()
     chosen: Any = {"all": schemas, "config": schemas["traction.yaml"],
@@ -228,9 +228,9 @@ def schema(content: Path, ui: Ui, which: str) -> None:
 @common
 def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any) -> None:
     """Build the static site: progress page, updates, milestones, feed, JSON and badges."""
-    from generator.build import build as build_site
+    from generator.output.writer import OutputError
+    from generator.pipeline import build as build_site
     from generator.problems import format_text
-    from generator.writer import OutputError
 
     try:
         result = build_site(content, out, base_url, as_of)
@@ -262,8 +262,8 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
     revision is evaluated as of its commit's date, as the publish workflow builds it (the
     working tree as of SOURCE_DATE_EPOCH or its latest day); `--as-of` sets one date for both.
     """
-    from generator.diff import GitError, diff_revisions
-    from generator.diff_render import render
+    from generator.render.diff_text import render
+    from generator.tools.diff import GitError, diff_revisions
 
     try:
         report = diff_revisions(content, base, head, as_of)
@@ -281,8 +281,8 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
 @common
 def serve(content: Path, ui: Ui, port: int) -> None:
     """Live-reloading preview on 127.0.0.1; rebuilds on every change, shows errors in the page."""
-    from generator.serve import ServeError
-    from generator.serve import serve as run
+    from generator.tools.serve import ServeError
+    from generator.tools.serve import serve as run
 
     try:
         run(content, port, lambda message: click.echo(message, err=True))
@@ -303,8 +303,8 @@ def init(directory: Path, company: str, verbose: int, quiet: bool) -> None:
     """
     import datetime
 
-    from generator.scaffold import init as scaffold
-    from generator.scaffold import traction_requirement
+    from generator.tools.scaffold import init as scaffold
+    from generator.tools.scaffold import traction_requirement
 
     ui = Ui(-1 if quiet else verbose)
     written = scaffold(directory, company, datetime.date.today())
@@ -329,8 +329,8 @@ def new_week(content: Path, ui: Ui, week: str | None) -> None:
     import datetime
 
     from generator.isoweek import IsoWeek
-    from generator.scaffold import ScaffoldError
-    from generator.scaffold import new_week as create
+    from generator.tools.scaffold import ScaffoldError
+    from generator.tools.scaffold import new_week as create
 
     if week is None:
         week = IsoWeek.of(datetime.date.today()).label

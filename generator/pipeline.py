@@ -1,96 +1,38 @@
-"""The whole pipeline in one place.
+"""The whole pipeline, every stage in order: read this file first.
 
-load → validate → resolve ladders → fold events and evaluate milestones
-(→ public view → render → write, in `build`). Each stage is its own module;
-this one only runs them in order and stops before the engine on errors.
+    source (load, validate)  →  rules (cross-checks)  →  model (ladders, engine)
+      →  public (the privacy boundary)  →  render (site view, pages)  →  output (write)
+
+`analyse` takes a content directory as far as the model: every problem, and the progress
+when there is no error. `render` goes on to the files of the site, in memory, through the
+privacy boundary (`render.site.public_view` reads only `public.boundary.public_progress`);
+`traction check` runs it too, so whatever would make a build fail fails the check the same
+way. `build` writes those files atomically: nothing is written unless every stage succeeds.
 """
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from generator.engine import Progress, evaluate
-from generator.events import latest_day
-from generator.ladders import Ladders, resolve
-from generator.loader import Content, load
-from generator.problems import Problem, error, sort_problems
+from generator.model.analysis import Analysis, AsOf, resolve_as_of
+from generator.model.engine import evaluate
+from generator.model.ladders import resolve
+from generator.output.writer import OutputError, check_output_dir, check_paths, write_site
+from generator.problems import Pos, Problem, error, sort_problems
+from generator.render.pages import RenderError, render_site, theme_errors
+from generator.render.site import public_view
 from generator.rules import check
-
-# An as-of date this far past the log's latest day would be a typo; the engine walks every
-# day up to it, so it is bounded like the milestone windows.
-MAX_AS_OF_AHEAD = datetime.timedelta(days=3_660)
-
-
-@dataclass(frozen=True)
-class AsOf:
-    """The date milestones are evaluated at, when not the latest day the log mentions
-    (SPEC §4). `--as-of` must not be earlier than that day; a SOURCE_DATE_EPOCH earlier
-    than it (a commit made before the day its last entry is dated) yields to the log."""
-
-    date: datetime.date
-    source: Literal["--as-of", "SOURCE_DATE_EPOCH", "commit date"]
-
-    @property
-    def strict(self) -> bool:
-        return self.source == "--as-of"
-
-
-class AsOfError(ValueError):
-    """A SOURCE_DATE_EPOCH that is not a whole number of seconds in range."""
-
-
-def source_date(value: str) -> AsOf:
-    """SOURCE_DATE_EPOCH (seconds since 1970, UTC) as an as-of date."""
-    try:
-        seconds = int(value.strip())
-        day = datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
-    except (ValueError, OverflowError, OSError):
-        raise AsOfError(f"SOURCE_DATE_EPOCH={value[:40]!r} is not a time in seconds since "
-                        "1970 (e.g. `git log -1 --format=%ct`)") from None
-    return AsOf(day, "SOURCE_DATE_EPOCH")
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """A content directory, checked and (when free of errors) evaluated."""
-
-    content: Content
-    problems: tuple[Problem, ...]  # sorted; errors and warnings
-    ladders: Ladders | None
-    progress: Progress | None  # None when there are errors
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.is_error for p in self.problems)
-
-
-def _as_of(content: Content, given: AsOf | None) -> tuple[datetime.date | None, list[Problem]]:
-    latest = latest_day(content.weeks)
-    if latest is None:
-        return None, []
-    day, where = latest
-    if given is None:
-        return day, []
-    if given.date < day:
-        if given.strict:
-            return None, [error(where, f"--as-of {given.date} is before this entry ({day}), "
-                                "the latest the log mentions",
-                                f"give a date on or after {day}, or leave --as-of out")]
-        return day, []
-    if given.date - day > MAX_AS_OF_AHEAD:
-        return None, [error(where, f"{given.source} {given.date} is more than ten years after "
-                            f"the latest day the log mentions ({day})",
-                            "a typo in the year?")]
-    return given.date, []
+from generator.source.loader import load
+from generator.source.scalars import ABSOLUTE_URL
+from generator.source.schema import Config
 
 
 def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True) -> Analysis:
+    """Load and check the content at `root`, and evaluate it when there is no error."""
     content = load(root, fast=fast_yaml)
     problems = list(content.problems)
-    day, found = _as_of(content, as_of)
+    day, found = resolve_as_of(content, as_of)
     problems += found
     ladders = None
     if content.config is not None:
@@ -103,3 +45,72 @@ def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True) ->
             p.is_error for p in problems):
         progress = evaluate(content.config, content.weeks, ladders, day)
     return Analysis(content, tuple(problems), ladders, progress)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    analysis: Analysis
+    problems: tuple[Problem, ...]  # content problems, plus theme or output problems
+    files: int = 0  # files written; 0 when nothing was written
+
+    @property
+    def ok(self) -> bool:
+        return self.files > 0
+
+
+def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None
+           ) -> tuple[Analysis, dict[str, bytes] | None, list[Problem]]:
+    """Everything but the writing: the files of the site in memory, or the problems.
+
+    `traction check` runs this too, so whatever would make a build fail (the content, the
+    theme, a template that fails on this content) fails the check the same way."""
+    analysis = analyse(content_dir, as_of=as_of)
+    config = analysis.content.config
+    theme, theme_problems = _theme(content_dir, config)
+    problems = sort_problems([*analysis.problems, *theme_problems])
+    if theme_problems or not analysis.ok or analysis.progress is None or config is None:
+        return analysis, None, problems
+    site = public_view(analysis, base_url)
+    try:
+        files = render_site(site, theme)
+        check_paths(files)
+    except RenderError as exc:
+        problems.append(error(_theme_pos(exc.where), f"theme error: {exc.message}"))
+        return analysis, None, problems
+    except OutputError as exc:
+        problems.append(error(_theme_pos("traction.yaml"), str(exc)))
+        return analysis, None, problems
+    return analysis, files, problems
+
+
+def _theme(content_dir: Path, config: Config | None) -> tuple[Path | None, list[Problem]]:
+    """The user's theme directory, and what is wrong with it before anything is rendered."""
+    if config is None or not config.theme_dir:
+        return None, []
+    theme = content_dir / config.theme_dir
+    if not (theme / "templates").is_dir() and not (theme / "static").is_dir():
+        return None, [error(config.at("theme_dir"),
+                            f"theme directory '{config.theme_dir}' has no templates/ "
+                            "or static/ folder", "the path is relative to the content directory")]
+    return theme, [error(_theme_pos(exc.where), f"theme error: {exc.message}")
+                   for exc in theme_errors(theme)]
+
+
+def _theme_pos(where: str) -> Pos:
+    file, _, line = where.partition(":")
+    return Pos(file, int(line) if line.isdigit() else 1, 1)
+
+
+def build(content_dir: Path, out: Path, base_url: str | None = None,
+          as_of: AsOf | None = None) -> BuildResult:
+    """Build the site into `out`, atomically. Raises OutputError for an unusable `out`
+    or `base_url`."""
+    if base_url is not None and not ABSOLUTE_URL.match(base_url):
+        raise OutputError(f"--base-url '{base_url}' is not an absolute http(s) URL; "
+                          "e.g. https://user.github.io/repo/")
+    check_output_dir(out, content_dir)
+    analysis, files, problems = render(content_dir, base_url, as_of)
+    if files is None:
+        return BuildResult(analysis, tuple(problems))
+    write_site(files, out)
+    return BuildResult(analysis, tuple(problems), len(files))

@@ -77,7 +77,7 @@ def format_text(problems: list[Problem], color: bool = False) -> str:
     lines = []
     ordered = [p for p in problems if p.is_error] + [p for p in problems if not p.is_error]
     for p in ordered:
-        label = p.severity
+        label: str = p.severity
         if color:
             label = f"\x1b[1;31m{label}\x1b[0m" if p.is_error else f"\x1b[1;33m{label}\x1b[0m"
         lines.append(f"{printable(str(p.pos))}: {label}: {printable(p.message)}")

@@ -11,12 +11,12 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from generator.events import account_events
 from generator.isoweek import IsoWeek, week_index
-from generator.loader import Content
 from generator.problems import Pos, Problem, error, warning
-from generator.scalars import did_you_mean
-from generator.schema import AccountEvent, Config, WeekLog
+from generator.source.events import account_events
+from generator.source.loader import Content
+from generator.source.scalars import did_you_mean
+from generator.source.schema import AccountEvent, Config, WeekLog
 
 Rule = Callable[[Config, Content], Iterable[Problem]]
 

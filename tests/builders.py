@@ -15,8 +15,9 @@ from typing import Any
 
 from conftest import BASE_CONFIG, write_content
 
-from generator.engine import MilestoneStatus, Progress
-from generator.pipeline import Analysis, AsOf, analyse
+from generator.model.analysis import Analysis, AsOf
+from generator.model.engine import MilestoneStatus, Progress
+from generator.pipeline import analyse
 
 
 def w(number: int, year: int = 2026) -> str:

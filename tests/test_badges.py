@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.badges import COLORS, HEX, badge_json, badge_svg
+from generator.render.badges import COLORS, HEX, badge_json, badge_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -20,7 +20,7 @@ from builders import Log, analysed, config, day, w
 from conftest import run_traction, write_content
 from test_diff import commit, diff, new_repo
 
-from generator.boundary import public_progress
+from generator.public.boundary import public_progress
 
 MRR_LADDER = [{"id": "revenue", "title": "Revenue", "milestones": [
     {"id": "ten-k-mrr", "title": "10k MRR",

@@ -26,9 +26,9 @@ from sitetools import (
     snapshot,
 )
 
-from generator import writer
+from generator.output import writer
 
-SCHEMA = ROOT / "generator" / "schemas" / "progress.schema.json"
+SCHEMA = ROOT / "generator" / "public" / "schemas" / "progress.schema.json"
 SITE_URL = "https://acme.github.io/progress/"
 
 

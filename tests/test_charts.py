@@ -10,7 +10,8 @@ from fractions import Fraction
 
 import pytest
 
-from generator.charts import (
+from generator.model.engine import WeekStats
+from generator.render.charts import (
     HALF_LABEL,
     LEFT,
     MAX_WEEKS,
@@ -22,7 +23,6 @@ from generator.charts import (
     customers,
     sales_calls,
 )
-from generator.engine import WeekStats
 
 SVG = "{http://www.w3.org/2000/svg}"
 

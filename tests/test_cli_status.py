@@ -14,10 +14,11 @@ from builders import Log, config, day, w
 from conftest import DEMO, ROOT, run_traction, write_content
 from jsonschema import Draft202012Validator
 
-from generator.boundary import public_progress
-from generator.pipeline import AsOf, analyse
-from generator.progress_doc import dumps, progress_document
-from generator.status_text import render
+from generator.model.analysis import AsOf
+from generator.pipeline import analyse
+from generator.public.boundary import public_progress
+from generator.public.progress_doc import dumps, progress_document
+from generator.render.status_text import render
 
 # --- status: text ----------------------------------------------------------------------------
 

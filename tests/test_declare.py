@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.declare import DictOf, ListOf, Record, json_schema, key_names, read, spec
 from generator.problems import Pos, Problem
-from generator.scalars import Bool, Count, Id, Text, enum
-from generator.yamlsource import parse
+from generator.source.declare import DictOf, ListOf, Record, json_schema, key_names, read, spec
+from generator.source.scalars import Bool, Count, Id, Text, enum
+from generator.source.yamlsource import parse
 
 record = dataclass(frozen=True, kw_only=True)
 FILE = "box.yaml"

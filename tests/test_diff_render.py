@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from generator.diff import (
+from generator.model.metrics import Kind
+from generator.public.diff import (
     Counts,
     DiffReport,
     Goal,
@@ -23,8 +24,7 @@ from generator.diff import (
     Pair,
     SideInfo,
 )
-from generator.diff_render import render
-from generator.metrics import Kind
+from generator.render.diff_text import render
 
 FORMATS = ("markdown", "text")
 

@@ -30,8 +30,9 @@ from builders import (
 )
 from conftest import write_content
 
-from generator.engine import Progress
-from generator.pipeline import AsOfError, analyse, source_date
+from generator.model.analysis import AsOfError, source_date
+from generator.model.engine import Progress
+from generator.pipeline import analyse
 
 ZERO_TO_ONE = ["weekly-sales-calls", "first-paying-customer", "five-paying-customers",
                "five-hell-yes", "hell-yes-rate", "close-rate", "scalable-pipeline",

@@ -23,8 +23,8 @@ import feedparser
 import pytest
 from conftest import run_traction, write_content
 
-from generator.markup import URL_SCHEMES, to_html
-from generator.yamlsource import MAX_MARKDOWN_CHARS
+from generator.render.markup import URL_SCHEMES, to_html
+from generator.source.yamlsource import MAX_MARKDOWN_CHARS
 
 # --- pathological Markdown --------------------------------------------------------------------
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from generator.loader import load
 from generator.pipeline import analyse
 from generator.problems import Problem, format_text, sort_problems
-from generator.yamlsource import MAX_FILE_BYTES, MAX_MARKDOWN_CHARS
+from generator.source.loader import load
+from generator.source.yamlsource import MAX_FILE_BYTES, MAX_MARKDOWN_CHARS
 
 FAST = pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-python"])
 Content = Callable[..., Path]
@@ -368,7 +368,7 @@ def test_a_huge_file_is_refused_without_being_read(tmp_path: Path) -> None:
     script = (
         "import resource, sys\n"
         "from pathlib import Path\n"
-        "from generator.loader import load\n"
+        "from generator.source.loader import load\n"
         "from generator.problems import format_text\n"
         "content = load(Path(sys.argv[1]))\n"
         "print(format_text(list(content.problems)))\n"

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.markup import to_html, to_text
+from generator.render.markup import to_html, to_text
 
 
 class Tags(HTMLParser):

@@ -13,9 +13,9 @@ import pytest
 from builders import Log, analysed, day, evaluate_log, w
 from conftest import DEMO
 
-from generator.boundary import public_progress
 from generator.pipeline import analyse
-from generator.progress_doc import SCHEMA_ID, dumps, number, progress_document
+from generator.public.boundary import public_progress
+from generator.public.progress_doc import SCHEMA_ID, dumps, number, progress_document
 
 TOP_KEYS = ["schema", "as_of", "latest_week", "week_in_progress", "company", "stage",
             "current_goal", "ladders", "weeks"]

@@ -36,11 +36,12 @@ from builders import Log, config, label_of, monday
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.engine import MilestoneStatus, Progress, evaluate
-from generator.events import account_events, calls, latest_day, list_events
-from generator.metrics import METRICS, Cond
-from generator.pipeline import Analysis, AsOf, analyse
-from generator.timeline import Ledger
+from generator.model.analysis import Analysis, AsOf
+from generator.model.engine import MilestoneStatus, Progress, evaluate
+from generator.model.metrics import METRICS, Cond
+from generator.model.timeline import Ledger
+from generator.pipeline import analyse
+from generator.source.events import account_events, calls, latest_day, list_events
 
 FIRST_DAY = datetime.date(2026, 3, 2)  # Monday of 2026-W10
 DAYS = 12 * 7  # twelve ISO weeks

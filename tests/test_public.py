@@ -13,10 +13,11 @@ from builders import Log, config, day, spread, sunday, w
 from builders import analysed as analysed_as_of
 from conftest import write_content
 
-from generator.pipeline import Analysis, analyse
-from generator.public import SiteView, aliases, public_view
-from generator.render import render_site
-from generator.wording import percent
+from generator.model.analysis import Analysis
+from generator.pipeline import analyse
+from generator.public.wording import percent
+from generator.render.pages import render_site
+from generator.render.site import SiteView, aliases, public_view
 
 Content = Callable[..., Path]
 

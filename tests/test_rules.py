@@ -12,9 +12,9 @@ import pytest
 from conftest import run_traction
 
 from generator import rules
-from generator.loader import load
 from generator.pipeline import analyse
 from generator.problems import Problem, format_github, format_json, format_text
+from generator.source.loader import load
 
 Content = Callable[..., Path]
 

@@ -25,8 +25,9 @@ from test_workflows import (
     trigger_problems,
 )
 
-from generator import __version__, scaffold
-from generator.scaffold import week_text
+from generator import __version__
+from generator.tools import scaffold
+from generator.tools.scaffold import week_text
 
 INIT_FILES = [
     "content/traction.yaml",

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from generator.loader import validate
 from generator.problems import Problem
-from generator.scalars import (
+from generator.source.loader import validate
+from generator.source.scalars import (
     ValueProblem,
     parse_bool,
     parse_date,
@@ -26,8 +26,8 @@ from generator.scalars import (
     parse_url,
     parse_week,
 )
-from generator.schema import AccountEvent, Call, CaseStudyMeta, ListEvent, Spend, WeekLog
-from generator.yamlsource import parse
+from generator.source.schema import AccountEvent, Call, CaseStudyMeta, ListEvent, Spend, WeekLog
+from generator.source.yamlsource import parse
 
 FAST = pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-python"])
 

@@ -25,7 +25,7 @@ import pytest
 from conftest import ROOT
 from sitetools import free_port, small_content
 
-from generator.serve import Preview
+from generator.tools.serve import Preview
 
 DEADLINE = 10.0  # seconds for a change to show
 ERROR_AT = re.compile(r"weeks/2026-W12\.yaml:(\d+):(\d+)")
@@ -330,7 +330,7 @@ def test_preview_shows_what_crashed_the_build(preview: Preview,
     def crash(*args: Any) -> None:
         raise RuntimeError("boom <b>")
 
-    monkeypatch.setattr("generator.serve.render", crash)
+    monkeypatch.setattr("generator.tools.serve.render", crash)
     preview.rebuild()
     assert preview.failed
     status, _, body = call(preview, "/")

@@ -28,15 +28,15 @@ SHIPPED = [
     "generator/themes/default/templates/feed.xml",
     "generator/themes/default/templates/sitemap.xml",
     "generator/themes/default/static/style.css",
-    "generator/builtin_ladders/zero-to-one.yaml",
-    "generator/builtin_ladders/micro-traction.yaml",
-    "generator/schemas/progress.schema.json",
-    "generator/scaffold/traction.yaml",
-    "generator/scaffold/week.yaml",
-    "generator/scaffold/case-study.md",
-    "generator/scaffold/gitignore",
-    "generator/scaffold/workflows/publish.yml",
-    "generator/scaffold/workflows/pr.yml",
+    "generator/model/builtin_ladders/zero-to-one.yaml",
+    "generator/model/builtin_ladders/micro-traction.yaml",
+    "generator/public/schemas/progress.schema.json",
+    "generator/tools/scaffold/traction.yaml",
+    "generator/tools/scaffold/week.yaml",
+    "generator/tools/scaffold/case-study.md",
+    "generator/tools/scaffold/gitignore",
+    "generator/tools/scaffold/workflows/publish.yml",
+    "generator/tools/scaffold/workflows/pr.yml",
     "generator/action/action.yml",
 ]
 
@@ -97,7 +97,7 @@ def test_the_installed_wheel_builds_a_site_with_its_own_theme(wheel: Path,
     env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
     where = subprocess.run(
         [sys.executable, "-c",
-         "import generator.render as r; print(r.__file__); print(r.default_theme_dir())"],
+         "import generator.render.pages as r; print(r.__file__); print(r.default_theme_dir())"],
         capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
     assert where.returncode == 0, where.stderr
     module, theme = where.stdout.split()

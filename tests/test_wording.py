@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from generator.boundary import PublicMeasure
-from generator.wording import fmt, measure_text, share_pair
+from generator.public.boundary import PublicMeasure
+from generator.public.wording import fmt, measure_text, share_pair
 
 NINETY = Decimal("0.90")
 

@@ -1648,7 +1648,7 @@ def test_pr_checks_as_of_the_head_commit_not_github_s_merge_commit(tmp_path: Pat
 
 def content_repo(path: Path) -> Path:
     """A content repository as `traction init` makes it, with the scenario's base weeks."""
-    from generator.scaffold import init
+    from generator.tools.scaffold import init
 
     repo = new_repo(path)
     init(repo, "Acme Analytics", datetime.date(2026, 3, 2))

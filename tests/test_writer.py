@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.writer import OutputError, check_output_dir, check_paths, write_site
+from generator.output.writer import OutputError, check_output_dir, check_paths, write_site
 
 SITE = {"index.html": b"<p>home</p>", "progress.json": b"{}\n",
         "weeks/2026-W47/index.html": b"<p>week</p>", "assets/site.css": b"body{}"}

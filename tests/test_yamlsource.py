@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import yamlsource
-from generator.declare import key_names
 from generator.problems import Pos, Problem
-from generator.schema import WeekLog
-from generator.yamlsource import (
+from generator.source import yamlsource
+from generator.source.declare import key_names
+from generator.source.schema import WeekLog
+from generator.source.yamlsource import (
     MAX_FILE_BYTES,
     LocDict,
     LocList,

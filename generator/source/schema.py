@@ -16,9 +16,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, ClassVar
 
-from generator.declare import DictOf, ListOf, Record, json_schema, spec
 from generator.isoweek import IsoWeek as Week
-from generator.scalars import (
+from generator.source.declare import DictOf, ListOf, Record, json_schema, spec
+from generator.source.scalars import (
     Bool,
     Count,
     Date,
@@ -37,12 +37,10 @@ from generator.scalars import (
     parse_number,
 )
 
-record = dataclass(frozen=True, kw_only=True)
-
 # --- traction.yaml ---------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Site(Record):
     """The published site."""
 
@@ -52,7 +50,7 @@ class Site(Record):
     language: str = spec(Text, "en", doc="Language code of the site, e.g. en.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Company(Record):
     """The company building in public."""
 
@@ -60,7 +58,7 @@ class Company(Record):
     tagline: str = spec(Text, "", doc="What the company does, in one line.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Source(Record):
     """A pipeline source."""
 
@@ -68,7 +66,7 @@ class Source(Record):
     max_cac: Decimal | None = spec(Number, None, doc="Highest acceptable spend per win.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class AccountInfo(Record):
     """An account that may be named on the site."""
 
@@ -76,7 +74,7 @@ class AccountInfo(Record):
     public: bool = spec(Bool, False, doc="The account agreed to be named on the site.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Privacy(Record):
     """What may be published."""
 
@@ -95,7 +93,7 @@ ParamValue = Kind(_param_value, {"oneOf": [{"type": "number"},
                                            {"type": "string", "pattern": r"^\$[a-z_]+$"}]})
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Condition(Record):
     """One condition of a milestone: a metric compared with a threshold."""
 
@@ -129,7 +127,7 @@ class Condition(Record):
         "stale_after_days", "assess_within_days")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class MilestoneDef(Record):
     """A milestone: conditions that must all hold."""
 
@@ -143,7 +141,7 @@ class MilestoneDef(Record):
     conditions: list[Condition] = spec(ListOf(Condition, min_items=1))
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class LadderDef(Record):
     """A ladder of milestones, climbed in order."""
 
@@ -153,7 +151,7 @@ class LadderDef(Record):
     milestones: list[MilestoneDef] = spec(ListOf(MilestoneDef, min_items=1))
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Config(Record):
     """`traction.yaml`: the site, the company, which ladders to climb, who is who."""
 
@@ -183,7 +181,7 @@ CALL_STATUSES = ("held", "scheduled", "no-show", "cancelled")
 ACCOUNT_EVENTS = ("qualified", "won", "lost", "paid", "hell-yes", "meh", "renewed", "churned")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Call(Record):
     """A call with a prospect or customer."""
 
@@ -202,7 +200,7 @@ class Call(Record):
         return self.status == "held" and self.type in COUNTED_CALL_TYPES
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class AccountEvent(Record):
     """A lifecycle event of an account: from qualified lead to customer."""
 
@@ -218,7 +216,7 @@ class AccountEvent(Record):
     note: str | None = spec(PrivateText, None, private=True, doc="PRIVATE note.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class ListEvent(Record):
     """A signal from the email list."""
 
@@ -230,7 +228,7 @@ class ListEvent(Record):
     note: str | None = spec(PrivateText, None, private=True, doc="PRIVATE note.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class ListSignals(Record):
     """The email list this week."""
 
@@ -238,7 +236,7 @@ class ListSignals(Record):
     events: list[ListEvent] = spec(ListOf(ListEvent), factory=list)
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Spend(Record):
     """Pipeline spend this week."""
 
@@ -246,7 +244,7 @@ class Spend(Record):
     amount: Decimal = spec(PrivateNumber, private=True, doc="PRIVATE: spend in this week.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class WeekLog(Record):
     """`weeks/YYYY-Www.yaml`: one ISO week of the log."""
 
@@ -274,7 +272,7 @@ class WeekLog(Record):
 # --- front matter ---------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class Result(Record):
     """One result of a case study."""
 
@@ -283,7 +281,7 @@ class Result(Record):
     after: str = spec(Text, "")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class CaseStudyMeta(Record):
     """Front matter of `case-studies/<slug>.md`."""
 
@@ -296,7 +294,7 @@ class CaseStudyMeta(Record):
     draft: bool = spec(Bool, False, doc="Drafts are never published.")
 
 
-@record
+@dataclass(frozen=True, kw_only=True)
 class PageMeta(Record):
     """Front matter of `pages/<slug>.md`."""
 

@@ -13,9 +13,8 @@ import datetime
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from generator.declare import Record
 from generator.problems import Pos
-from generator.schema import AccountEvent, Call, ListEvent, WeekLog
+from generator.source.schema import AccountEvent, Call, ListEvent, WeekLog
 
 WeekIndex = int  # consecutive integers for consecutive ISO weeks
 AccountId = str

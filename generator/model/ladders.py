@@ -12,10 +12,10 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from generator.metrics import METRICS, Cond
+from generator.model.metrics import METRICS, Comparison, Cond
 from generator.problems import Pos, Problem, error
-from generator.scalars import did_you_mean
-from generator.schema import Condition, Config, LadderDef, MilestoneDef
+from generator.source.scalars import did_you_mean
+from generator.source.schema import Condition, Config, LadderDef, MilestoneDef
 
 BUILTIN_IDS = ("zero-to-one", "micro-traction")
 # Stage (seed 001): prototype until a first paying customer, traction until the close rate.
@@ -44,13 +44,13 @@ class Ladder:
 @cache
 def builtin_definitions() -> dict[str, LadderDef]:
     """The built-in ladders, parsed and validated like any user file (errors are bugs)."""
-    from generator.loader import validate
-    from generator.yamlsource import parse
+    from generator.source.loader import validate
+    from generator.source.yamlsource import parse
 
     found = {}
     for ladder_id in BUILTIN_IDS:
         name = f"{ladder_id}.yaml"
-        text = resources.files("generator").joinpath("builtin_ladders", name).read_text("utf-8")
+        text = (resources.files("generator.model") / "builtin_ladders" / name).read_text("utf-8")
         ladder, problems = validate(LadderDef, parse(text, f"<builtin>/{name}"), name)
         if ladder is None:  # pragma: no cover - guarded by tests of the shipped files
             raise RuntimeError(f"built-in ladder {name} is invalid: {problems}")
@@ -141,7 +141,7 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
         problems.append(error(condition.pos, "a condition needs exactly one of at_least, at_most",
                               "e.g. {metric: paying_customers, at_least: 1}"))
         return None
-    comparison = "at_least" if condition.at_least is not None else "at_most"
+    comparison: Comparison = "at_least" if condition.at_least is not None else "at_most"
     target = value(comparison, TARGET_BOUNDS[metric.kind])
     if target is None:
         return None
@@ -243,7 +243,7 @@ def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
             problems.append(Problem("warning", config.at("custom_ladders", index),
                                     f"custom ladder '{custom.id}' is not listed in `ladders`",
                                     "add its id to `ladders` to show it"))
-    shown = []
+    shown: list[Ladder] = []
     seen_milestones: dict[str, tuple[str, MilestoneDef]] = {}
     for index, ladder_id in enumerate(config.ladders):
         definition = definitions.get(ladder_id)

@@ -15,17 +15,22 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.boundary import PublicMeasure, PublicMilestone, PublicProgress, public_progress
-from generator.charts import Chart, charts
-from generator.engine import WeekStats
-from generator.events import account_events
 from generator.isoweek import IsoWeek
-from generator.loader import Content, Document
-from generator.markup import to_html, to_text
-from generator.metrics import METRICS
-from generator.pipeline import Analysis
-from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
-from generator.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
+from generator.model.analysis import Analysis
+from generator.model.engine import WeekStats
+from generator.model.metrics import METRICS
+from generator.public.boundary import (
+    PublicMeasure,
+    PublicMilestone,
+    PublicProgress,
+    public_progress,
+)
+from generator.public.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
+from generator.render.charts import Chart, charts
+from generator.render.markup import to_html, to_text
+from generator.source.events import account_events
+from generator.source.loader import Content, Document
+from generator.source.schema import CaseStudyMeta, Config, PageMeta, WeekLog
 
 STAGE_LABELS = {"prototype": "Prototype", "traction": "Traction", "growth": "Growth"}
 

@@ -1,4 +1,4 @@
-"""The diff report (`generator.diff.DiffReport`) as Markdown for a pull-request comment,
+"""The diff report (`public.diff.DiffReport`) as Markdown for a pull-request comment,
 JSON or text.
 
 It prints what the report's types say: a measure of kind "share" as a percentage,
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.diff import (
+from generator.public.diff import (
     Change,
     DiffReport,
     MeasureChange,
@@ -28,7 +28,7 @@ from generator.diff import (
     SideInfo,
     WeekChange,
 )
-from generator.wording import STATUS_LABELS
+from generator.public.wording import STATUS_LABELS
 
 MARKER = "<!-- traction-diff -->"
 MARKDOWN_LIMIT = 60_000  # bytes of UTF-8; a GitHub comment holds 65,536 characters

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
-from generator.badges import badge_json, badge_svg
-from generator.progress_doc import dumps, progress_document
-from generator.public import SiteView
-from generator.writer import OutputError
+from generator.public.progress_doc import dumps, progress_document
+from generator.render.badges import badge_json, badge_svg
+from generator.render.site import SiteView
 
 THEME = "default"
 class RenderError(Exception):
@@ -33,7 +33,7 @@ def default_theme_dir() -> Path:
     packaged = Path(str(resources.files("generator"))) / "themes" / THEME
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "themes" / THEME
+    return Path(__file__).resolve().parents[2] / "themes" / THEME
 
 
 def theme_dirs(user_theme: Path | None) -> list[Path]:
@@ -53,7 +53,7 @@ def environment(dirs: list[Path]) -> jinja2.Environment:
     env.filters["date"] = lambda d, f="%-d %b %Y": d.strftime(f) if d else ""
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["pct"] = lambda x: f"{float(x) * 100:.0f}%"
-    env.globals["svg"] = lambda chart: jinja2.utils.markupsafe.Markup(chart.svg)
+    env.globals["svg"] = lambda chart: markupsafe.Markup(chart.svg)
     return env
 
 
@@ -134,7 +134,7 @@ def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, byt
     html_paths = []
     for path, template, context in _pages(site):
         if path in files:
-            raise OutputError(f"two pages would be written to '{path}'")
+            raise RenderError("traction.yaml", f"two pages would be written to '{path}'")
         files[path] = _render(env, template, {"site": site, **context})
         if path != "404.html":
             html_paths.append(path)

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.events import WeekIndex, account_events, calls, list_events
 from generator.isoweek import week_index
-from generator.schema import AccountEvent, Config, ListEvent, WeekLog
+from generator.source.events import WeekIndex, account_events, calls, list_events
+from generator.source.schema import AccountEvent, Config, ListEvent, WeekLog
 
 OWNER_CLASSES = ("all", "founders", "reps")
 
@@ -88,7 +88,8 @@ class Ledger:
         # per source and week: qualified and won counts; spend per source and week
         self.source_sqls: dict[str, Counter[WeekIndex]] = defaultdict(Counter)
         self.source_wins: dict[str, Counter[WeekIndex]] = defaultdict(Counter)
-        self.spend: dict[str, Counter[WeekIndex]] = defaultdict(Counter)
+        self.spend: defaultdict[str, defaultdict[WeekIndex, Decimal]] = defaultdict(
+            lambda: defaultdict(Decimal))
         self._subscribers_by_sunday: dict[datetime.date, int] = {}
         for week in weeks:
             index = week_index(week.monday)

@@ -11,13 +11,14 @@ the 0.5 s budget for `traction status` on a five-year log in imports alone.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from generator.problems import Pos, Problem, error
-from generator.scalars import Id, Kind, ValueProblem, did_you_mean, is_null
-from generator.yamlsource import LocDict, LocList, pos_of
+from generator.source.scalars import Id, Kind, ValueProblem, did_you_mean, is_null
+from generator.source.yamlsource import LocDict, LocList, pos_of
 
 _REQUIRED: Any = dataclasses.MISSING
 _NOWHERE = Pos("<default>", 0, 0)
@@ -81,6 +82,7 @@ class Record:
 
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,13 @@ class _Field:
     default: Any
 
 
-@cache
+def per_record_class(function: Callable[[type[Record]], T]) -> Callable[[type[Record]], T]:
+    """functools.cache for a function of a record class. (Typed by hand: mypy takes a frozen
+    dataclass's class for unhashable.)"""
+    return cast(Callable[[type[Record]], T], cache(function))
+
+
+@per_record_class
 def _layout(cls: type[Record]) -> tuple[tuple[_Field, ...], frozenset[str], bool]:
     """The fields, their keys, and whether any of them is private."""
     declared = [f for f in dataclasses.fields(cls) if "shape" in f.metadata]
@@ -106,7 +114,7 @@ def _layout(cls: type[Record]) -> tuple[tuple[_Field, ...], frozenset[str], bool
     return fields, frozenset(f.key for f in fields), private
 
 
-@cache
+@per_record_class
 def key_names(cls: type[Record]) -> frozenset[str]:
     """Every key of `cls` and of the records inside it: the format's own words."""
     names = set(_layout(cls)[1])

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-from generator.engine import WeekStats
+from generator.model.engine import WeekStats
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28

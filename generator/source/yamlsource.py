@@ -8,7 +8,7 @@ scalar. It walks the parser's events itself and returns:
   key and item sits;
 - `Plain` / `Quoted` for scalars: the exact text as written, with its place.
 
-The schema (`generator.schema`) decides what each scalar means where it is
+The schema (`source.schema`) decides what each scalar means where it is
 used. Anchors, aliases, merge keys, tags, duplicate and non-string keys are
 errors, as are tabs in indentation, a BOM, NUL bytes, invalid UTF-8 and
 oversized files. libyaml's C parser is used when present; the pure-Python

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.boundary import PublicMilestone, PublicProgress
-from generator.wording import STATUS_LABELS, detail_text, measure_text, percent
+from generator.public.boundary import PublicMilestone, PublicProgress
+from generator.public.wording import STATUS_LABELS, detail_text, measure_text, percent
 
 MARKS = {"achieved": "✓", "slipped": "!", "in_progress": "▸", "not_started": "·"}
 COLORS = {"achieved": "green", "slipped": "red", "in_progress": "yellow", "not_started": None}

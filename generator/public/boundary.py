@@ -17,10 +17,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.engine import MilestoneStatus, Progress, Stage, Status, Transition, WeekStats
-from generator.ladders import Ladder, Milestone
-from generator.metrics import METRICS, Comparison, Detail, Kind, Value
-from generator.schema import Config
+from generator.model.engine import MilestoneStatus, Progress, Stage, Status, Transition, WeekStats
+from generator.model.ladders import Ladder, Milestone
+from generator.model.metrics import METRICS, Comparison, Detail, Kind, Value
+from generator.source.schema import Config
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from generator.events import days, latest_day
 from generator.isoweek import IsoWeek
-from generator.ladders import Ladder, Ladders, Milestone
-from generator.metrics import (
+from generator.model.ladders import Ladder, Ladders, Milestone
+from generator.model.metrics import (
     METRICS,
     Comparison,
     Cond,
@@ -33,8 +32,9 @@ from generator.metrics import (
     parts_progress,
     progress,
 )
-from generator.schema import Config, WeekLog
-from generator.timeline import Ledger
+from generator.model.timeline import Ledger
+from generator.source.events import days, latest_day
+from generator.source.schema import Config, WeekLog
 
 Status = Literal["achieved", "slipped", "in_progress", "not_started"]
 Stage = Literal["prototype", "traction", "growth"]

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.declare import Record, key_names, read
 from generator.problems import Pos, Problem, error, warning
-from generator.scalars import is_null
-from generator.schema import CaseStudyMeta, Config, PageMeta, WeekLog
-from generator.yamlsource import (
+from generator.source.declare import Record, key_names, read
+from generator.source.scalars import is_null
+from generator.source.schema import CaseStudyMeta, Config, PageMeta, WeekLog
+from generator.source.yamlsource import (
     MAX_FILE_BYTES,
     MAX_MARKDOWN_CHARS,
     LocDict,

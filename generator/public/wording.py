@@ -6,8 +6,8 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
-from generator.boundary import PublicMeasure
-from generator.metrics import Detail, Value
+from generator.model.metrics import Detail, Value
+from generator.public.boundary import PublicMeasure
 
 STATUS_LABELS = {
     "achieved": "achieved",

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from generator.timeline import Ledger
+from generator.model.timeline import Ledger
 
 Value = int | Fraction | Decimal | None
 Comparison = Literal["at_least", "at_most"]

@@ -13,8 +13,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from generator import __version__
-from generator.events import account_events
 from generator.isoweek import IsoWeek
+from generator.source.events import account_events
 
 # The generated workflows run a copy of Traction's composite action kept in the
 # content repository itself (`uses: ./.github/actions/traction`): nothing to pin
@@ -54,7 +54,7 @@ class Written:
 
 
 def _template(name: str) -> str:
-    return resources.files("generator").joinpath("scaffold", name).read_text("utf-8")
+    return resources.files("generator.tools").joinpath("scaffold", name).read_text("utf-8")
 
 
 def action_text() -> str:
@@ -62,7 +62,7 @@ def action_text() -> str:
     source checkout (`.github/actions/traction/`)."""
     packaged = Path(str(resources.files("generator"))) / "action" / "action.yml"
     if not packaged.is_file():
-        packaged = Path(__file__).resolve().parent.parent / ACTION_PATH
+        packaged = Path(__file__).resolve().parents[2] / ACTION_PATH
     return packaged.read_text("utf-8")
 
 
@@ -86,7 +86,7 @@ def week_text(week: str, open_sqls: list[str]) -> str:
 
 def open_sqls(content_dir: Path) -> list[str]:
     """Comment lines for every qualified account not yet won or lost (best effort)."""
-    from generator.loader import load
+    from generator.source.loader import load
 
     content = load(content_dir)
     decided: set[str] = set()
@@ -116,7 +116,7 @@ def new_week(content_dir: Path, week: str) -> Path:
 
 def init(target: Path, company: str, today: datetime.date) -> Written:
     """Scaffold a content repository in `target`: content/, schemas, workflows, .gitignore."""
-    from generator.schema import json_schemas
+    from generator.source.schema import json_schemas
 
     schemas = json_schemas()
     week = IsoWeek.of(today).label

@@ -31,7 +31,7 @@ from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import BacktickInlineProcessor, LinkInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 
-from generator.yamlsource import MAX_MARKDOWN_CHARS
+from generator.source.yamlsource import MAX_MARKDOWN_CHARS
 
 # A link's text may hold this many brackets (`[![logo](src)](href)` holds two), and a link's
 # `(destination "title")` and a code span may be this long: past that it is text, not a link.

@@ -11,8 +11,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from generator.boundary import PublicMeasure, PublicMilestone, PublicProgress
-from generator.metrics import Detail, Value
+from generator.model.metrics import Detail, Value
+from generator.public.boundary import PublicMeasure, PublicMilestone, PublicProgress
 
 SCHEMA_ID = "traction/progress@1"
 # Minor versions add keys only: 1.1 added week_in_progress; per measure its progress, kind

@@ -1,9 +1,9 @@
-"""`traction diff`: what a change to the log does to the milestones.
+"""`traction diff`: what a change to the log does to the milestones, as a report.
 
-Both sides go through the same pipeline (`analyse`) and the privacy boundary
-(`boundary.public_progress`); the comparison reads the two `PublicProgress`
-objects only, so nothing the site would not publish can reach a diff. The
-result is a `DiffReport`, frozen dataclasses that `diff_render` prints as
+Both sides go through the same pipeline (`analyse`; `tools.diff` reads them from git)
+and the privacy boundary (`boundary.public_progress`); the comparison reads the two
+`PublicProgress` objects only, so nothing the site would not publish can reach a diff. The
+result is a `DiffReport`, frozen dataclasses that `render.diff_text` prints as
 Markdown, JSON or text. Each measure carries its `kind` (count, share, money,
 streak) and whether it is `hidden` (an amount, private: then it holds no
 number at all). `DiffReport.as_dict()` is the JSON document, schema
@@ -47,21 +47,17 @@ when revenue is private on either side, and then before, after and target are nu
 from __future__ import annotations
 
 import datetime
-import tempfile
 from dataclasses import asdict, dataclass, is_dataclass, replace
-from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from generator.boundary import PublicMilestone, PublicProgress, public_progress
-from generator.engine import Stage, Status, Transition, WeekStats, evaluate
-from generator.gitrev import GitError, Repo, commit_time, export, open_repo, resolve
-from generator.metrics import Comparison, Kind
-from generator.pipeline import Analysis, AsOf, AsOfError, analyse, source_date
+from generator.model.analysis import Analysis
+from generator.model.engine import Stage, Status, Transition, WeekStats, evaluate
+from generator.model.metrics import Comparison, Kind
 from generator.problems import Severity
-from generator.progress_doc import number
+from generator.public.boundary import PublicMilestone, PublicProgress, public_progress
+from generator.public.progress_doc import number
 
-__all__ = ["DiffReport", "GitError", "MeasureChange", "MilestoneChange", "WeekChange",
-           "compare", "diff_revisions"]
+__all__ = ["DiffReport", "MeasureChange", "MilestoneChange", "Side", "WeekChange", "compare"]
 
 SCHEMA_ID = "traction/diff@1"
 WEEK_NUMBERS = ("sales_calls", "sqls", "won", "lost", "paying_customers", "hell_yes_customers")
@@ -80,7 +76,7 @@ T = TypeVar("T")
 
 
 def _json(value: Any) -> Any:
-    return asdict(value) if is_dataclass(value) else value
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
 
 
 @dataclass(frozen=True)
@@ -280,38 +276,6 @@ class Side:
         if self.analysis is None:
             return "missing"
         return "ok" if self.analysis.progress is not None else "invalid"
-
-
-def diff_revisions(content: Path, base: str, head: str | None = None,
-                   as_of: AsOf | None = None) -> DiffReport:
-    """Compare the content at `base` with `head` (default: the working tree). Raises GitError.
-
-    A revision is evaluated as of its commit's date, as the publish workflow builds it, and
-    the working tree as of `as_of` (SOURCE_DATE_EPOCH) or its own latest day; an `--as-of`
-    date applies to both sides."""
-    repo = open_repo(content)
-    base_commit = resolve(repo, base)
-    head_commit = resolve(repo, head) if head is not None else None
-    with tempfile.TemporaryDirectory(prefix="traction-diff-") as tmp:
-        before = Side(base, base_commit,
-                      _analyse_commit(repo, base_commit, Path(tmp, "base"), as_of))
-        if head_commit is not None:
-            after = Side(head, head_commit,
-                         _analyse_commit(repo, head_commit, Path(tmp, "head"), as_of))
-        else:
-            after = Side(None, None,
-                         analyse(content, as_of=as_of) if content.is_dir() else None)
-        return compare(before, after, repo.content)
-
-
-def _analyse_commit(repo: Repo, commit: str, dest: Path, as_of: AsOf | None
-                    ) -> Analysis | None:
-    if as_of is None or not as_of.strict:
-        try:
-            as_of = AsOf(source_date(commit_time(repo, commit)).date, "commit date")
-        except AsOfError as exc:  # pragma: no cover - git always prints a number
-            raise GitError(str(exc)) from None
-    return analyse(dest, as_of=as_of) if export(repo, commit, dest) else None
 
 
 # --- the comparison (pure) ----------------------------------------------------------------

@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from generator.build import render
+from generator.output.writer import write_site
+from generator.pipeline import render
 from generator.problems import Problem, format_text
-from generator.render import default_theme_dir
-from generator.writer import write_site
+from generator.render.pages import default_theme_dir
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 

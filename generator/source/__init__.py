@@ -1,0 +1,7 @@
+"""Source: the content directory read into typed records, with every problem at file:line:col.
+
+Strict YAML (`yamlsource`), scalar types (`scalars`), declared records (`declare`, `schema`),
+the loader of a whole content directory (`loader`) and the log's entries in the order they
+apply (`events`). Imports only `problems` and `isoweek` from above it: nothing here knows
+about milestones, privacy or pages.
+"""
