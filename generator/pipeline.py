@@ -18,10 +18,7 @@ from pathlib import Path
 from generator.model.analysis import Analysis, AsOf, resolve_as_of
 from generator.model.engine import evaluate
 from generator.model.ladders import resolve
-from generator.output.writer import OutputError, check_output_dir, check_paths, write_site
 from generator.problems import Pos, Problem, error, sort_problems
-from generator.render.pages import RenderError, render_site, theme_errors
-from generator.render.site import public_view
 from generator.rules import check
 from generator.source.loader import load
 from generator.source.scalars import ABSOLUTE_URL
@@ -64,6 +61,12 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
     theme, a template that fails on this content) fails the check the same way."""
+    # The render and output stages are imported here, not at the top: `status` and `diff`
+    # need only `analyse`, and jinja2 and Markdown cost a third of their start-up.
+    from generator.output.writer import OutputError, check_paths
+    from generator.render.pages import RenderError, render_site
+    from generator.render.site import public_view
+
     analysis = analyse(content_dir, as_of=as_of)
     config = analysis.content.config
     theme, theme_problems = _theme(content_dir, config)
@@ -85,6 +88,8 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
 
 def _theme(content_dir: Path, config: Config | None) -> tuple[Path | None, list[Problem]]:
     """The user's theme directory, and what is wrong with it before anything is rendered."""
+    from generator.render.pages import theme_errors
+
     if config is None or not config.theme_dir:
         return None, []
     theme = content_dir / config.theme_dir
@@ -105,6 +110,8 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
           as_of: AsOf | None = None) -> BuildResult:
     """Build the site into `out`, atomically. Raises OutputError for an unusable `out`
     or `base_url`."""
+    from generator.output.writer import OutputError, check_output_dir, write_site
+
     if base_url is not None and not ABSOLUTE_URL.match(base_url):
         raise OutputError(f"--base-url '{base_url}' is not an absolute http(s) URL; "
                           "e.g. https://user.github.io/repo/")
