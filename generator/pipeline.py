@@ -110,14 +110,23 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
           as_of: AsOf | None = None) -> BuildResult:
     """Build the site into `out`, atomically. Raises OutputError for an unusable `out`
     or `base_url`."""
-    from generator.output.writer import OutputError, check_output_dir, write_site
+    from generator.output.writer import (
+        OutputError,
+        check_output_dir,
+        output_lock,
+        recover,
+        write_site,
+    )
 
     if base_url is not None and not ABSOLUTE_URL.match(base_url):
         raise OutputError(f"--base-url '{base_url}' is not an absolute http(s) URL; "
                           "e.g. https://user.github.io/repo/")
     check_output_dir(out, content_dir)
-    analysis, files, problems = render(content_dir, base_url, as_of)
-    if files is None:
-        return BuildResult(analysis, tuple(problems))
-    write_site(files, out)
+    with output_lock(out):  # builds into one folder take turns
+        recover(out)
+        check_output_dir(out, content_dir)
+        analysis, files, problems = render(content_dir, base_url, as_of)
+        if files is None:
+            return BuildResult(analysis, tuple(problems))
+        write_site(files, out)
     return BuildResult(analysis, tuple(problems), len(files))

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -133,7 +134,7 @@ def test_a_failure_while_writing_leaves_the_previous_site(tmp_path: Path) -> Non
     writer.write_site({"index.html": b"old", "weeks/index.html": b"old weeks"}, out)
     before = snapshot(out)
     # "a" is written as a file, then "a/b" needs "a" to be a folder: the write fails half-way
-    with pytest.raises(OSError):
+    with pytest.raises(writer.OutputError):
         writer.write_site({"index.html": b"new", "a": b"file", "a/b": b"under a file"}, out)
     assert snapshot(out) == before
     assert temp_dirs(tmp_path) == []
@@ -152,7 +153,7 @@ def test_a_failure_while_swapping_restores_the_previous_site(
         return real_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(writer.OutputError, match="disk full"):
         writer.write_site({"index.html": b"new"}, out)
     monkeypatch.undo()
     assert snapshot(out) == before
@@ -175,13 +176,11 @@ def test_no_stale_files(site: tuple[Path, Path]) -> None:
     content, out = site
     assert (out / "weeks" / "2026-W12" / "index.html").is_file()
     assert (out / "case-studies" / "initech" / "index.html").is_file()
-    (out / "left-over.txt").write_text("from an old build", "utf-8")
     (content / "weeks" / "2026-W12.yaml").unlink()
     (content / "case-studies" / "initech.md").unlink()
     build_ok(content, out)
     assert not (out / "weeks" / "2026-W12").exists()
     assert not (out / "case-studies" / "initech").exists()
-    assert not (out / "left-over.txt").exists()
     assert "2026-W12" not in (out / "sitemap.xml").read_text("utf-8")
     assert "2026-W12" not in (out / "feed.xml").read_text("utf-8")
     assert (out / "weeks" / "2026-W11" / "index.html").is_file()
@@ -258,11 +257,65 @@ def test_refuses_a_folder_of_other_files_but_replaces_a_previous_build(tmp_path:
     (documents / "thesis.txt").write_text("years of work", "utf-8")
     code, _, err = cli("build", "--content", str(content), "--out", str(documents))
     assert code == 1
-    assert "not a previous traction build" in err
+    assert "holds files Traction did not write" in err
     assert (documents / "thesis.txt").read_text("utf-8") == "years of work"
     site = tmp_path / "site"
     assert cli("build", "--content", str(content), "--out", str(site))[0] == 0
     assert cli("build", "--content", str(content), "--out", str(site))[0] == 0
+
+
+def test_a_folder_holding_a_progress_json_is_not_taken_for_a_build(tmp_path: Path) -> None:
+    # The reproducer: a progress.json beside a thesis and photos made the folder look like a
+    # previous build, and `build --out` deleted the other two.
+    content = small_content(tmp_path / "content")
+    folder = tmp_path / "work"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "photos" / "a.jpg").write_bytes(b"jpeg")
+    (folder / "thesis.docx").write_bytes(b"docx")
+    (folder / "progress.json").write_text("{}", "utf-8")
+    before = snapshot(tmp_path)
+    code, _, err = cli("build", "--content", str(content), "--out", str(folder))
+    assert code == 1 and "did not write" in err and "Traceback" not in err
+    assert snapshot(tmp_path) == before
+
+
+def test_concurrent_builds_into_one_folder_all_succeed(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content")
+    out = tmp_path / "site"
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "generator", "build", "--content", str(content),
+               "--out", str(out)]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    results = [(run.wait(120), run.stderr.read() if run.stderr else "") for run in runs]
+    for run in runs:
+        run.communicate()
+    assert all(code == 0 for code, _ in results), results
+    assert not any("Traceback" in err for _, err in results)
+    assert temp_dirs(tmp_path) == []
+    assert (out / "index.html").is_file()
+
+
+def test_a_build_killed_between_its_renames_is_recovered_by_the_next(site: tuple[Path, Path]
+                                                                     ) -> None:
+    content, out = site
+    before = snapshot(out)
+    out.rename(out.parent / f".{out.name}.old-k1ll3d_9")  # the state kill -9 leaves
+    (out.parent / f".{out.name}.new-k1ll3d_8" / "weeks").mkdir(parents=True)
+    (content / "weeks" / "2026-W47.yaml").write_text("week: [broken\n", "utf-8")
+    assert build(content, out).returncode == 1  # even a failing build puts the site back
+    assert snapshot(out) == before
+    assert temp_dirs(out.parent) == []
+
+
+def test_an_operating_system_error_is_one_line(tmp_path: Path) -> None:
+    content = small_content(tmp_path / "content")
+    (tmp_path / "afile").write_text("a file", "utf-8")
+    code, _, err = cli("build", "--content", str(content), "--out",
+                       str(tmp_path / "afile" / "site"))
+    assert code == 1
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert "cannot lock the output folder" in err and "File exists" in err
 
 
 def test_refuses_a_relative_output_that_is_the_content(tmp_path: Path) -> None:
@@ -338,7 +391,8 @@ def test_theme_dir_overrides_one_template(tmp_path: Path) -> None:
     assert b'rel="stylesheet"' in lost, "the override extends the default base template"
     assert themed_files["assets/extra.css"] == b"p{color:red}\n"
     changed = sorted(p for p in plain_files if plain_files[p] != themed_files.get(p))
-    assert changed == ["404.html"], "every other file comes from the default theme"
+    # (and the marker, which lists extra.css too)
+    assert changed == sorted(["404.html", writer.MARKER]), "every other file is the default"
     assert set(themed_files) - set(plain_files) == {"assets/extra.css"}
 
 

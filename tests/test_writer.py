@@ -3,21 +3,31 @@ and the new site replaces the old one whole, or not at all."""
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 from pathlib import Path
 
 import pytest
 
-from generator.output.writer import OutputError, check_output_dir, check_paths, write_site
+from generator.output.writer import (
+    MARKER,
+    OutputError,
+    check_output_dir,
+    check_paths,
+    output_lock,
+    recover,
+    write_site,
+)
 
 SITE = {"index.html": b"<p>home</p>", "progress.json": b"{}\n",
         "weeks/2026-W47/index.html": b"<p>week</p>", "assets/site.css": b"body{}"}
 
 
 def tree(directory: Path) -> dict[str, bytes]:
+    """The site's files, without Traction's marker."""
     return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+            for p in sorted(directory.rglob("*")) if p.is_file() and p.name != MARKER}
 
 
 def leftovers(parent: Path, name: str) -> list[str]:
@@ -110,19 +120,54 @@ def test_a_folder_of_other_files_is_refused(content: Path) -> None:
     out = content.parent / "docs"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    with pytest.raises(OutputError, match="not a previous traction build"):
+    with pytest.raises(OutputError, match="holds files Traction did not write"):
         check_output_dir(out, content)
 
 
-def test_a_new_an_empty_or_a_previous_build_directory_is_fine(content: Path) -> None:
+def test_a_folder_is_not_taken_for_a_build_because_it_holds_a_progress_json(
+        content: Path) -> None:
+    # The reproducer: `build --out` into this folder deleted thesis.docx and photos/.
+    out = content.parent / "work"
+    (out / "photos").mkdir(parents=True)
+    (out / "photos" / "a.jpg").write_bytes(b"jpeg")
+    (out / "thesis.docx").write_bytes(b"docx")
+    (out / "progress.json").write_text("{}")
+    with pytest.raises(OutputError, match=r"did not write \(e\.g\. 'progress\.json'\)"):
+        check_output_dir(out, content)
+
+
+def test_a_previous_build_is_recognised_only_by_its_marker(content: Path) -> None:
+    out = content.parent / "_site"
+    write_site(SITE, out)
+    assert json.loads((out / MARKER).read_text()) == {
+        "format": "traction-site/1", "files": sorted(SITE)}
+    check_output_dir(out, content)  # exactly what the marker lists
+    (out / "thesis.docx").write_bytes(b"docx")  # a stranger's file added since
+    with pytest.raises(OutputError, match=r"'thesis\.docx'"):
+        check_output_dir(out, content)
+    (out / "thesis.docx").unlink()
+    (out / "weeks" / "mine").symlink_to(content)  # a symlink is never Traction's
+    with pytest.raises(OutputError, match="'weeks/mine'"):
+        check_output_dir(out, content)
+    (out / "weeks" / "mine").unlink()
+    for forged in ["not json", '{"format": "other/1", "files": []}', "[]"]:
+        (out / MARKER).write_text(forged)
+        with pytest.raises(OutputError, match="did not write"):
+            check_output_dir(out, content)
+
+
+def test_a_new_or_an_empty_directory_is_fine(content: Path) -> None:
     new = content.parent / "_site"
     check_output_dir(new, content)  # does not exist yet
     new.mkdir()
     check_output_dir(new, content)  # empty
-    (new / "progress.json").write_text("{}")
-    (new / "index.html").write_text("old")
-    check_output_dir(new, content)  # a previous build
     check_output_dir(content.parent.parent / "elsewhere" / "deep" / "site", content)
+
+
+def test_a_site_may_not_hold_a_file_named_like_the_marker(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="marker"):
+        write_site({MARKER: b"{}", "index.html": b""}, tmp_path / "_site")
+    assert not (tmp_path / "_site").exists()
 
 
 def test_relative_paths_are_resolved(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,7 +244,7 @@ def test_a_failure_mid_write_leaves_the_old_site(tmp_path: Path,
 
     monkeypatch.setattr(Path, "write_bytes", flaky)
     new = {f"page-{i}.html": b"new" for i in range(5)}
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match=r"^cannot write the site to .*: No space left"):
         write_site(new, out)
     assert calls == fail_on
     assert tree(out) == SITE
@@ -213,7 +258,7 @@ def test_a_failure_on_the_first_build_leaves_nothing(tmp_path: Path,
         raise OSError("disk on fire")
 
     monkeypatch.setattr(Path, "write_bytes", broken)
-    with pytest.raises(OSError, match="disk on fire"):
+    with pytest.raises(OutputError, match="disk on fire"):
         write_site(SITE, tmp_path / "_site")
     assert list(tmp_path.iterdir()) == []
 
@@ -230,7 +275,7 @@ def test_a_failure_while_swapping_puts_the_old_site_back(tmp_path: Path,
         return real(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(OSError, match="rename failed"):
+    with pytest.raises(OutputError, match="rename failed"):
         write_site({"index.html": b"new"}, out)
     assert tree(out) == SITE
     assert leftovers(tmp_path, "_site") == []
@@ -258,3 +303,70 @@ def test_writing_through_a_symlinked_output_replaces_its_target(tmp_path: Path) 
     write_site({"index.html": b"new"}, link)
     assert tree(real) == {"index.html": b"new"}
     assert link.is_symlink()
+
+
+# --- OS errors, locks and recovery -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "reason"), [(30, "Read-only file system"),
+                                               (28, "No space left on device"),
+                                               (13, "Permission denied")])
+def test_an_os_error_is_one_line_and_the_old_site_stays(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, reason: str) -> None:
+    out = tmp_path / "_site"
+    write_site(SITE, out)
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(code, reason, str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(OutputError) as caught:
+        write_site({"weeks/x/index.html": b"new"}, out)
+    assert "\n" not in str(caught.value) and str(caught.value).endswith(reason)
+    assert tree(out) == SITE
+
+
+def test_a_build_killed_between_the_two_renames_is_recovered(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(SITE, out)
+    # What kill -9 after `out → .old-*` and before `.new-* → out` leaves behind:
+    out.rename(tmp_path / "._site.old-abcd1234")
+    write_site({"index.html": b"half"}, tmp_path / "staging")
+    (tmp_path / "staging").rename(tmp_path / "._site.new-wxyz_789")
+    recover(out)
+    assert tree(out) == SITE
+    assert leftovers(tmp_path, "_site") == []
+
+
+def test_recovery_removes_leftovers_beside_a_live_site(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(SITE, out)
+    (tmp_path / "._site.new-abcd1234" / "weeks").mkdir(parents=True)
+    (tmp_path / "._site.old-zzzz0000").mkdir()
+    (tmp_path / "._site.notes").mkdir()  # not a name Traction makes: left alone
+    recover(out)
+    assert tree(out) == SITE
+    assert leftovers(tmp_path, "_site") == ["._site.notes"]
+
+
+def test_builds_into_one_folder_take_turns(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "_site"
+    holder = (
+        "import sys, time; from pathlib import Path\n"
+        "from generator.output.writer import output_lock\n"
+        "with output_lock(Path(sys.argv[1])):\n"
+        "    print('locked', flush=True); time.sleep(1.0)\n")
+    child = subprocess.Popen([sys.executable, "-c", holder, str(out)], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "locked\n"
+        started = time.monotonic()
+        with output_lock(out):
+            waited = time.monotonic() - started
+    finally:
+        child.wait(10)
+    assert waited > 0.3  # it waited for the other build to finish

@@ -1,20 +1,73 @@
-"""Write a rendered site atomically: all of it, or nothing.
+"""Write a rendered site atomically: all of it, or nothing, and never over a stranger's files.
 
 The new site is written into a temporary sibling of the output directory and
 swapped in with renames; on any failure the previous site stays as it was and
 no temporary directory is left behind. Files not in the new site disappear.
+
+A build replaces its output whole, so it must know the output is its own: each site holds
+a marker file (`.traction-site`) listing every file Traction wrote there. A folder is taken
+over only when it is empty or holds exactly what its marker lists. Builds into one folder
+take a lock, and a build killed between its two renames is recovered by the next one.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+
+from generator.problems import printable
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent builds there are not guarded
+    fcntl = None  # type: ignore[assignment]
+
+MARKER = ".traction-site"
+MARKER_FORMAT = "traction-site/1"
+_MARKER_CAP = 16 * 1024 * 1024  # a marker lists file names; anything larger is not ours
 
 
 class OutputError(Exception):
     """The output cannot be written as asked; the message says why, in one line."""
+
+
+def _os_error(action: str, where: Path, exc: OSError) -> OutputError:
+    """An operating-system error as one line: what failed, and why (EROFS, ENOSPC, EACCES)."""
+    return OutputError(f"cannot {action} {where}: {exc.strerror or exc}")
+
+
+def marker_bytes(files: dict[str, bytes]) -> bytes:
+    """The marker of a site: its format id and every file written, sorted (deterministic)."""
+    return (json.dumps({"format": MARKER_FORMAT, "files": sorted(files)}, indent=0) + "\n"
+            ).encode()
+
+
+def foreign_file(out: Path) -> str | None:
+    """A file in `out` that Traction did not write (relative path), or None when `out` is
+    empty or a previous build whose marker lists everything in it."""
+    listed: set[str] = set()
+    marker = out / MARKER
+    if marker.is_file() and not marker.is_symlink() and marker.stat().st_size <= _MARKER_CAP:
+        try:
+            data = json.loads(marker.read_bytes())
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if (isinstance(data, dict) and data.get("format") == MARKER_FORMAT
+                and isinstance(data.get("files"), list)):
+            listed = {name for name in data["files"] if isinstance(name, str)} | {MARKER}
+    for directory, dirs, names in os.walk(out):
+        base = Path(directory)
+        for name in sorted(names) + sorted(d for d in dirs if (base / d).is_symlink()):
+            rel = (base / name).relative_to(out).as_posix()
+            if rel not in listed or (base / name).is_symlink():
+                return rel
+    return None
 
 
 def check_paths(files: dict[str, bytes]) -> None:
@@ -44,15 +97,86 @@ def check_output_dir(out: Path, content: Path) -> None:
         raise OutputError(f"refusing to build into {out}: it is a file")
     if out == Path(out.anchor) or out == Path.home():
         raise OutputError(f"refusing to build into {out}")
-    if out.is_dir() and any(out.iterdir()) and not (out / "progress.json").is_file():
+    if out.is_dir():
         # The build replaces the whole directory: never take over a folder of other files.
-        raise OutputError(f"refusing to build into {out}: it holds files and is not a previous "
-                          "traction build; empty it or choose another --out")
+        try:
+            stranger = foreign_file(out)
+        except OSError as exc:
+            raise _os_error("read the output directory", out, exc) from None
+        if stranger is not None:
+            raise OutputError(f"refusing to build into {out}: it holds files Traction did not "
+                              f"write (e.g. '{_short(stranger)}'); empty it or choose another "
+                              "--out")
+
+
+def _short(name: str) -> str:
+    name = printable(name)
+    return name if len(name) <= 60 else name[:57] + "..."
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder that holds `out`, so builds into it take turns.
+
+    The lock is on the parent directory itself, so it leaves no lock file behind; the
+    kernel drops it when the process dies, even by kill -9."""
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(parent, os.O_RDONLY)
+    except OSError as exc:
+        raise _os_error("lock the output folder", parent, exc) from None
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _leftovers(out: Path) -> list[Path]:
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(?:new|old)-[a-z0-9_]{{8}}")
+    return sorted(p for p in out.parent.iterdir()
+                  if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
+
+
+def recover(out: Path) -> None:
+    """Repair what a build killed mid-way left: when the site is missing but its retired copy
+    is there (killed between the two renames), put it back; remove every staging and retired
+    folder. Call it holding `output_lock(out)`."""
+    out = out.resolve()
+    if not out.parent.is_dir():
+        return
+    try:
+        leftovers = _leftovers(out)
+        if not out.exists():
+            retired = [p for p in leftovers if ".old-" in p.name and foreign_file(p) is None
+                       and (p / MARKER).is_file()]
+            if retired:
+                newest = max(retired, key=lambda p: p.stat().st_mtime)
+                newest.rename(out)
+                leftovers.remove(newest)
+        for folder in leftovers:
+            shutil.rmtree(folder, ignore_errors=True)
+    except OSError as exc:
+        raise _os_error("recover the previous site in", out.parent, exc) from None
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
+    """Replace `out` with `files` (and the marker) atomically. Raises OutputError, in one
+    line, when the operating system refuses (read-only, full, no permission): the previous
+    site stays."""
     check_paths(files)
+    if MARKER in files:
+        raise OutputError(f"refusing to write '{MARKER}': the name is Traction's own marker")
     out = out.resolve()
+    try:
+        _swap_in(files, out)
+    except OSError as exc:
+        raise _os_error("write the site to", out, exc) from None
+
+
+def _swap_in(files: dict[str, bytes], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     retired: Path | None = None
@@ -61,6 +185,7 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[path])
+        (staging / MARKER).write_bytes(marker_bytes(files))
         for directory in (p for p in staging.rglob("*") if p.is_dir()):
             os.chmod(directory, 0o755)
         os.chmod(staging, 0o755)
