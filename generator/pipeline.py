@@ -12,6 +12,7 @@ way. `build` writes those files atomically: nothing is written unless every stag
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,10 @@ def _theme(content_dir: Path, config: Config | None) -> tuple[Path | None, list[
     if config is None or not config.theme_dir:
         return None, []
     theme = content_dir / config.theme_dir
+    if theme.resolve() != Path(os.path.normpath(content_dir.resolve() / config.theme_dir)):
+        return None, [error(config.at("theme_dir"), f"theme directory '{config.theme_dir}' is "
+                            "reached through a symbolic link; Traction follows none",
+                            "use the real path, relative to the content directory")]
     if not (theme / "templates").is_dir() and not (theme / "static").is_dir():
         return None, [error(config.at("theme_dir"),
                             f"theme directory '{config.theme_dir}' has no templates/ "

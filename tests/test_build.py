@@ -11,12 +11,13 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
 from builders import day, spread
-from conftest import ROOT, write_content
+from conftest import ROOT, run_traction, write_content
 from sitetools import (
     build,
     build_ok,
@@ -602,3 +603,84 @@ def test_with_show_revenue_the_amount_s_progress_is_published(tmp_path: Path) ->
     assert "monthly recurring revenue: 4321 of 10000" in page
     assert "— 43% of the way" in page
     assert MRR_CANARIES.search(files["progress.json"])
+
+
+# --- symlinks: the content folder is a boundary ---------------------------------------------
+
+CANARY = "KANARYSYMLINKSECRET"
+
+
+def _link_case_study(content: Path, secret: Path) -> str:
+    (content / "case-studies" / "leak.md").symlink_to(secret)
+    return "case-studies/leak.md"
+
+
+def _link_week(content: Path, secret: Path) -> str:
+    week = content / "weeks" / "2026-W12.yaml"
+    secret.write_text(week.read_text("utf-8").replace("summary:", f"summary: {CANARY}", 1))
+    week.unlink()
+    week.symlink_to(secret)
+    return "weeks/2026-W12.yaml"
+
+
+def _link_page(content: Path, secret: Path) -> str:
+    (content / "pages" / "notes.md").symlink_to(secret)
+    return "pages/notes.md"
+
+
+def _link_config(content: Path, secret: Path) -> str:
+    config = content / "traction.yaml"
+    secret.write_text(config.read_text("utf-8"), "utf-8")
+    config.unlink()
+    config.symlink_to(secret)
+    return "traction.yaml"
+
+
+def _link_folder(content: Path, secret: Path) -> str:
+    elsewhere = secret.parent / "elsewhere"
+    shutil.move(content / "case-studies", elsewhere)
+    (elsewhere / "leak.md").write_text(secret.read_text("utf-8"), "utf-8")
+    (content / "case-studies").symlink_to(elsewhere)
+    return "case-studies"
+
+
+def _link_theme_static(content: Path, secret: Path) -> str:
+    (content / "theme" / "static").mkdir(parents=True)
+    (content / "theme" / "static" / "passwd.txt").symlink_to(secret)
+    return "theme/static/passwd.txt"
+
+
+def _link_theme_template(content: Path, secret: Path) -> str:
+    (content / "theme" / "templates").mkdir(parents=True)
+    (content / "theme" / "templates" / "404.html").symlink_to(secret)
+    return "theme/templates/404.html"
+
+
+def _link_theme_folder(content: Path, secret: Path) -> str:
+    real = secret.parent / "real-theme"
+    (real / "static").mkdir(parents=True)
+    (real / "static" / "passwd.txt").write_text(CANARY, "utf-8")
+    (content / "theme").symlink_to(real)
+    return "theme directory 'theme'"
+
+
+@pytest.mark.parametrize("plant", [_link_case_study, _link_week, _link_page, _link_config,
+                                   _link_folder, _link_theme_static, _link_theme_template,
+                                   _link_theme_folder])
+def test_a_symlink_in_the_content_is_an_error_and_never_read(tmp_path: Path, plant: Any
+                                                             ) -> None:
+    content = small_content(tmp_path / "content", theme_dir="theme")
+    if "theme" not in plant.__name__:  # a theme of its own is made by the theme plants
+        (content / "theme" / "static").mkdir(parents=True)
+    secret = tmp_path / "notes.md"
+    secret.write_text(f"---\ntitle: {CANARY}\n---\n{CANARY}\n", "utf-8")
+    where = plant(content, secret)
+    out = tmp_path / "site"
+    checked = run_traction("check", "--content", str(content))
+    built = build(content, out)
+    for result in (checked, built):
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert "symbolic link" in output and where in output
+        assert CANARY not in output and "Traceback" not in output
+    assert not out.exists()

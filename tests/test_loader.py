@@ -6,6 +6,7 @@ prints (via `format_text`), on both YAML parser paths.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -388,10 +389,10 @@ def test_no_more_than_the_cap_is_read(content: Content, monkeypatch: pytest.Monk
     """Not even a file that grows after its size was taken: at most the cap and one byte."""
     root = content(weeks={"2026-W47": WEEK})
     sizes: list[int] = []
-    real_open = Path.open
+    real_fdopen = os.fdopen
 
-    def spy_open(path: Path, *args: Any, **kwargs: Any) -> Any:
-        handle = real_open(path, *args, **kwargs)
+    def spy_open(fd: int, *args: Any, **kwargs: Any) -> Any:
+        handle = real_fdopen(fd, *args, **kwargs)
         read = handle.read
 
         def bounded_read(size: int = -1) -> Any:
@@ -401,7 +402,7 @@ def test_no_more_than_the_cap_is_read(content: Content, monkeypatch: pytest.Monk
         handle.read = bounded_read
         return handle
 
-    monkeypatch.setattr(Path, "open", spy_open)
+    monkeypatch.setattr(os, "fdopen", spy_open)
     monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail("read whole"))
     assert loaded(root, True) == []
     assert sizes and all(0 <= size <= MAX_FILE_BYTES + 1 for size in sizes)

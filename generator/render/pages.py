@@ -7,6 +7,7 @@ variables as errors. Nothing here reads the clock or the content files.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -110,9 +111,15 @@ def _template_line(exc: BaseException) -> str | None:
 
 
 def theme_errors(user_theme: Path) -> list[RenderError]:
-    """Templates of a user's theme that do not even parse, each with its file:line."""
+    """What is wrong with a user's theme before anything is rendered, each with its file:line:
+    a symbolic link anywhere in it (it could publish a file from outside the content folder),
+    or a template that does not even parse."""
+    found = [RenderError(f"{link}:1", "a symbolic link; Traction reads only files inside "
+                         "the content folder, so replace it with a copy of the file")
+             for link in _symlinks(user_theme)]
+    if found:
+        return found
     env = environment([user_theme])
-    found = []
     templates = user_theme / "templates"
     for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
         if not path.is_file():
@@ -123,6 +130,31 @@ def theme_errors(user_theme: Path) -> list[RenderError]:
             found.append(RenderError(f"{path}:{exc.lineno}", exc.message or str(exc)))
         except (UnicodeDecodeError, OSError) as exc:
             found.append(RenderError(f"{path}:1", f"cannot read the template ({exc})"))
+    return found
+
+
+def _symlinks(folder: Path) -> list[Path]:
+    """Every symbolic link under `folder` (not followed), and `folder` itself if it is one."""
+    if folder.is_symlink():
+        return [folder]
+    links = []
+    for directory, dirs, names in os.walk(folder):
+        base = Path(directory)
+        links += [base / name for name in sorted(dirs + names) if (base / name).is_symlink()]
+    return links
+
+
+def _static_files(static: Path) -> list[tuple[str, Path]]:
+    """The theme's static files by path under assets/; symlinks are never followed."""
+    found = []
+    for directory, dirs, names in os.walk(static):
+        base = Path(directory)
+        dirs.sort()
+        for name in sorted(names):
+            item = base / name
+            if item.is_symlink():
+                raise RenderError(f"{item}:1", "a symbolic link in the theme")
+            found.append((item.relative_to(static).as_posix(), item))
     return found
 
 
@@ -152,9 +184,8 @@ def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, byt
     for directory in reversed(dirs):  # the user's static files win
         static = directory / "static"
         if static.is_dir():
-            for item in sorted(static.rglob("*")):
-                if item.is_file():
-                    files[f"assets/{item.relative_to(static).as_posix()}"] = item.read_bytes()
+            for rel, item in sorted(_static_files(static)):
+                files[f"assets/{rel}"] = item.read_bytes()
     return files
 
 

@@ -68,7 +68,9 @@ def _read(path: Path, root: Path) -> tuple[str, str | None, list[Problem]]:
     from the open file, and no more than the cap and one byte is ever read (it may grow)."""
     rel = path.relative_to(root).as_posix()
     try:
-        with path.open("rb") as handle:
+        # O_NOFOLLOW: a symlink swapped in after the listing is refused, never followed
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             data = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except OSError as exc:
@@ -166,6 +168,8 @@ def load(root: Path, *, fast: bool = True) -> Content:
     if not root.is_dir():
         problems.append(error(Pos(str(root)), "content directory not found",
                               "pass --content DIR or run `traction init`"))
+    elif config_path.is_symlink():
+        problems.append(symlink_problem("traction.yaml"))
     elif not config_path.is_file():
         problems.append(error(Pos("traction.yaml"), "missing traction.yaml",
                               "run `traction init` to create one"))
@@ -216,15 +220,28 @@ def load(root: Path, *, fast: bool = True) -> Content:
                    tuple(unread))
 
 
+def symlink_problem(rel: str) -> Problem:
+    """A symlink in the content: never read, since it may point out of the content folder
+    (a fork's pull request could link a case study to ~/notes.md or a theme file to
+    /etc/passwd, and the build would publish it)."""
+    return error(Pos(rel), "is a symbolic link; Traction reads only files inside the content "
+                 "folder", "replace the link with a copy of the file")
+
+
 def _files(folder: Path, problems: list[Problem], root: Path,
            suffixes: tuple[str, ...]) -> list[Path]:
+    if folder.is_symlink():
+        problems.append(symlink_problem(folder.relative_to(root).as_posix()))
+        return []
     if not folder.is_dir():
         return []
     found = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+        if path.name.startswith(".") and not path.is_symlink():
             continue
-        if path.is_file() and path.suffix in suffixes:
+        if path.is_symlink():
+            problems.append(symlink_problem(path.relative_to(root).as_posix()))
+        elif path.is_file() and path.suffix in suffixes:
             found.append(path)
         else:
             rel = path.relative_to(root).as_posix()
