@@ -115,6 +115,23 @@ def test_status_text_when_every_milestone_is_achieved(content: Any) -> None:
     assert "  ✓ 1. One customer" in text
 
 
+def test_status_text_never_prints_bidi_or_control_characters(content: Any) -> None:
+    hostile = "Ev\u202eil\u2028line\u2066x\u2069"  # (C0 controls never pass the reader)
+    custom = [{"id": "basics", "title": f"Basics {hostile}", "milestones": [
+        {"id": "one-customer", "title": f"One {hostile}",
+         "conditions": [{"metric": "paying_customers", "at_least": 2}]}]}]
+    log = Log().paying("a", day(w(10), 2))
+    root = content(config=config(custom_ladders=custom, ladders=["basics"],
+                                 company={"name": f"Acme {hostile}", "tagline": hostile}),
+                   weeks=log.weeks())
+    result = run_traction("status", "--content", str(root))
+    assert result.returncode == 0, result.stderr
+    for raw in ["\u202e", "\u2028", "\u2066", "\u2069"]:
+        assert raw not in result.stdout, repr(raw)
+    assert "Acme Ev\\u202eil\\u2028line" in result.stdout  # shown escaped, like check does
+    assert result.stdout.count("\n") == len(result.stdout.splitlines())
+
+
 @pytest.mark.parametrize(("show", "expected"), [
     (False, "cold-email: cost per win: met (amounts are private)"),
     (True, "cold-email: cost per win: 1500 (at most 3000)"),
