@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.isoweek import IsoWeek, week_index
 from generator.problems import Pos, Problem, error, warning
+from generator.source.accounts import is_public, shown_in_messages
 from generator.source.events import account_events
 from generator.source.loader import Content
 from generator.source.scalars import did_you_mean
@@ -83,34 +84,35 @@ def lifecycle(config: Config, content: Content) -> Iterator[Problem]:
     """An account's events must tell a possible story, in lifecycle order."""
     seen: dict[str, dict[str, AccountEvent]] = {}
     firsts: dict[str, AccountEvent] = {}
+    shown = shown_in_messages(config, content.weeks)  # never the id of a non-public account
     for event in account_events(content.weeks):
         first = firsts.setdefault(event.id, event)
         history = seen.setdefault(event.id, {})
-        kind, account = event.event, event.id
+        kind, account = event.event, shown[event.id]
         churned = history.get("churned")
         where = event.at("event")
         if churned is not None and kind != "paid":
-            yield error(where, f"account '{account}': '{kind}' after it churned "
+            yield error(where, f"account {account}: '{kind}' after it churned "
                         f"on {churned.date}", "only a new 'paid' event re-activates an account")
         if kind in ("qualified", "won", "lost") and kind in history:
-            yield error(where, f"account '{account}' is already {kind} "
+            yield error(where, f"account {account} is already {kind} "
                         f"(on {history[kind].date})",
                         "an account goes through qualified, won or lost once; "
                         "use a new id for a new deal")
         if kind == "qualified" and first is not event and "qualified" not in history:
-            yield error(where, f"account '{account}': 'qualified' after its first event "
+            yield error(where, f"account {account}: 'qualified' after its first event "
                         f"('{first.event}' on {first.date})",
                         "an account's first event fixes whether founders or reps own it; "
                         f"move 'qualified' on or before {first.date}, or use a new id")
         if kind in ("won", "lost") and "qualified" not in history:
-            yield error(where, f"account '{account}': '{kind}' without 'qualified' before it",
-                        f"add a qualified event for '{account}' on or before {event.date}")
+            yield error(where, f"account {account}: '{kind}' without 'qualified' before it",
+                        f"add a qualified event for this account on or before {event.date}")
         other = {"won": "lost", "lost": "won"}.get(kind)
         if other and other in history:
-            yield error(where, f"account '{account}' is both won and lost",
+            yield error(where, f"account {account} is both won and lost",
                         "keep the one that happened")
         if kind in _NEEDS_PAID and "paid" not in history:
-            yield error(where, f"account '{account}': '{kind}' before it paid",
+            yield error(where, f"account {account}: '{kind}' before it paid",
                         f"add the paid event on or before {event.date}, or fix the date")
         if kind == "paid" and churned is not None:
             del history["churned"]  # re-activated
@@ -209,8 +211,17 @@ def documents(config: Config, content: Content) -> Iterator[Problem]:
     for doc in content.case_studies:
         customer = getattr(doc.meta, "customer", None)
         if customer and customer not in known_accounts:
-            yield warning(doc.meta.at("customer"), f"customer '{customer}' is not a known account",
-                          did_you_mean(customer, sorted(known_accounts)))
+            # Neither the text typed nor a suggested id is repeated unless it is public: the
+            # text may be a private name, the nearest id that of an account not public.
+            close = did_you_mean(customer, sorted(known_accounts))
+            suggestion = close.split("'")[1] if close else None
+            if suggestion is not None and not is_public(config, suggestion):
+                where = next((e.at("id") for e in account_events(content.weeks)
+                              if e.id == suggestion), config.at("accounts", suggestion))
+                close = (f"did you mean the account at {where}? (it is not public, so its id "
+                         "is not repeated)")
+            yield warning(doc.meta.at("customer"), "customer is not a known account",
+                          close or "use the id of an account in the weekly logs")
 
 
 RULES: tuple[Rule, ...] = (

@@ -211,8 +211,8 @@ def test_status_exits_1_with_problems_on_stderr(content: Any, fmt: str) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "weeks/2026-W10.yaml:4:25: error: account 'globex': 'won' without 'qualified' before it",
-        "  hint: add a qualified event for 'globex' on or before 2026-03-03",
+        "weeks/2026-W10.yaml:4:25: error: account Customer 2: 'won' without 'qualified' before it",
+        "  hint: add a qualified event for this account on or before 2026-03-03",
         "✗ fix the errors above first (`traction check`)",
     ]
 

@@ -1141,9 +1141,10 @@ def test_owner_class_is_fixed_by_the_first_event(tmp_path: Path) -> None:
         log.event(name, "hell-yes", day(w(12), 1))
     found = problems(tmp_path, log)
     assert found == [
-        (f"account '{name}': 'qualified' after its first event ('paid' on 2026-03-02)",
+        (f"account {name}: 'qualified' after its first event ('paid' on 2026-03-02)",
          "an account's first event fixes whether founders or reps own it; move "
-         "'qualified' on or before 2026-03-02, or use a new id") for name in ("a", "b")]
+         "'qualified' on or before 2026-03-02, or use a new id")
+        for name in ("Customer 1", "Customer 2")]
 
 
 def test_an_account_qualified_by_a_rep_is_the_reps_for_life(run: Run) -> None:

@@ -17,7 +17,8 @@ from generator.model.analysis import Analysis
 from generator.pipeline import analyse
 from generator.public.wording import percent
 from generator.render.pages import render_site
-from generator.render.site import SiteView, aliases, public_view
+from generator.render.site import SiteView, public_view
+from generator.source.accounts import aliases
 
 Content = Callable[..., Path]
 
@@ -39,7 +40,7 @@ def view(analysis: Analysis, base_url: str | None = None) -> SiteView:
 
 def names(analysis: Analysis) -> dict[str, str]:
     assert analysis.content.config is not None
-    return aliases(analysis.content.config, analysis.content)
+    return aliases(analysis.content.config, analysis.content.weeks)
 
 
 ACCOUNTS = {

@@ -63,7 +63,7 @@ accounts:
   - {id: acme, event: meh, date: 2026-11-22}
 """)})
     assert with_hints(root) == [
-        "weeks/2026-W47.yaml:7:23: error: account 'acme': 'hell-yes' after it churned on "
+        "weeks/2026-W47.yaml:7:23: error: account Customer 1: 'hell-yes' after it churned on "
         "2026-11-18",
         "  hint: only a new 'paid' event re-activates an account",
     ]
@@ -79,7 +79,7 @@ def test_churn_across_weeks_is_followed_in_date_order(content: Content) -> None:
                                      "  - {id: acme, event: churned, date: 2026-11-10}\n"),
     })
     assert report(root) == [
-        "weeks/2026-W47.yaml:3:23: error: account 'acme': 'renewed' after it churned on "
+        "weeks/2026-W47.yaml:3:23: error: account Customer 1: 'renewed' after it churned on "
         "2026-11-10"]
 
 
@@ -92,13 +92,13 @@ accounts:
   - {id: initech, event: qualified, date: 2026-11-17}
 """)})
     assert with_hints(root) == [
-        "weeks/2026-W47.yaml:3:25: error: account 'globex': 'won' without 'qualified' before it",
-        "  hint: add a qualified event for 'globex' on or before 2026-11-17",
-        "weeks/2026-W47.yaml:4:24: error: account 'hooli': 'lost' without 'qualified' before it",
-        "  hint: add a qualified event for 'hooli' on or before 2026-11-17",
-        "weeks/2026-W47.yaml:5:26: error: account 'initech': 'won' without 'qualified' before it",
-        "  hint: add a qualified event for 'initech' on or before 2026-11-16",
-        "weeks/2026-W47.yaml:6:26: error: account 'initech': 'qualified' after its first "
+        "weeks/2026-W47.yaml:3:25: error: account Customer 2: 'won' without 'qualified' before it",
+        "  hint: add a qualified event for this account on or before 2026-11-17",
+        "weeks/2026-W47.yaml:4:24: error: account Customer 3: 'lost' without 'qualified' before it",
+        "  hint: add a qualified event for this account on or before 2026-11-17",
+        "weeks/2026-W47.yaml:5:26: error: account Customer 1: 'won' without 'qualified' before it",
+        "  hint: add a qualified event for this account on or before 2026-11-16",
+        "weeks/2026-W47.yaml:6:26: error: account Customer 1: 'qualified' after its first "
         "event ('won' on 2026-11-16)",
         "  hint: an account's first event fixes whether founders or reps own it; move "
         "'qualified' on or before 2026-11-16, or use a new id",
@@ -118,9 +118,9 @@ accounts:
     reversed_ = "accounts:\n" + "".join(reversed(in_order.splitlines(keepends=True)[1:]))
     root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", reversed_)})
     assert report(root) == [
-        "weeks/2026-W47.yaml:3:25: error: account 'globex': 'hell-yes' before it paid",
-        "weeks/2026-W47.yaml:5:25: error: account 'globex': 'won' without 'qualified' before it",
-        "weeks/2026-W47.yaml:6:25: error: account 'globex': 'qualified' after its first event "
+        "weeks/2026-W47.yaml:3:25: error: account Customer 1: 'hell-yes' before it paid",
+        "weeks/2026-W47.yaml:5:25: error: account Customer 1: 'won' without 'qualified' before it",
+        "weeks/2026-W47.yaml:6:25: error: account Customer 1: 'qualified' after its first event "
         "('hell-yes' on 2026-11-17)",
     ]
 
@@ -153,7 +153,7 @@ accounts:
   - {id: globex, event: lost, date: 2026-11-18}
 """)})
     assert with_hints(root) == [
-        "weeks/2026-W47.yaml:5:25: error: account 'globex' is both won and lost",
+        "weeks/2026-W47.yaml:5:25: error: account Customer 1 is both won and lost",
         "  hint: keep the one that happened",
     ]
 
@@ -168,9 +168,9 @@ accounts:
   - {id: hooli, event: lost, date: 2026-11-18}
 """)})
     assert with_hints(root) == [
-        "weeks/2026-W47.yaml:4:25: error: account 'globex' is already qualified (on 2026-11-16)",
+        "weeks/2026-W47.yaml:4:25: error: account Customer 1 is already qualified (on 2026-11-16)",
         "  hint: an account goes through qualified, won or lost once; use a new id for a new deal",
-        "weeks/2026-W47.yaml:7:24: error: account 'hooli' is already lost (on 2026-11-17)",
+        "weeks/2026-W47.yaml:7:24: error: account Customer 2 is already lost (on 2026-11-17)",
         "  hint: an account goes through qualified, won or lost once; use a new id for a new deal",
     ]
 
@@ -183,7 +183,7 @@ accounts:
   - {{id: globex, event: paid, date: 2026-11-18}}
 """)})
     assert with_hints(root) == [
-        f"weeks/2026-W47.yaml:3:25: error: account 'globex': '{event}' before it paid",
+        f"weeks/2026-W47.yaml:3:25: error: account Customer 1: '{event}' before it paid",
         "  hint: add the paid event on or before 2026-11-17, or fix the date",
     ]
 
@@ -415,9 +415,11 @@ def test_case_study_customer_must_be_a_known_account(content: Content) -> None:
             "stranger": "---\ntitle: Stranger\ncustomer: umbrella\n---\n",
         })
     assert with_hints(root) == [
-        "case-studies/stranger.md:3:11: warning: customer 'umbrella' is not a known account",
-        "case-studies/typo.md:3:11: warning: customer 'globx' is not a known account",
-        "  hint: did you mean 'globex'?",
+        "case-studies/stranger.md:3:11: warning: customer is not a known account",
+        "  hint: use the id of an account in the weekly logs",
+        "case-studies/typo.md:3:11: warning: customer is not a known account",
+        "  hint: did you mean the account at weeks/2026-W47.yaml:3:10? (it is not public, so "
+        "its id is not repeated)",
     ]
 
 
@@ -578,7 +580,36 @@ def test_a_private_value_would_be_caught(content: Content) -> None:
     # Control: the same marker in a public field does show up, so the scan above is real.
     root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
 accounts:
-  - {id: QZXW-acct, event: won, date: 2026-11-17}
+  - {id: acme, event: qualified, date: 2026-11-17, source: QZXW-source}
 """)})
     with pytest.raises(AssertionError):
         assert_no_secret(format_text(list(analyse(root).problems)))
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_no_message_names_an_account_that_is_not_public(content: Content, fmt: str) -> None:
+    # The reproducers: a lifecycle error named the account, a did-you-mean named a *different*
+    # non-public account, and "'Globex Corp' is not a valid id" echoed the text.
+    def check(root: Path) -> str:
+        result = run_traction("check", "--content", str(root), "--format", fmt)
+        assert result.returncode == 1
+        return result.stdout + result.stderr
+
+    output = check(content(
+        config=CONFIG + "accounts:\n  kanarypublic: {name: Public Co, public: true}\n",
+        weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: kanarysecretid, event: won, date: 2026-11-17}
+  - {id: kanarypublic, event: won, date: 2026-11-17}
+""")},
+        case_studies={"case": "---\ntitle: Case\ncustomer: kanarycasecustomer\n---\n"}))
+    assert "kanarypublic" in output  # a public account is still named by its id
+    assert "account Customer 2: 'won' without 'qualified' before it" in output
+    assert "did you mean the account at weeks/2026-W47.yaml:3:10?" in output
+    output += check(content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: Kanary Globex Corp, event: qualified, date: 2026-11-17, source: cold-email}
+""")}))
+    assert "not a valid id" in output
+    for secret in ["kanarysecret", "globex", "kanarycase"]:
+        assert secret not in output.lower()

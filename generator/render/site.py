@@ -28,9 +28,9 @@ from generator.public.boundary import (
 from generator.public.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
 from generator.render.charts import Chart, charts
 from generator.render.markup import to_html, to_text
-from generator.source.events import account_events
-from generator.source.loader import Content, Document
-from generator.source.schema import CaseStudyMeta, Config, PageMeta, WeekLog
+from generator.source.accounts import aliases
+from generator.source.loader import Document
+from generator.source.schema import CaseStudyMeta, PageMeta, WeekLog
 
 STAGE_LABELS = {"prototype": "Prototype", "traction": "Traction", "growth": "Growth"}
 
@@ -183,27 +183,6 @@ class SiteView:
         return self.base_url + url.removeprefix(self.base_path)
 
 
-def aliases(config: Config, content: Content) -> dict[str, str]:
-    """Display names by account id: the public name, else "Customer N", N counting every
-    account by its first event. Public accounts take a number too (unshown), so an account
-    giving or withdrawing consent renames no other account."""
-    names: dict[str, str] = {}
-    # By first date, then id: reordering lines of a log renames nobody.
-    for event in sorted(account_events(content.weeks), key=lambda e: (e.date, e.id)):
-        if event.id in names:
-            continue
-        info = config.accounts.get(event.id)
-        number = len(names) + 1
-        if info is not None and info.public:
-            names[event.id] = info.name or event.id
-        else:
-            names[event.id] = f"Customer {number}"
-    for account_id, info in sorted(config.accounts.items()):
-        if account_id not in names:
-            names[account_id] = (info.name or account_id) if info.public else "A customer"
-    return names
-
-
 def _definition(status: PublicMilestone) -> tuple[str, ...]:
     lines = []
     for cond in status.milestone.conditions:
@@ -323,7 +302,7 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
     goal = next((m for m in milestones if progress.current_goal
                  and m.id == progress.current_goal.id), None)
 
-    names = aliases(config, content)
+    names = aliases(config, content.weeks)
     case_studies = []
     for doc in sorted(content.case_studies, key=_document_sort_key):
         meta = doc.meta

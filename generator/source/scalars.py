@@ -196,9 +196,10 @@ def parse_week(value: Any) -> str:
 
 
 def parse_id(value: Any) -> str:
-    text = _text(value, echo=True)
+    text = _text(value, echo=False)
     if not _ID.match(text):
-        raise fail(f"'{text}' is not a valid id",
+        # The text is not repeated: an account's id may be a private name typed by mistake.
+        raise fail("not a valid id",
                    "use letters, digits, '-' and '_', starting with a letter or digit")
     return text
 
