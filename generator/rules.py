@@ -32,6 +32,9 @@ _NEEDS_PAID = {"hell-yes", "meh", "renewed", "churned"}
 # Top-level folders the site itself writes; a free page (`pages/<slug>.md` → `<slug>/`) must
 # not take one of these names, or it would replace e.g. the weekly updates index.
 RESERVED_SLUGS = frozenset({"weeks", "milestones", "case-studies", "numbers", "assets"})
+# Names Windows will not create, whatever the extension: a slug becomes a folder name.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                              *(f"lpt{i}" for i in range(1, 10))})
 
 
 def event_fields(config: Config, content: Content) -> Iterator[Problem]:
@@ -203,6 +206,10 @@ def documents(config: Config, content: Content) -> Iterator[Problem]:
                 yield error(doc.meta.pos, f"slug '{doc.slug}' collides with '{slugs[key]}'",
                             "slugs are compared without case; rename one of the files")
             slugs[key] = doc.slug
+    for doc in (*content.case_studies, *content.pages):
+        if doc.slug.casefold() in WINDOWS_RESERVED:
+            yield error(Pos(doc.file), f"'{doc.slug}' is a reserved file name on Windows",
+                        "repositories are cloned on Windows too; rename the file")
     for doc in content.pages:
         if doc.slug.casefold() in RESERVED_SLUGS:
             yield error(Pos(doc.file), f"page slug '{doc.slug}' is taken by the site's "

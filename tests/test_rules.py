@@ -613,3 +613,11 @@ accounts:
     assert "not a valid id" in output
     for secret in ["kanarysecret", "globex", "kanarycase"]:
         assert secret not in output.lower()
+
+
+@pytest.mark.parametrize("name", ["CON", "nul", "aux", "com1", "lpt1"])
+def test_windows_reserved_slugs_are_refused(content: Content, name: str) -> None:
+    root = content(config=CONFIG, case_studies={name: "---\ntitle: T\n---\n"},
+                   pages={name.lower() + "-ok": "---\ntitle: P\n---\n"})
+    assert report(root) == [
+        f"case-studies/{name}.md:1:1: error: '{name}' is a reserved file name on Windows"]

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
-from generator.problems import Problem
+from generator.problems import Pos, Problem
 from generator.source.loader import validate
 from generator.source.scalars import (
     ValueProblem,
+    parse_amount,
     parse_bool,
+    parse_count,
     parse_date,
     parse_int,
     parse_number,
@@ -25,9 +27,10 @@ from generator.source.scalars import (
     parse_text,
     parse_url,
     parse_week,
+    quoted,
 )
 from generator.source.schema import AccountEvent, Call, CaseStudyMeta, ListEvent, Spend, WeekLog
-from generator.source.yamlsource import parse
+from generator.source.yamlsource import Plain, parse
 
 FAST = pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-python"])
 
@@ -347,3 +350,36 @@ def test_site_urls_are_absolute_and_need_no_escaping(text: str, ok: bool) -> Non
         assert parse_url(scalar(text)).endswith("/")
     else:
         assert refused(parse_url, scalar(text))[0].startswith("expected an absolute http(s) URL")
+
+
+def plain(text: str) -> Plain:
+    return Plain(text, Pos("weeks/2026-W47.yaml", 3, 5))
+
+
+# --- bounded numbers and values (issue 10 §4) -------------------------------------------------
+
+
+@pytest.mark.parametrize("parse", [parse_int, parse_count, parse_number])
+def test_a_number_of_thousands_of_digits_is_refused_not_a_crash(parse: Any) -> None:
+    # int() of more than 4,300 digits raises ValueError; it must be a message instead.
+    with pytest.raises(ValueProblem, match="at most 15 digits"):
+        parse(plain("9" * 5000))
+    with pytest.raises(ValueProblem, match="at most 15 digits"):
+        parse(plain("1" * 16))
+    assert parse(plain("9" * 15)) == 10**15 - 1
+
+
+@pytest.mark.parametrize("text", ["-1", "-0.5"])
+def test_negative_amounts_are_refused_without_echo(text: str) -> None:
+    with pytest.raises(ValueProblem) as private:
+        parse_private_number(plain(text))
+    assert private.value.message == "expected an amount of 0 or more"
+    with pytest.raises(ValueProblem, match="0 or more"):
+        parse_amount(plain(text))
+
+
+def test_a_message_repeats_at_most_40_characters_of_a_value() -> None:
+    with pytest.raises(ValueProblem) as caught:
+        parse_date(plain("x" * 500))
+    assert "x" * 37 + "..." in caught.value.message and "x" * 38 not in caught.value.message
+    assert quoted("y" * 40) == "'" + "y" * 40 + "'"

@@ -65,7 +65,7 @@ def _text(value: Any, echo: bool) -> str:
     _require_scalar(value, "text")
     if isinstance(value, Plain):
         if _YAML11_BOOL.match(value) or value in _TRUE or value in _FALSE:
-            shown = f"'{value}'" if echo else "this value"
+            shown = quoted(value) if echo else "this value"
             raise fail(f"{shown} is a boolean in YAML 1.1, expected text",
                        'put it in quotes, e.g. "yes"' if echo else "put the text in quotes")
         return str(value)
@@ -84,6 +84,16 @@ def parse_private_text(value: Any) -> str:
     return _text(value, echo=False)
 
 
+MAX_SHOWN = 40  # characters of a value a message repeats, at most
+MAX_DIGITS = 15  # digits before the point: counts and amounts under a quadrillion
+
+
+def quoted(value: Any) -> str:
+    """A value as a message shows it: quoted, and cut to MAX_SHOWN characters."""
+    text = str(value)
+    return f"'{text}'" if len(text) <= MAX_SHOWN else f"'{text[:MAX_SHOWN - 3]}...'"
+
+
 def _number(value: Any, echo: bool, integer: bool) -> Decimal | int:
     kind = "a whole number" if integer else "a number"
     if isinstance(value, bool):
@@ -93,10 +103,13 @@ def _number(value: Any, echo: bool, integer: bool) -> Decimal | int:
     if isinstance(value, float):
         return Decimal(str(value))
     _require_scalar(value, kind)
-    shown = f"'{value}'" if echo else "the value"
+    shown = quoted(value) if echo else "the value"
     if isinstance(value, Quoted):
         raise fail(f"expected {kind}, got quoted text", "remove the quotes")
     text = str(value)
+    if len(text.lstrip("+-").split(".")[0]) > MAX_DIGITS or len(text) > 2 * MAX_DIGITS + 2:
+        raise fail(f"expected {kind} of at most {MAX_DIGITS} digits",
+                   "a count or amount this large is a typo")
     if _SEXAGESIMAL.match(text):
         raise fail(f"{shown} is a base-60 number (a time?) in YAML 1.1, expected {kind}",
                    "write a plain number")
@@ -136,7 +149,20 @@ def parse_optional_number(value: Any) -> Decimal | None:
 
 
 def parse_private_number(value: Any) -> Decimal:
-    return Decimal(_number(value, echo=False, integer=False))
+    """An amount (paid, price, spend): private, so never echoed; never negative (a negative
+    spend would let cost per win pass)."""
+    number = Decimal(_number(value, echo=False, integer=False))
+    if number < 0:
+        raise fail("expected an amount of 0 or more")
+    return number
+
+
+def parse_amount(value: Any) -> Decimal:
+    """A public amount (max_cac, prices of a condition): 0 or more."""
+    number = parse_number(value)
+    if number < 0:
+        raise fail(f"expected an amount of 0 or more, got {number}")
+    return number
 
 
 def parse_bool(value: Any) -> bool:
@@ -149,7 +175,7 @@ def parse_bool(value: Any) -> bool:
         if value in _FALSE:
             return False
         if _YAML11_BOOL.match(value):
-            raise fail(f"'{value}' is ambiguous (YAML 1.1 boolean), expected true or false",
+            raise fail(f"{quoted(value)} is ambiguous (YAML 1.1 boolean), expected true or false",
                        "write true or false")
     raise fail("expected true or false")
 
@@ -160,11 +186,12 @@ def parse_date(value: Any) -> datetime.date:
     _require_scalar(value, "a date")
     text = str(value)
     if not _DATE.match(text):
-        raise fail(f"expected a date YYYY-MM-DD, got '{text}'", "write dates like 2026-11-17")
+        raise fail(f"expected a date YYYY-MM-DD, got {quoted(text)}",
+                   "write dates like 2026-11-17")
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise fail(f"'{text}' is not a real date", "check the day and month") from None
+        raise fail(f"{quoted(text)} is not a real date", "check the day and month") from None
     _check_year(day.year, text)
     return day
 
@@ -176,7 +203,7 @@ MIN_YEAR, MAX_YEAR = 1900, 9998
 
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise fail(f"'{text}' is in the year {year}",
+        raise fail(f"{quoted(text)} is in the year {year}",
                    f"a typo? Traction reads years {MIN_YEAR} to {MAX_YEAR}")
 
 
@@ -185,12 +212,13 @@ def parse_week(value: Any) -> str:
     text = str(value)
     match = _WEEK.match(text)
     if not match:
-        raise fail(f"expected an ISO week like 2026-W47, got '{text}'")
+        raise fail(f"expected an ISO week like 2026-W47, got {quoted(text)}")
     year, week = int(match[1]), int(match[2])
     try:
         datetime.date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise fail(f"'{text}' is not a week of {year}", "ISO years have 52 or 53 weeks") from None
+        raise fail(f"{quoted(text)} is not a week of {year}",
+                   "ISO years have 52 or 53 weeks") from None
     _check_year(year, text)
     return text
 
@@ -212,7 +240,7 @@ ABSOLUTE_URL = re.compile(r"""^https?://[^\s/"'<>\\`]+(/[^\s"'<>\\`]*)?$""")
 def parse_url(value: Any) -> str:
     text = _text(value, echo=True)
     if not ABSOLUTE_URL.match(text):
-        raise fail(f"expected an absolute http(s) URL, got '{text}'",
+        raise fail(f"expected an absolute http(s) URL, got {quoted(text)}",
                    "e.g. https://acme.github.io/progress/")
     return text if text.endswith("/") else text + "/"
 
@@ -223,7 +251,7 @@ def choice(options: Sequence[str]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = _text(value, echo=True)
         if text not in options:
-            raise fail(f"'{text}' is not one of: {', '.join(options)}",
+            raise fail(f"{quoted(text)} is not one of: {', '.join(options)}",
                        did_you_mean(text, options))
         return text
 
@@ -249,7 +277,8 @@ Int = Kind(parse_int, {"type": "integer"})
 Count = Kind(parse_count, {"type": "integer", "minimum": 0})
 Number = Kind(parse_number, {"type": "number"})
 OptionalNumber = Kind(parse_optional_number, {"type": ["number", "null"]})
-PrivateNumber = Kind(parse_private_number, {"type": "number"})
+PrivateNumber = Kind(parse_private_number, {"type": "number", "minimum": 0})
+Amount = Kind(parse_amount, {"type": "number", "minimum": 0})
 Bool = Kind(parse_bool, {"type": "boolean"})
 Date = Kind(parse_date, {"type": "string", "format": "date"})
 IsoWeek = Kind(parse_week, {"type": "string", "pattern": _WEEK.pattern})

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from generator.isoweek import IsoWeek as Week
 from generator.source.declare import DictOf, ListOf, Record, json_schema, spec
 from generator.source.scalars import (
+    Amount,
     Bool,
     Count,
     Date,
@@ -26,7 +27,6 @@ from generator.source.scalars import (
     Int,
     IsoWeek,
     Kind,
-    Number,
     OptionalNumber,
     PrivateNumber,
     PrivateText,
@@ -63,7 +63,7 @@ class Source(Record):
     """A pipeline source."""
 
     scalable: bool = spec(Bool, False, doc="Counts for the scalable-pipeline milestone.")
-    max_cac: Decimal | None = spec(Number, None, doc="Highest acceptable spend per win.")
+    max_cac: Decimal | None = spec(Amount, None, doc="Highest acceptable spend per win.")
 
 
 @dataclass(frozen=True, kw_only=True)
