@@ -142,6 +142,20 @@ def scalable_sources_priced(config: Config, content: Content) -> Iterator[Proble
                         f"accept, e.g. {name}: {{scalable: true, max_cac: 3000}}")
 
 
+def log_span(config: Config, content: Content) -> Iterator[Problem]:
+    """The weekly logs span at most `max_span_years`: two files decades apart (a year
+    mistyped) would otherwise make a build, its pages and progress.json grow with the
+    calendar between them."""
+    if len(content.weeks) < 2:
+        return
+    first, last = content.weeks[0], content.weeks[-1]
+    years = (last.monday - first.monday).days / 365.25
+    if years > config.max_span_years:
+        yield error(last.at("week"), f"the weekly logs span {years:.0f} years ({first.week} to "
+                    f"{last.week}); the limit is {config.max_span_years}",
+                    "check the year in the file name, or raise max_span_years in traction.yaml")
+
+
 def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
     unread = set()  # a week file with errors is there, just unread: not missing
     for rel in content.unread_weeks:
@@ -233,7 +247,7 @@ def documents(config: Config, content: Content) -> Iterator[Problem]:
 
 RULES: tuple[Rule, ...] = (
     founders_listed, event_fields, dates_in_week, lifecycle, sources_declared,
-    scalable_sources_priced, missing_weeks, documents,
+    scalable_sources_priced, log_span, missing_weeks, documents,
 )
 # Rules over the whole history of an account: with a week file unread they would report
 # the gap it leaves (a `paid` event missing) as errors of other files.

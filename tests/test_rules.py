@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -428,7 +429,8 @@ def test_case_study_customer_must_be_a_known_account(content: Content) -> None:
 def test_every_rule_is_registered_and_runs_on_records_only(content: Content) -> None:
     names = {rule.__name__ for rule in rules.RULES}
     assert names == {"founders_listed", "event_fields", "dates_in_week", "lifecycle",
-                     "sources_declared", "scalable_sources_priced", "missing_weeks", "documents"}
+                     "sources_declared", "scalable_sources_priced", "log_span", "missing_weeks",
+                     "documents"}
     root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
 accounts:
   - {id: globex, event: won, date: 2026-11-17}
@@ -621,3 +623,16 @@ def test_windows_reserved_slugs_are_refused(content: Content, name: str) -> None
                    pages={name.lower() + "-ok": "---\ntitle: P\n---\n"})
     assert report(root) == [
         f"case-studies/{name}.md:1:1: error: '{name}' is a reserved file name on Windows"]
+
+
+def test_a_log_spanning_more_than_max_span_years_is_an_error(content: Content) -> None:
+    # The reproducer: two 16-byte files gave a warning, then a 25-s, 1-GB build.
+    weeks = {"1900-W01": "week: 1900-W01\n", "9998-W52": "week: 9998-W52\n"}
+    root = content(config=CONFIG, weeks=weeks)
+    errors = [line for line in report(root) if ": error: " in line]
+    assert errors == ["weeks/9998-W52.yaml:1:7: error: the weekly logs span 8099 years "
+                      "(1900-W01 to 9998-W52); the limit is 30"]
+    shutil.rmtree(root / "weeks")
+    root = content(config=CONFIG + "max_span_years: 40\n",
+                   weeks={"1990-W01": "week: 1990-W01\n", "2026-W01": "week: 2026-W01\n"})
+    assert not [line for line in report(root) if ": error: " in line]

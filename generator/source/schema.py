@@ -171,6 +171,8 @@ class Config(Record):
     privacy: Privacy = spec(Privacy, factory=Privacy, doc="What may be published.")
     theme_dir: str | None = spec(Text, None, doc="Directory of template overrides, "
                                  "relative to the content directory.")
+    max_span_years: int = spec(Count, 30, doc="Longest span of the weekly logs, in years; "
+                               "a longer one is an error (a year mistyped, e.g. 2062).")
 
 
 # --- weekly logs ---------------------------------------------------------------------------
