@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from generator.source.accounts import is_public, shown_in_messages
 from generator.source.events import account_events
 from generator.source.loader import Content
 from generator.source.scalars import did_you_mean
-from generator.source.schema import AccountEvent, Config, WeekLog
+from generator.source.schema import AccountEvent, CaseStudyMeta, Config, WeekLog
 
 Rule = Callable[[Config, Content], Iterable[Problem]]
 
@@ -245,9 +246,63 @@ def documents(config: Config, content: Content) -> Iterator[Problem]:
                           close or "use the id of an account in the weekly logs")
 
 
+def private_names_in_public_fields(config: Config, content: Content) -> Iterator[Problem]:
+    """The id or name of an account that is not public, typed into a field that is published
+    (a summary, a case study's title, slug, tags, results or text, a page, a custom ladder or
+    milestone, a source name), is a warning (an error with --strict). The message does not
+    repeat the name it found."""
+    ids = {e.id for e in account_events(content.weeks)} | set(config.accounts)
+    secrets = {account for account in ids if not is_public(config, account)}
+    secrets |= {info.name for account, info in config.accounts.items()
+                if info.name and not info.public}
+    # Compared word by word ('-' and '_' separate words, so `acme` is found in a source
+    # `acme-referrals`): linear in the text, whatever the number of accounts.
+    wanted = {tuple(_WORD.findall(secret.lower())) for secret in secrets if len(secret) >= 3}
+    wanted.discard(())
+    sizes = sorted({len(words) for words in wanted})
+    for pos, text in _public_texts(config, content):
+        words = _WORD.findall(text.lower())
+        if any(tuple(words[i:i + n]) in wanted for n in sizes for i in range(len(words) - n + 1)):
+            yield warning(pos, "names an account that is not public (the name is not repeated "
+                          "here); it would be published",
+                          "write its alias (e.g. 'a customer'), or mark the account "
+                          "`public: true` in traction.yaml if it agreed")
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _public_texts(config: Config, content: Content) -> Iterator[tuple[Pos, str]]:
+    for source in config.sources:
+        yield config.at("sources", source), source
+    for ladder in config.custom_ladders:
+        yield ladder.at("title"), ladder.title
+        yield ladder.at("summary"), ladder.summary
+        for milestone in ladder.milestones:
+            for key in ("id", "title", "summary", "why"):
+                yield milestone.at(key), getattr(milestone, key)
+    for week in content.weeks:
+        yield week.at("summary"), week.summary
+    for doc in (*content.case_studies, *content.pages):
+        if doc.meta.draft:
+            continue
+        yield Pos(doc.file), doc.slug
+        yield doc.meta.at("title"), doc.meta.title
+        yield doc.meta.at("summary"), doc.meta.summary
+        if isinstance(doc.meta, CaseStudyMeta):
+            for index, tag in enumerate(doc.meta.tags):
+                yield doc.meta.at("tags", index), tag
+            for result in doc.meta.results:
+                for key in ("metric", "before", "after"):
+                    yield result.at(key), getattr(result, key)
+        for offset, line in enumerate(doc.body.split("\n")):
+            yield Pos(doc.file, doc.body_line + offset), line
+
+
 RULES: tuple[Rule, ...] = (
     founders_listed, event_fields, dates_in_week, lifecycle, sources_declared,
     scalable_sources_priced, log_span, missing_weeks, documents,
+    private_names_in_public_fields,
 )
 # Rules over the whole history of an account: with a week file unread they would report
 # the gap it leaves (a `paid` event missing) as errors of other files.

@@ -411,7 +411,7 @@ def test_case_study_customer_must_be_a_known_account(content: Content) -> None:
                                             "date: 2026-11-17, source: cold-email}\n")},
         case_studies={
             "initech": "---\ntitle: Initech\ncustomer: initech\n---\n",
-            "globex": "---\ntitle: Globex\ncustomer: globex\n---\n",
+            "the-deal": "---\ntitle: A deal\ncustomer: globex\n---\n",
             "typo": "---\ntitle: Typo\ncustomer: globx\n---\n",
             "stranger": "---\ntitle: Stranger\ncustomer: umbrella\n---\n",
         })
@@ -430,6 +430,7 @@ def test_every_rule_is_registered_and_runs_on_records_only(content: Content) -> 
     names = {rule.__name__ for rule in rules.RULES}
     assert names == {"founders_listed", "event_fields", "dates_in_week", "lifecycle",
                      "sources_declared", "scalable_sources_priced", "log_span", "missing_weeks",
+                     "private_names_in_public_fields",
                      "documents"}
     root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
 accounts:
@@ -636,3 +637,42 @@ def test_a_log_spanning_more_than_max_span_years_is_an_error(content: Content) -
     root = content(config=CONFIG + "max_span_years: 40\n",
                    weeks={"1990-W01": "week: 1990-W01\n", "2026-W01": "week: 2026-W01\n"})
     assert not [line for line in report(root) if ": error: " in line]
+
+
+def test_a_non_public_account_named_in_a_public_field_is_a_warning(content: Content) -> None:
+    # The reproducer: the case study shows the account by its alias, yet its title, tags and
+    # text, a summary, a source and a custom milestone named it, and all were published.
+    custom = """custom_ladders:
+  - id: deals
+    title: Deals
+    milestones:
+      - id: close-kanarycorp
+        title: Close Kanary Secret Corp
+        conditions: [{metric: paying_customers, at_least: 1}]
+ladders: [deals]
+"""
+    root = content(
+        config=CONFIG.replace("founder-network: {}", "kanarysecretid-referrals: {}")
+        + "accounts:\n  kanarysecretid: {name: Kanary Secret Corp}\n  kanarycorp: {}\n"
+        + custom,
+        weeks={"2026-W47": week("2026-W47", """\
+summary: Great call with KANARYSECRETID today.
+accounts:
+  - {id: kanarysecretid, event: qualified, date: 2026-11-17, source: cold-email}
+""")},
+        case_studies={"deal": "---\ntitle: How Kanary Secret Corp grew\ncustomer: kanarysecretid"
+                      "\ntags: [kanarycorp]\n---\nFirst line.\nThey (kanarysecretid) grew.\n"})
+    found = [line for line in report(root) if "not public" in line]
+    assert [line.split(": warning:")[0] for line in found] == [
+        "case-studies/deal.md:2:8",  # title
+        "case-studies/deal.md:4:8",  # tags
+        "case-studies/deal.md:7:1",  # the text's second line
+        "traction.yaml:6:3",  # the source
+        "traction.yaml:14:13",  # milestone id
+        "traction.yaml:15:16",  # milestone title
+        "weeks/2026-W47.yaml:2:10",  # the summary
+    ]
+    assert not any("kanary" in line.lower() for line in found)
+    strict = run_traction("check", "--content", str(root), "--strict")
+    assert strict.returncode == 1 and "error: names an account that is not public" in (
+        strict.stdout + strict.stderr)
