@@ -242,7 +242,8 @@ def call(app: Preview, path: str) -> tuple[str, dict[str, str], bytes]:
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:
         answer["status"], answer["headers"] = status, dict(headers)
 
-    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()}
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO(),
+               "HTTP_HOST": f"127.0.0.1:{app.port}"}
     body = b"".join(app(environ, start_response))
     return answer["status"], answer["headers"], body
 
@@ -344,3 +345,64 @@ def test_preview_shows_what_crashed_the_build(preview: Preview,
     preview.rebuild()
     assert not preview.failed
     assert call(preview, "/")[0] == "200 OK"
+
+
+# --- the preview trusts only this machine --------------------------------------------------
+
+
+def raw_get(server: Server, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/about/", "/livereload.js", "/forcereload?path=x"])
+def test_a_foreign_host_is_refused(server: Server, path: str) -> None:
+    # DNS rebinding: a page of evil.example resolves its name to 127.0.0.1 and reads the
+    # preview; its requests carry its own Host.
+    for host in ["evil.example", f"evil.example:{server.port}", "127.0.0.1.evil.example"]:
+        assert raw_get(server, path, {"Host": host})[0] == 403, host
+    for host in [f"127.0.0.1:{server.port}", f"localhost:{server.port}"]:
+        assert raw_get(server, path, {"Host": host})[0] == 200, host
+
+
+def test_a_foreign_origin_is_refused(server: Server) -> None:
+    host = {"Host": f"127.0.0.1:{server.port}"}
+    assert raw_get(server, "/forcereload?path=x", {**host, "Origin": "https://evil.example"}
+                   )[0] == 403
+    assert raw_get(server, "/forcereload?path=x",
+                   {**host, "Origin": f"http://localhost:{server.port}"})[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/a%00b", "/" + "x" * 5000])
+def test_a_server_error_shows_no_traceback(server: Server, path: str) -> None:
+    status, body = raw_get(server, path, {"Host": f"127.0.0.1:{server.port}"})
+    assert status in (400, 404, 414, 500)
+    assert "Traceback" not in body and str(ROOT) not in body and ".py" not in body
+
+
+def test_the_livereload_websocket_refuses_a_foreign_origin(server: Server) -> None:
+    import base64
+    import socket
+
+    def handshake(origin: str) -> str:
+        key = base64.b64encode(b"0123456789abcdef").decode()
+        request = (f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                   f"Origin: {origin}\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(request.encode())
+            return sock.recv(1024).decode("latin-1").split("\r\n")[0]
+
+    assert " 403 " in handshake("https://evil.example")
+    assert " 101 " in handshake(f"http://127.0.0.1:{server.port}")

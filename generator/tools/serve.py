@@ -35,6 +35,7 @@ class Preview:
 
     def __init__(self, content: Path, port: int, report: Callable[[str], None]) -> None:
         self.content = content
+        self.port = port
         self.base_url = f"http://127.0.0.1:{port}/"
         self.report = report
         self.workdir = Path(tempfile.mkdtemp(prefix="traction-serve-"))
@@ -111,6 +112,10 @@ class Preview:
             for p in self.problems)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("HTTP_HOST") not in local_hosts(self.port) or not local_origin(
+                environ.get("HTTP_ORIGIN"), self.port):
+            return self._respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
+                                 b"Forbidden: the preview answers only this machine's names\n")
         path = environ.get("PATH_INFO", "/")
         target = self._resolve(path)
         if self.failed and (target is None or target.suffix == ".html"):
@@ -175,10 +180,79 @@ def _port_taken(port: int) -> str | None:
     return None
 
 
+def local_hosts(port: int) -> frozenset[str]:
+    """The Host headers the preview answers: this machine's names, with the port. Any other
+    (a DNS-rebinding page's own name) gets 403, so no foreign page can read the preview."""
+    return frozenset(f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]"))
+
+
+def local_origin(origin: str | None, port: int) -> bool:
+    """A request from a page of the preview itself, or from no page at all (a tool)."""
+    return origin is None or origin in {f"http://{host}" for host in local_hosts(port)}
+
+
+def _guarded_server(port: int) -> Any:
+    """livereload's Server, with every handler refusing a foreign Host or Origin and tornado's
+    debug mode (tracebacks in error pages) off."""
+    from livereload import Server
+    from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+    from livereload.server import LiveScriptInjector
+    from tornado import escape, web
+
+    hosts = local_hosts(port)
+
+    class Guard(web.RequestHandler):
+        def prepare(self) -> None:
+            if self.request.host not in hosts or not local_origin(
+                    self.request.headers.get("Origin"), port):
+                raise web.HTTPError(403)
+
+    class LiveReload(LiveReloadHandler):  # type: ignore[misc]
+        def prepare(self) -> None:
+            Guard.prepare(self)
+
+        def check_origin(self, origin: str) -> bool:
+            return local_origin(origin, port)
+
+    class ForceReload(Guard, ForceReloadHandler):  # type: ignore[misc]
+        pass
+
+    class LiveReloadJS(Guard, LiveReloadJSHandler):  # type: ignore[misc]
+        pass
+
+    class GuardedServer(Server):  # type: ignore[misc]
+        def application(self, port: int, host: str, liveport: Any = None, debug: Any = None,
+                        live_css: bool = True) -> None:
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            live_handlers = [(r"/livereload", LiveReload), (r"/forcereload", ForceReload),
+                             (r"/livereload.js", LiveReloadJS)]
+            # livereload's own snippet, loaded from the page's own host and port
+            script = escape.utf8(
+                '<script type="text/javascript">(function(){'
+                'var s=document.createElement("script");'
+                f'var port={port};'
+                's.src="//"+window.location.hostname+":"+port'
+                '+ "/livereload.js?port=" + port;'
+                'document.head.appendChild(s);'
+                '})();</script>')
+
+            class Inject(LiveScriptInjector):  # type: ignore[misc]
+                pass
+
+            Inject.script = script
+            app = web.Application(handlers=live_handlers + self.get_web_handlers(script),
+                                  debug=False, transforms=[Inject])
+            app.listen(port, address=host)
+
+    return GuardedServer
+
+
 def serve(content: Path, port: int, report: Callable[[str], None]) -> None:
     """Preview `content` on 127.0.0.1:`port` until interrupted. Raises ServeError."""
-    from livereload import Server
     from tornado.ioloop import IOLoop
+
+    Server = _guarded_server(port)
 
     taken = _port_taken(port)
     if taken:
