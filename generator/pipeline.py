@@ -126,10 +126,10 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
     if base_url is not None and not ABSOLUTE_URL.match(base_url):
         raise OutputError(f"--base-url '{base_url}' is not an absolute http(s) URL; "
                           "e.g. https://user.github.io/repo/")
-    check_output_dir(out, content_dir)
+    check_output_dir(out, content_dir)  # before the lock creates any folder
     with output_lock(out):  # builds into one folder take turns
         recover(out)
-        check_output_dir(out, content_dir)
+        check_output_dir(out, content_dir)  # again: another build may have written it since
         analysis, files, problems = render(content_dir, base_url, as_of)
         if files is None:
             return BuildResult(analysis, tuple(problems))

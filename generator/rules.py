@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.isoweek import IsoWeek, week_index
 from generator.problems import Pos, Problem, error, warning
-from generator.source.accounts import is_public, shown_in_messages
+from generator.source.accounts import account_ids, is_public, shown_in_messages
 from generator.source.events import account_events
 from generator.source.loader import Content
 from generator.source.scalars import did_you_mean
@@ -212,7 +212,7 @@ def founders_listed(config: Config, content: Content) -> Iterator[Problem]:
 
 
 def documents(config: Config, content: Content) -> Iterator[Problem]:
-    known_accounts = set(config.accounts) | {e.id for w in content.weeks for e in w.accounts}
+    known_accounts = account_ids(config, content.weeks)
     for folder in (content.case_studies, content.pages):
         slugs: dict[str, str] = {}
         for doc in folder:
@@ -251,8 +251,8 @@ def private_names_in_public_fields(config: Config, content: Content) -> Iterator
     (a summary, a case study's title, slug, tags, results or text, a page, a custom ladder or
     milestone, a source name), is a warning (an error with --strict). The message does not
     repeat the name it found."""
-    ids = {e.id for e in account_events(content.weeks)} | set(config.accounts)
-    secrets = {account for account in ids if not is_public(config, account)}
+    secrets = {account for account in account_ids(config, content.weeks)
+               if not is_public(config, account)}
     secrets |= {info.name for account, info in config.accounts.items()
                 if info.name and not info.public}
     # Compared word by word ('-' and '_' separate words, so `acme` is found in a source

@@ -31,11 +31,11 @@ def _percent(status: PublicMilestone) -> str:
 def render(progress: PublicProgress, style: Callable[..., str]) -> str:
     """The status as terminal text. Every text from the content goes through `printable`:
     a title cannot reorder the line (U+202E, U+2066), break it (U+2028) or send escapes."""
-    return "\n".join(_lines(progress, style, printable))
+    return "\n".join(_lines(progress, style))
 
 
-def _lines(progress: PublicProgress, style: Callable[..., str], clean: Callable[[str], str]
-           ) -> list[str]:
+def _lines(progress: PublicProgress, style: Callable[..., str]) -> list[str]:
+    clean = printable
     company, tagline = clean(progress.company), clean(progress.tagline)
     lines = [style(company, bold=True) + (f" — {tagline}" if tagline else "")]
     if progress.as_of is None:

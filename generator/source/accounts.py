@@ -31,6 +31,11 @@ def aliases(config: Config, weeks: tuple[WeekLog, ...]) -> dict[str, str]:
     return names
 
 
+def account_ids(config: Config, weeks: tuple[WeekLog, ...]) -> set[str]:
+    """Every account id the content knows: declared under `accounts:` or logged in a week."""
+    return set(config.accounts) | {event.id for week in weeks for event in week.accounts}
+
+
 def is_public(config: Config, account_id: str) -> bool:
     info = config.accounts.get(account_id)
     return info is not None and info.public
