@@ -130,9 +130,10 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any) -> None:
     from generator.pipeline import render
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
-    analysis, _, found = render(content, as_of=as_of)
+    rendered = render(content, as_of=as_of)
+    analysis = rendered.analysis
     _describe(analysis, ui)
-    problems = list(found)
+    problems = list(rendered.problems)
     if strict:
         problems = promote_warnings(problems)
     failed = any(p.is_error for p in problems)

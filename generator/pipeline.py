@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.model.analysis import Analysis, AsOf, resolve_as_of
 from generator.model.engine import evaluate
 from generator.model.ladders import resolve
-from generator.problems import Pos, Problem, error, sort_problems
+from generator.problems import Problem, Problems
 from generator.rules import check
 from generator.source.loader import load
 from generator.source.scalars import ABSOLUTE_URL
@@ -28,21 +28,26 @@ from generator.source.schema import Config
 
 def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True) -> Analysis:
     """Load and check the content at `root`, and evaluate it when there is no error."""
-    content = load(root, fast=fast_yaml)
-    problems = list(content.problems)
-    day, found = resolve_as_of(content, as_of)
-    problems += found
+    problems = Problems()
+    content = load(root, problems, fast=fast_yaml)
+    day = resolve_as_of(content, as_of, problems)
     ladders = None
     if content.config is not None:
-        problems += check(content.config, content, day)
-        ladders, found = resolve(content.config)
-        problems += found
-    problems = sort_problems(problems)
+        check(content.config, content, problems, day)
+        ladders = resolve(content.config, problems)
     progress = None
-    if content.config is not None and ladders is not None and not any(
-            p.is_error for p in problems):
+    if content.config is not None and ladders is not None and not problems.errors:
         progress = evaluate(content.config, content.weeks, ladders, day)
-    return Analysis(content, tuple(problems), ladders, progress)
+    return Analysis(content, problems.sorted(), ladders, progress)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The files of a site in memory, or the problems that stop it."""
+
+    analysis: Analysis
+    problems: tuple[Problem, ...]  # the analysis's, then the theme's and the render's
+    files: dict[str, bytes] | None  # None when there is an error
 
 
 @dataclass(frozen=True)
@@ -57,58 +62,48 @@ class BuildResult:
 
 
 def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None
-           ) -> tuple[Analysis, dict[str, bytes] | None, list[Problem]]:
+           ) -> Rendered:
     """Everything but the writing: the files of the site in memory, or the problems.
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
     theme, a template that fails on this content) fails the check the same way."""
     # The render and output stages are imported here, not at the top: `status` and `diff`
     # need only `analyse`, and jinja2 and Markdown cost a third of their start-up.
-    from generator.output.writer import OutputError, check_paths
-    from generator.render.pages import RenderError, render_site
+    from generator.output.writer import check_paths
+    from generator.render.pages import render_site
     from generator.render.site import public_view
 
     analysis = analyse(content_dir, as_of=as_of)
+    problems = Problems(analysis.problems)
     config = analysis.content.config
-    theme, theme_problems = _theme(content_dir, config)
-    problems = sort_problems([*analysis.problems, *theme_problems])
-    if theme_problems or not analysis.ok or analysis.progress is None or config is None:
-        return analysis, None, problems
-    site = public_view(analysis, base_url)
-    try:
-        files = render_site(site, theme)
-        check_paths(files)
-    except RenderError as exc:
-        problems.append(error(_theme_pos(exc.where), f"theme error: {exc.message}"))
-        return analysis, None, problems
-    except OutputError as exc:
-        problems.append(error(_theme_pos("traction.yaml"), str(exc)))
-        return analysis, None, problems
-    return analysis, files, problems
+    theme = _theme(content_dir, config, problems)
+    files = None
+    if not problems.errors and analysis.progress is not None and config is not None:
+        files = render_site(public_view(analysis, base_url), problems, theme)
+        if files is not None:
+            check_paths(files, problems)
+    return Rendered(analysis, problems.sorted(), None if problems.errors else files)
 
 
-def _theme(content_dir: Path, config: Config | None) -> tuple[Path | None, list[Problem]]:
-    """The user's theme directory, and what is wrong with it before anything is rendered."""
-    from generator.render.pages import theme_errors
+def _theme(content_dir: Path, config: Config | None, problems: Problems) -> Path | None:
+    """The user's theme directory, checked before anything is rendered."""
+    from generator.render.pages import check_theme
 
     if config is None or not config.theme_dir:
-        return None, []
+        return None
     theme = content_dir / config.theme_dir
     if theme.resolve() != Path(os.path.normpath(content_dir.resolve() / config.theme_dir)):
-        return None, [error(config.at("theme_dir"), f"theme directory '{config.theme_dir}' is "
-                            "reached through a symbolic link; Traction follows none",
-                            "use the real path, relative to the content directory")]
+        problems.error(config.at("theme_dir"), f"theme directory '{config.theme_dir}' is "
+                       "reached through a symbolic link; Traction follows none",
+                       "use the real path, relative to the content directory")
+        return None
     if not (theme / "templates").is_dir() and not (theme / "static").is_dir():
-        return None, [error(config.at("theme_dir"),
-                            f"theme directory '{config.theme_dir}' has no templates/ "
-                            "or static/ folder", "the path is relative to the content directory")]
-    return theme, [error(_theme_pos(exc.where), f"theme error: {exc.message}")
-                   for exc in theme_errors(theme)]
-
-
-def _theme_pos(where: str) -> Pos:
-    file, _, line = where.partition(":")
-    return Pos(file, int(line) if line.isdigit() else 1, 1)
+        problems.error(config.at("theme_dir"), f"theme directory '{config.theme_dir}' has no "
+                       "templates/ or static/ folder",
+                       "the path is relative to the content directory")
+        return None
+    check_theme(theme, problems)
+    return theme
 
 
 def build(content_dir: Path, out: Path, base_url: str | None = None,
@@ -130,8 +125,8 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
     with output_lock(out):  # builds into one folder take turns
         recover(out)
         check_output_dir(out, content_dir)  # again: another build may have written it since
-        analysis, files, problems = render(content_dir, base_url, as_of)
-        if files is None:
-            return BuildResult(analysis, tuple(problems))
-        write_site(files, out)
-    return BuildResult(analysis, tuple(problems), len(files))
+        rendered = render(content_dir, base_url, as_of)
+        if rendered.files is None:
+            return BuildResult(rendered.analysis, rendered.problems)
+        write_site(rendered.files, out)
+    return BuildResult(rendered.analysis, rendered.problems, len(rendered.files))

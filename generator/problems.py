@@ -1,14 +1,16 @@
-"""Problems found in the content: errors as data, each with a place.
+"""Problems found in the content or theme: errors as data, each with a place.
 
-Every stage returns problems instead of raising; the CLI prints them all at
-once, sorted by file and line, in text, JSON or GitHub workflow-command form.
+They are collected one way: every stage that can find one takes a `Problems` and reports
+to it (`problems.error(pos, message, hint)`), then goes on, so one run reports everything.
+No stage returns problems, yields them or raises them to another module. The CLI prints
+them all at once, sorted by file and line, in text, JSON or GitHub workflow-command form.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -48,8 +50,40 @@ def error(pos: Pos, message: str, hint: str | None = None) -> Problem:
     return Problem("error", pos, message, hint)
 
 
-def warning(pos: Pos, message: str, hint: str | None = None) -> Problem:
-    return Problem("warning", pos, message, hint)
+class Problems:
+    """Where a run reports its problems. A stage that must stop on a bad input compares
+    `errors` before and after a step, instead of threading an ok flag back up."""
+
+    __slots__ = ("_found", "errors")
+
+    def __init__(self, found: Iterable[Problem] = ()) -> None:
+        self._found: list[Problem] = []
+        self.errors = 0  # errors reported so far
+        for problem in found:
+            self.add(problem)
+
+    def error(self, pos: Pos, message: str, hint: str | None = None) -> None:
+        self._found.append(Problem("error", pos, message, hint))
+        self.errors += 1
+
+    def warning(self, pos: Pos, message: str, hint: str | None = None) -> None:
+        self._found.append(Problem("warning", pos, message, hint))
+
+    def add(self, problem: Problem) -> None:
+        self._found.append(problem)
+        self.errors += problem.is_error
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __repr__(self) -> str:
+        return f"Problems({self._found!r})"
+
+    def sorted(self) -> tuple[Problem, ...]:
+        return tuple(sort_problems(self._found))
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

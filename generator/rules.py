@@ -1,6 +1,6 @@
 """Validation rules (SPEC §2–3): small pure functions from loaded content to problems.
 
-Each rule looks at the records only and returns problems with a place; none
+Each rule looks at the records only and reports problems with a place; none
 raises and none repeats a private value (contacts, notes, amounts).
 """
 
@@ -9,18 +9,18 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.isoweek import IsoWeek, week_index
-from generator.problems import Pos, Problem, error, warning
+from generator.problems import Pos, Problems
 from generator.source.accounts import account_ids, is_public, shown_in_messages
 from generator.source.events import account_events
 from generator.source.loader import Content
 from generator.source.scalars import did_you_mean
 from generator.source.schema import AccountEvent, CaseStudyMeta, Config, WeekLog
 
-Rule = Callable[[Config, Content], Iterable[Problem]]
+Rule = Callable[[Config, Content, Problems], None]
 
 _EVENT_FIELDS = {
     "source": {"qualified"},
@@ -38,29 +38,29 @@ WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in r
                               *(f"lpt{i}" for i in range(1, 10))})
 
 
-def event_fields(config: Config, content: Content) -> Iterator[Problem]:
+def event_fields(config: Config, content: Content, problems: Problems) -> None:
     """Keys that mean nothing for that kind of event are mistakes, not silent no-ops."""
     for week in content.weeks:
         for event in week.accounts:
             for name, kinds in _EVENT_FIELDS.items():
                 if getattr(event, name) is not None and event.event not in kinds:
-                    yield error(event.at(name), f"'{name}' applies only to "
-                                f"{' or '.join(sorted(kinds))} events, not '{event.event}'",
-                                "move it to the matching event or remove it")
+                    problems.error(event.at(name), f"'{name}' applies only to "
+                                   f"{' or '.join(sorted(kinds))} events, not '{event.event}'",
+                                   "move it to the matching event or remove it")
         for signal in week.list_.events if week.list_ else ():
             for name, kinds in _SIGNAL_FIELDS.items():
                 if getattr(signal, name) is not None and signal.type not in kinds:
-                    yield error(signal.at(name), f"'{name}' applies only to sale signals",
-                                "remove it, or make this a `type: sale` signal")
+                    problems.error(signal.at(name), f"'{name}' applies only to sale signals",
+                                   "remove it, or make this a `type: sale` signal")
             if signal.given("spontaneous") and signal.type != "inquiry":
-                yield error(signal.at("spontaneous"), "'spontaneous' applies only to inquiries",
-                            "remove it, or make this a `type: inquiry` signal")
+                problems.error(signal.at("spontaneous"), "'spontaneous' applies only to inquiries",
+                               "remove it, or make this a `type: inquiry` signal")
 
 
 LATE_ENTRY_LIMIT = datetime.timedelta(days=366)
 
 
-def dates_in_week(config: Config, content: Content) -> Iterator[Problem]:
+def dates_in_week(config: Config, content: Content, problems: Problems) -> None:
     """Entries after their week's Sunday are errors; before its Monday, late-entry warnings
     (up to a year: an entry years older is a typo, and would stretch the log for years)."""
     for week in content.weeks:
@@ -72,19 +72,19 @@ def dates_in_week(config: Config, content: Content) -> Iterator[Problem]:
         for kind, day, record in dated:
             where = record.at("date")  # type: ignore[attr-defined]
             if day > week.sunday:
-                yield error(where, f"{kind} dated {day} is after the end of {week.week} "
-                            f"(Sunday {week.sunday})",
-                            f"move it to weeks/{IsoWeek.of(day)}.yaml")
+                problems.error(where, f"{kind} dated {day} is after the end of {week.week} "
+                               f"(Sunday {week.sunday})",
+                               f"move it to weeks/{IsoWeek.of(day)}.yaml")
             elif day < week.monday - LATE_ENTRY_LIMIT:
-                yield error(where, f"{kind} dated {day} is more than a year before {week.week}",
-                            "a typo in the year? Older entries belong in their own week's file")
+                problems.error(where, f"{kind} dated {day} is more than a year before {week.week}",
+                               "a typo in the year? Older entries belong in their own week's file")
             elif day < week.monday:
-                yield warning(where, f"late entry: {kind} dated {day} is before {week.week} "
-                              f"(Monday {week.monday})",
-                              "fine if it was logged late; it counts on its own date")
+                problems.warning(where, f"late entry: {kind} dated {day} is before {week.week} "
+                                 f"(Monday {week.monday})",
+                                 "fine if it was logged late; it counts on its own date")
 
 
-def lifecycle(config: Config, content: Content) -> Iterator[Problem]:
+def lifecycle(config: Config, content: Content, problems: Problems) -> None:
     """An account's events must tell a possible story, in lifecycle order."""
     seen: dict[str, dict[str, AccountEvent]] = {}
     firsts: dict[str, AccountEvent] = {}
@@ -96,54 +96,54 @@ def lifecycle(config: Config, content: Content) -> Iterator[Problem]:
         churned = history.get("churned")
         where = event.at("event")
         if churned is not None and kind != "paid":
-            yield error(where, f"account {account}: '{kind}' after it churned "
-                        f"on {churned.date}", "only a new 'paid' event re-activates an account")
+            problems.error(where, f"account {account}: '{kind}' after it churned "
+                           f"on {churned.date}", "only a new 'paid' event re-activates an account")
         if kind in ("qualified", "won", "lost") and kind in history:
-            yield error(where, f"account {account} is already {kind} "
-                        f"(on {history[kind].date})",
-                        "an account goes through qualified, won or lost once; "
-                        "use a new id for a new deal")
+            problems.error(where, f"account {account} is already {kind} "
+                           f"(on {history[kind].date})",
+                           "an account goes through qualified, won or lost once; "
+                           "use a new id for a new deal")
         if kind == "qualified" and first is not event and "qualified" not in history:
-            yield error(where, f"account {account}: 'qualified' after its first event "
-                        f"('{first.event}' on {first.date})",
-                        "an account's first event fixes whether founders or reps own it; "
-                        f"move 'qualified' on or before {first.date}, or use a new id")
+            problems.error(where, f"account {account}: 'qualified' after its first event "
+                           f"('{first.event}' on {first.date})",
+                           "an account's first event fixes whether founders or reps own it; "
+                           f"move 'qualified' on or before {first.date}, or use a new id")
         if kind in ("won", "lost") and "qualified" not in history:
-            yield error(where, f"account {account}: '{kind}' without 'qualified' before it",
-                        f"add a qualified event for this account on or before {event.date}")
+            problems.error(where, f"account {account}: '{kind}' without 'qualified' before it",
+                           f"add a qualified event for this account on or before {event.date}")
         other = {"won": "lost", "lost": "won"}.get(kind)
         if other and other in history:
-            yield error(where, f"account {account} is both won and lost",
-                        "keep the one that happened")
+            problems.error(where, f"account {account} is both won and lost",
+                           "keep the one that happened")
         if kind in _NEEDS_PAID and "paid" not in history:
-            yield error(where, f"account {account}: '{kind}' before it paid",
-                        f"add the paid event on or before {event.date}, or fix the date")
+            problems.error(where, f"account {account}: '{kind}' before it paid",
+                           f"add the paid event on or before {event.date}, or fix the date")
         if kind == "paid" and churned is not None:
             del history["churned"]  # re-activated
         history[kind] = event
 
 
-def sources_declared(config: Config, content: Content) -> Iterator[Problem]:
+def sources_declared(config: Config, content: Content, problems: Problems) -> None:
     declared = sorted(config.sources)
     for week in content.weeks:
         used = [(e.at("source"), e.source) for e in week.accounts if e.source]
         used += [(s.at("source"), s.source) for s in week.spend]
         for where, source in used:
             if source not in config.sources:
-                yield warning(where, f"source '{source}' is not declared in traction.yaml",
-                              did_you_mean(source, declared)
-                              or f"add `{source}: {{}}` under `sources:`")
+                problems.warning(where, f"source '{source}' is not declared in traction.yaml",
+                                 did_you_mean(source, declared)
+                                 or f"add `{source}: {{}}` under `sources:`")
 
 
-def scalable_sources_priced(config: Config, content: Content) -> Iterator[Problem]:
+def scalable_sources_priced(config: Config, content: Content, problems: Problems) -> None:
     for name, source in config.sources.items():
         if source.scalable and source.max_cac is None:
-            yield error(config.at("sources", name), f"scalable source '{name}' has no max_cac",
-                        "a scalable source must pay off: add the highest spend per win you "
-                        f"accept, e.g. {name}: {{scalable: true, max_cac: 3000}}")
+            problems.error(config.at("sources", name), f"scalable source '{name}' has no max_cac",
+                           "a scalable source must pay off: add the highest spend per win you "
+                           f"accept, e.g. {name}: {{scalable: true, max_cac: 3000}}")
 
 
-def log_span(config: Config, content: Content) -> Iterator[Problem]:
+def log_span(config: Config, content: Content, problems: Problems) -> None:
     """The weekly logs span at most `max_span_years`: two files decades apart (a year
     mistyped) would otherwise make a build, its pages and progress.json grow with the
     calendar between them."""
@@ -152,12 +152,12 @@ def log_span(config: Config, content: Content) -> Iterator[Problem]:
     first, last = content.weeks[0], content.weeks[-1]
     years = (last.monday - first.monday).days / 365.25
     if years > config.max_span_years:
-        yield error(last.at("week"), f"the weekly logs span {years:.0f} years ({first.week} to "
-                    f"{last.week}); the limit is {config.max_span_years}",
-                    "check the year in the file name, or raise max_span_years in traction.yaml")
+        problems.error(last.at("week"), f"the weekly logs span {years:.0f} years ({first.week} to "
+                       f"{last.week}); the limit is {config.max_span_years}",
+                       "check the year in the file name, or raise max_span_years in traction.yaml")
 
 
-def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
+def missing_weeks(config: Config, content: Content, problems: Problems) -> None:
     unread = set()  # a week file with errors is there, just unread: not missing
     for rel in content.unread_weeks:
         with contextlib.suppress(ValueError):  # a name like 2026-W99: its own error says so
@@ -169,12 +169,12 @@ def missing_weeks(config: Config, content: Content) -> Iterator[Problem]:
             gaps = _runs([i for i in range(start, end + 1) if i not in unread])
             for first, last in gaps:
                 span = _span(first, last)
-                yield warning(week.at("week"), f"no log for {span}; counted as no activity",
-                              "add the missing weeks with `traction new week --week ...`")
+                problems.warning(week.at("week"), f"no log for {span}; counted as no activity",
+                                 "add the missing weeks with `traction new week --week ...`")
         previous = week
 
 
-def weeks_after_log(content: Content, as_of: datetime.date) -> Iterator[Problem]:
+def weeks_after_log(content: Content, as_of: datetime.date, problems: Problems) -> None:
     """Weeks that ended between the latest week file and the as-of date have no log: they
     count as no activity, like a gap between files."""
     if not content.weeks:
@@ -183,8 +183,8 @@ def weeks_after_log(content: Content, as_of: datetime.date) -> Iterator[Problem]
     start, end = week_index(last.monday) + 1, week_index(as_of) - (as_of.isoweekday() != 7)
     if start <= end:
         span = _span(start, end)
-        yield warning(last.at("week"), f"no log for {span} (as of {as_of}); counted as "
-                      "no activity", "add the missing weeks with `traction new week --week ...`")
+        problems.warning(last.at("week"), f"no log for {span} (as of {as_of}); counted as "
+                         "no activity", "add the missing weeks with `traction new week --week ...`")
 
 
 def _span(first: int, last: int) -> str:
@@ -205,31 +205,31 @@ def _runs(numbers: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def founders_listed(config: Config, content: Content) -> Iterator[Problem]:
+def founders_listed(config: Config, content: Content, problems: Problems) -> None:
     if not config.founders:
-        yield error(config.at("founders"), "`founders` is empty",
-                    "list at least one founder id, e.g. founders: [dana]")
+        problems.error(config.at("founders"), "`founders` is empty",
+                       "list at least one founder id, e.g. founders: [dana]")
 
 
-def documents(config: Config, content: Content) -> Iterator[Problem]:
+def documents(config: Config, content: Content, problems: Problems) -> None:
     known_accounts = account_ids(config, content.weeks)
     for folder in (content.case_studies, content.pages):
         slugs: dict[str, str] = {}
         for doc in folder:
             key = doc.slug.lower()
             if key in slugs:
-                yield error(doc.meta.pos, f"slug '{doc.slug}' collides with '{slugs[key]}'",
-                            "slugs are compared without case; rename one of the files")
+                problems.error(doc.meta.pos, f"slug '{doc.slug}' collides with '{slugs[key]}'",
+                               "slugs are compared without case; rename one of the files")
             slugs[key] = doc.slug
     for doc in (*content.case_studies, *content.pages):
         if doc.slug.casefold() in WINDOWS_RESERVED:
-            yield error(Pos(doc.file), f"'{doc.slug}' is a reserved file name on Windows",
-                        "repositories are cloned on Windows too; rename the file")
+            problems.error(Pos(doc.file), f"'{doc.slug}' is a reserved file name on Windows",
+                           "repositories are cloned on Windows too; rename the file")
     for doc in content.pages:
         if doc.slug.casefold() in RESERVED_SLUGS:
-            yield error(Pos(doc.file), f"page slug '{doc.slug}' is taken by the site's "
-                        f"own /{doc.slug.casefold()}/ pages",
-                        "rename the file, e.g. pages/about.md")
+            problems.error(Pos(doc.file), f"page slug '{doc.slug}' is taken by the site's "
+                           f"own /{doc.slug.casefold()}/ pages",
+                           "rename the file, e.g. pages/about.md")
     for doc in content.case_studies:
         customer = getattr(doc.meta, "customer", None)
         if customer and customer not in known_accounts:
@@ -242,11 +242,11 @@ def documents(config: Config, content: Content) -> Iterator[Problem]:
                               if e.id == suggestion), config.at("accounts", suggestion))
                 close = (f"did you mean the account at {where}? (it is not public, so its id "
                          "is not repeated)")
-            yield warning(doc.meta.at("customer"), "customer is not a known account",
-                          close or "use the id of an account in the weekly logs")
+            problems.warning(doc.meta.at("customer"), "customer is not a known account",
+                             close or "use the id of an account in the weekly logs")
 
 
-def private_names_in_public_fields(config: Config, content: Content) -> Iterator[Problem]:
+def private_names_in_public_fields(config: Config, content: Content, problems: Problems) -> None:
     """The id or name of an account that is not public, typed into a field that is published
     (a summary, a case study's title, slug, tags, results or text, a page, a custom ladder or
     milestone, a source name), is a warning (an error with --strict). The message does not
@@ -263,10 +263,10 @@ def private_names_in_public_fields(config: Config, content: Content) -> Iterator
     for pos, text in _public_texts(config, content):
         words = _WORD.findall(text.lower())
         if any(tuple(words[i:i + n]) in wanted for n in sizes for i in range(len(words) - n + 1)):
-            yield warning(pos, "names an account that is not public (the name is not repeated "
-                          "here); it would be published",
-                          "write its alias (e.g. 'a customer'), or mark the account "
-                          "`public: true` in traction.yaml if it agreed")
+            problems.warning(pos, "names an account that is not public (the name is not repeated "
+                             "here); it would be published",
+                             "write its alias (e.g. 'a customer'), or mark the account "
+                             "`public: true` in traction.yaml if it agreed")
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -309,10 +309,10 @@ RULES: tuple[Rule, ...] = (
 HISTORY_RULES = frozenset({lifecycle})
 
 
-def check(config: Config, content: Content, as_of: datetime.date | None = None
-          ) -> list[Problem]:
-    rules = [rule for rule in RULES if not (content.unread_weeks and rule in HISTORY_RULES)]
-    problems = [problem for rule in rules for problem in rule(config, content)]
+def check(config: Config, content: Content, problems: Problems,
+          as_of: datetime.date | None = None) -> None:
+    for rule in RULES:
+        if not (content.unread_weeks and rule in HISTORY_RULES):
+            rule(config, content, problems)
     if as_of is not None:
-        problems += weeks_after_log(content, as_of)
-    return problems
+        weeks_after_log(content, as_of, problems)

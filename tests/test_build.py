@@ -364,9 +364,12 @@ def test_a_page_cannot_take_a_name_the_site_uses(tmp_path: Path, slug: str) -> N
 
 
 @pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b", "a\\b", ""])
-def test_paths_that_escape_the_output_are_refused(path: str) -> None:
-    with pytest.raises(writer.OutputError):
-        writer.check_paths({"index.html": b"", path: b""})
+def test_the_writer_refuses_paths_that_escape_the_output(tmp_path: Path, path: str) -> None:
+    """The pipeline reports such paths before writing; the writer checks them again, never
+    trusting its caller, and writes nothing."""
+    with pytest.raises(writer.OutputError, match="escape the output directory"):
+        writer.write_site({"index.html": b"", path: b""}, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
 
 
 # --- theme overrides --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.problems import Pos, Problem
+from generator.problems import Pos, Problem, Problems
 from generator.source.declare import DictOf, ListOf, Record, json_schema, key_names, read, spec
 from generator.source.scalars import Bool, Count, Id, Text, enum
 from generator.source.yamlsource import parse
@@ -50,9 +50,9 @@ class Undocumented(Record):
 
 
 def load(cls: type[Record], text: str) -> tuple[Any, list[Problem]]:
-    problems: list[Problem] = []
-    found = read(cls, parse(text, FILE), FILE, problems)
-    return found, problems
+    problems = Problems()
+    found = read(cls, parse(text, FILE, problems), FILE, problems)
+    return found, list(problems)
 
 
 def ok(cls: type[Record], text: str) -> Any:

@@ -114,3 +114,61 @@ def test_the_layer_order_in_architecture_md_is_this_one() -> None:
     rows = re.findall(r"^\| *(\d+) *\| *([a-z]+) *\|", order.group(1), re.M)
     assert [(int(n), name) for n, name in rows] == [
         (rank, name) for rank, (name, _) in enumerate(LAYERS)]
+
+
+# --- problems are collected one way ---------------------------------------------------------
+
+# Exceptions that cross a module boundary. None carries a problem with the content or the
+# theme: those are reported to a `Problems`. These are failures of the machine or of a
+# command-line value (the CLI prints them), and ValueProblem, which a scalar parser raises
+# the way int() raises ValueError, for the one reader that knows the place (declare.read).
+ENVIRONMENT_ERRORS = frozenset({"OutputError", "AsOfError", "GitError", "ScaffoldError",
+                                "ServeError", "ValueProblem"})
+
+
+def other_ways_of_collecting(path: Path) -> list[str]:
+    """Every place in `path` that hands problems on other than by reporting to a
+    `Problems`: a public function returning them, a `yield` or `.append` of one, or a public
+    exception class that is not an environment error."""
+    found = []
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            if (not node.name.startswith("_")
+                    and re.search(r"\bProblem\b", ast.unparse(node.returns))):
+                found.append(f"{path.name}:{node.lineno}: {node.name} returns problems")
+        elif isinstance(node, ast.Yield | ast.YieldFrom) and _makes_problem(node.value):
+            found.append(f"{path.name}:{node.lineno}: yields a problem")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in ("append", "extend")
+              and any(_makes_problem(arg) for arg in node.args)):
+            found.append(f"{path.name}:{node.lineno}: appends a problem to a list")
+        elif (isinstance(node, ast.ClassDef) and not node.name.startswith("_")
+              and any(ast.unparse(base).endswith(("Exception", "Error")) for base in node.bases)
+              and node.name not in ENVIRONMENT_ERRORS):
+            found.append(f"{path.name}:{node.lineno}: exception {node.name} may carry a problem "
+                         "out of its module")
+    return sorted(found, key=lambda line: int(line.split(":")[1]))
+
+
+def _makes_problem(node: ast.expr | None) -> bool:
+    return any(isinstance(call, ast.Call) and ast.unparse(call.func) in ("error", "Problem")
+               for call in ast.walk(node)) if node is not None else False
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name != "problems.py"],
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_problems_are_collected_one_way(path: Path) -> None:
+    assert other_ways_of_collecting(path) == []
+
+
+def test_the_one_way_checker_catches_the_other_three(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def rule(c) -> list[Problem]:\n    return []\n"
+        "def gen(c):\n    yield error(pos, 'x')\n"
+        "def out(c, found):\n    found.append(error(pos, 'x'))\n"
+        "class ThemeError(Exception):\n    pass\n")
+    assert [line.split(": ", 1)[1] for line in other_ways_of_collecting(bad)] == [
+        "rule returns problems", "yields a problem", "appends a problem to a list",
+        "exception ThemeError may carry a problem out of its module"]

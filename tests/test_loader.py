@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.pipeline import analyse
-from generator.problems import Problem, format_text, sort_problems
+from generator.problems import Problem, Problems, format_text, sort_problems
 from generator.source.loader import load
 from generator.source.yamlsource import MAX_FILE_BYTES, MAX_MARKDOWN_CHARS
 
@@ -32,7 +32,9 @@ def text_of(problems: list[Problem] | tuple[Problem, ...]) -> list[str]:
 
 def loaded(root: Path, fast: bool) -> list[str]:
     """The loader's own problems, sorted as the pipeline sorts them."""
-    return text_of(sort_problems(load(root, fast=fast).problems))
+    problems = Problems()
+    load(root, problems, fast=fast)
+    return text_of(problems.sorted())
 
 
 def checked(root: Path, fast: bool) -> list[str]:
@@ -250,7 +252,7 @@ def test_week_value_must_match_the_file_name(content: Content, fast: bool) -> No
         "weeks/2026-W47.yaml:2:7: error: week '2026-W46' does not match the file name",
         "  hint: rename the file to 2026-W46.yaml or fix the week",
     ]
-    assert load(root, fast=fast).weeks == ()  # the mismatched log is not used
+    assert load(root, Problems(), fast=fast).weeks == ()  # the mismatched log is not used
 
 
 @FAST
@@ -275,7 +277,7 @@ def test_bad_file_names_in_weeks(content: Content, fast: bool) -> None:
         "weeks/README.txt:1:1: warning: ignored: not a .yaml or .yml file",
         "weeks/old:1:1: warning: ignored: not a .yaml or .yml file",
     ]
-    assert [w.week for w in load(root, fast=fast).weeks] == ["2026-W48"]
+    assert [w.week for w in load(root, Problems(), fast=fast).weeks] == ["2026-W48"]
 
 
 @FAST
@@ -297,7 +299,7 @@ def test_missing_traction_yaml(content: Content, fast: bool) -> None:
         "traction.yaml:1:1: error: missing traction.yaml",
         "  hint: run `traction init` to create one",
     ]
-    assert load(root, fast=fast).config is None
+    assert load(root, Problems(), fast=fast).config is None
 
 
 def test_missing_content_directory(tmp_path: Path) -> None:
@@ -371,8 +373,10 @@ def test_a_huge_file_is_refused_without_being_read(tmp_path: Path) -> None:
         "from pathlib import Path\n"
         "from generator.source.loader import load\n"
         "from generator.problems import format_text\n"
-        "content = load(Path(sys.argv[1]))\n"
-        "print(format_text(list(content.problems)))\n"
+        "from generator.problems import Problems\n"
+        "problems = Problems()\n"
+        "content = load(Path(sys.argv[1]), problems)\n"
+        "print(format_text(list(problems)))\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n")
     result = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True,
                             text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent)
@@ -420,7 +424,7 @@ def test_a_summary_longer_than_the_markdown_limit_is_an_error(content: Content,
         f"weeks/2026-W47.yaml:2:10: error: the summary is {MAX_MARKDOWN_CHARS + 1:,} "
         f"characters of Markdown; the limit is {MAX_MARKDOWN_CHARS:,}",
         "  hint: shorten it, or split it into more pages"]
-    assert load(root, fast=fast).unread_weeks == ("weeks/2026-W47.yaml",)
+    assert load(root, Problems(), fast=fast).unread_weeks == ("weeks/2026-W47.yaml",)
     root = content(weeks={"2026-W47": WEEK + "summary: |-\n  " + "[" * MAX_MARKDOWN_CHARS})
     assert loaded(root, fast) == []
 
@@ -529,8 +533,9 @@ def test_documents_without_usable_front_matter(content: Content, fast: bool) -> 
 def test_valid_documents_keep_their_body_and_its_line(content: Content, fast: bool) -> None:
     root = content(case_studies={"initech": "---\ntitle: Initech\ntags: [a]\n---\n# Hi\n"},
                    pages={"about": "---\ntitle: About\norder: 2\n---\nAbout us.\n"})
-    loaded_content = load(root, fast=fast)
-    assert loaded_content.problems == ()
+    problems = Problems()
+    loaded_content = load(root, problems, fast=fast)
+    assert list(problems) == []
     (study,) = loaded_content.case_studies
     assert (study.slug, study.file, study.body, study.body_line) == (
         "initech", "case-studies/initech.md", "# Hi\n", 5)

@@ -7,6 +7,7 @@ import json
 from generator.problems import (
     Pos,
     Problem,
+    Problems,
     error,
     format_github,
     format_json,
@@ -14,11 +15,34 @@ from generator.problems import (
     promote_warnings,
     sort_problems,
     summary_line,
-    warning,
 )
+
+
+def warning(pos: Pos, message: str, hint: str | None = None) -> Problem:
+    return Problem("warning", pos, message, hint)
+
 
 E1 = error(Pos("weeks/2026-W47.yaml", 3, 5), "unknown key 'cals'", "did you mean 'calls'?")
 W1 = warning(Pos("weeks/2026-W47.yaml", 1, 7), "no log for 2026-W46; counted as no activity")
+
+
+# --- the one way problems are collected ---------------------------------------------------
+
+def test_problems_keep_what_was_reported_in_order_and_count_the_errors() -> None:
+    found = Problems()
+    found.warning(W1.pos, W1.message)
+    assert found.errors == 0
+    found.error(E1.pos, E1.message, E1.hint)
+    found.add(error(Pos("a.yaml"), "x"))
+    found.add(W1)
+    assert found.errors == 2 and len(found) == 4
+    assert list(found) == [W1, E1, error(Pos("a.yaml"), "x"), W1]
+    assert found.sorted() == (error(Pos("a.yaml"), "x"), W1, E1)  # duplicates dropped
+
+
+def test_problems_start_from_earlier_ones() -> None:
+    found = Problems([E1, W1])
+    assert found.errors == 1 and list(found) == [E1, W1]
 
 
 # --- sorting ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from conftest import write_content
 
 from generator.model.analysis import Analysis
 from generator.pipeline import analyse
+from generator.problems import Problems
 from generator.public.wording import percent
 from generator.render.pages import render_site
 from generator.render.site import SiteView, public_view
@@ -307,8 +308,10 @@ def so_far(tmp_path_factory: pytest.TempPathFactory) -> SiteView:
 
 
 def rendered(site: SiteView) -> dict[str, str]:
-    return {path: data.decode("utf-8") for path, data in render_site(site).items()
-            if path.endswith(".html")}
+    problems = Problems()
+    files = render_site(site, problems)
+    assert files is not None and not list(problems), problems
+    return {path: data.decode("utf-8") for path, data in files.items() if path.endswith(".html")}
 
 
 def test_the_week_in_progress_is_marked_in_the_view(so_far: SiteView) -> None:

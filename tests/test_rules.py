@@ -14,7 +14,7 @@ from conftest import run_traction
 
 from generator import rules
 from generator.pipeline import analyse
-from generator.problems import Problem, format_github, format_json, format_text
+from generator.problems import Problem, Problems, format_github, format_json, format_text
 from generator.source.loader import load
 
 Content = Callable[..., Path]
@@ -40,9 +40,11 @@ def with_hints(root: Path) -> list[str]:
 
 
 def rule_problems(rule: rules.Rule, root: Path) -> list[Problem]:
-    content = load(root)
-    assert content.config is not None and not content.problems, content.problems
-    return list(rule(content.config, content))
+    problems = Problems()
+    content = load(root, problems)
+    assert content.config is not None and not list(problems), problems
+    rule(content.config, content, problems)
+    return list(problems)
 
 
 def week(label: str, body: str) -> str:
@@ -443,9 +445,11 @@ accounts:
 
 def test_the_demo_passes_every_rule() -> None:
     demo = Path(__file__).resolve().parent.parent / "content"
-    content = load(demo)
+    problems = Problems()
+    content = load(demo, problems)
     assert content.config is not None
-    assert rules.check(content.config, content) == []
+    rules.check(content.config, content, problems)
+    assert list(problems) == []
 
 
 # --- privacy: messages never carry private values ---------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator.problems import Pos, Problem
+from generator.problems import Pos, Problem, Problems
 from generator.source.loader import validate
 from generator.source.scalars import (
     ValueProblem,
@@ -37,7 +37,7 @@ FAST = pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-pyth
 
 def scalar(source: str, fast: bool = True) -> Any:
     """The value of `v:` in a one-line YAML document, as the reader hands it over."""
-    return parse(f"v: {source}\n", "f.yaml", fast=fast)["v"]
+    return parse(f"v: {source}\n", "f.yaml", Problems(), fast=fast)["v"]
 
 
 def refused(parser: Any, value: Any) -> tuple[str, str]:
@@ -48,7 +48,9 @@ def refused(parser: Any, value: Any) -> tuple[str, str]:
 
 def check(model: Any, text: str, fast: bool, file: str = "weeks/2026-W47.yaml",
           ) -> tuple[Any, list[Problem]]:
-    return validate(model, parse(text, file, fast=fast), file)
+    problems = Problems()
+    value = validate(model, parse(text, file, problems, fast=fast), file, problems)
+    return value, list(problems)
 
 
 def lines(found: list[Problem]) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.problems import Pos, Problem
+from generator.problems import Pos, Problem, Problems
 from generator.source import yamlsource
 from generator.source.declare import key_names
 from generator.source.schema import WeekLog
@@ -21,7 +21,6 @@ from generator.source.yamlsource import (
     LocList,
     Plain,
     Quoted,
-    YamlError,
     decode,
     parse,
     parse_file_bytes,
@@ -50,14 +49,18 @@ def problems_of(found: list[Problem]) -> list[tuple[str, str, str, str | None]]:
     return [(p.severity, str(p.pos), p.message, p.hint) for p in found]
 
 
-def read(data: bytes, fast: bool, file: str = "weeks/2026-W47.yaml") -> tuple[Any, list[Problem]]:
-    return parse_file_bytes(data, file, fast=fast, known_keys=WEEK_KEYS)
+def read(data: bytes, fast: bool, file: str = "weeks/2026-W47.yaml",
+         known_keys: frozenset[str] = WEEK_KEYS) -> tuple[Any, list[Problem]]:
+    """The value and the problems reported, as a pair (the parser reports to a sink)."""
+    problems = Problems()
+    value = parse_file_bytes(data, file, problems, fast=fast, known_keys=known_keys)
+    return value, list(problems)
 
 
 def read_both(data: bytes, file: str = "weeks/2026-W47.yaml") -> tuple[Any, list[Problem]]:
     """Parse with both parsers, insist they agree completely, return the result."""
-    fast_value, fast_problems = parse_file_bytes(data, file, fast=True, known_keys=WEEK_KEYS)
-    slow_value, slow_problems = parse_file_bytes(data, file, fast=False, known_keys=WEEK_KEYS)
+    fast_value, fast_problems = read(data, True, file)
+    slow_value, slow_problems = read(data, False, file)
     assert dump(fast_value) == dump(slow_value)
     assert problems_of(fast_problems) == problems_of(slow_problems)
     return fast_value, fast_problems
@@ -87,7 +90,7 @@ def test_each_path_uses_its_parser(monkeypatch: pytest.MonkeyPatch, fast: bool,
         return real_events(loader_class, text)
 
     monkeypatch.setattr(yamlsource, "_events", spy)
-    parse("week: 2026-W47\n", "f.yaml", fast=fast)
+    parse("week: 2026-W47\n", "f.yaml", Problems(), fast=fast)
     assert used == [loader]
 
 
@@ -339,10 +342,11 @@ def test_oversized_file_is_refused_before_parsing(fast: bool) -> None:
 
 
 def test_a_file_of_exactly_the_limit_is_accepted() -> None:
-    text, found = decode(b"#" * MAX_FILE_BYTES, "f.yaml")
-    assert found == [] and text is not None and len(text) == MAX_FILE_BYTES
-    text, found = decode(b"#" * (MAX_FILE_BYTES + 1), "f.yaml")
-    assert text is None and len(found) == 1
+    found = Problems()
+    text = decode(b"#" * MAX_FILE_BYTES, "f.yaml", found)
+    assert len(found) == 0 and text is not None and len(text) == MAX_FILE_BYTES
+    text = decode(b"#" * (MAX_FILE_BYTES + 1), "f.yaml", found)
+    assert text is None and len(found) == 1 and found.errors == 1
 
 
 @FAST
@@ -431,15 +435,17 @@ def test_quoted_key_tag_and_block_scalars_are_quoted_text() -> None:
 @FAST
 def test_first_line_shifts_every_line_number(fast: bool, text: str, line: int, col: int,
                                              message: str) -> None:
-    with pytest.raises(YamlError) as caught:
-        parse(text, "case-studies/acme.md", fast=fast, first_line=2)
-    assert caught.value.problem.pos == Pos("case-studies/acme.md", line, col)
-    assert caught.value.problem.message == message
+    found = Problems()
+    assert parse(text, "case-studies/acme.md", found, fast=fast, first_line=2) is None
+    [problem] = found
+    assert problem.pos == Pos("case-studies/acme.md", line, col)
+    assert problem.message == message
 
 
 @FAST
 def test_first_line_shifts_value_positions(fast: bool) -> None:
-    value = parse("title: Acme\ntags: [a, b]\n", "pages/about.md", fast=fast, first_line=2)
+    value = parse("title: Acme\ntags: [a, b]\n", "pages/about.md", Problems(), fast=fast,
+                  first_line=2)
     assert str(value["title"].pos) == "pages/about.md:2:8"
     assert [str(p) for p in value["tags"].item_pos] == ["pages/about.md:3:8",
                                                         "pages/about.md:3:11"]
@@ -467,7 +473,7 @@ def test_both_parsers_agree_on_mutated_real_logs() -> None:
                 data.insert(pos, rng.choice(alphabet))
             else:
                 del data[pos]
-        fast = parse_file_bytes(bytes(data), "f.yaml", fast=True)
-        slow = parse_file_bytes(bytes(data), "f.yaml", fast=False)
+        fast = read(bytes(data), True, "f.yaml", frozenset())
+        slow = read(bytes(data), False, "f.yaml", frozenset())
         assert fast[1] == slow[1], bytes(data).decode("utf-8", "replace")
         assert dump(fast[0]) == dump(slow[0]), bytes(data).decode("utf-8", "replace")

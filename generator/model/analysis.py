@@ -12,7 +12,7 @@ from typing import Literal
 
 from generator.model.engine import Progress
 from generator.model.ladders import Ladders
-from generator.problems import Problem, error
+from generator.problems import Problem, Problems
 from generator.source.events import latest_day
 from generator.source.loader import Content
 
@@ -64,23 +64,25 @@ class Analysis:
         return not any(p.is_error for p in self.problems)
 
 
-def resolve_as_of(content: Content, given: AsOf | None
-                  ) -> tuple[datetime.date | None, list[Problem]]:
-    """The as-of date to evaluate at (None for an empty log), or the problem with `given`."""
+def resolve_as_of(content: Content, given: AsOf | None, problems: Problems
+                  ) -> datetime.date | None:
+    """The as-of date to evaluate at; None for an empty log, or after reporting what is
+    wrong with `given`."""
     latest = latest_day(content.weeks)
     if latest is None:
-        return None, []
+        return None
     day, where = latest
     if given is None:
-        return day, []
+        return day
     if given.date < day:
         if given.strict:
-            return None, [error(where, f"--as-of {given.date} is before this entry ({day}), "
-                                "the latest the log mentions",
-                                f"give a date on or after {day}, or leave --as-of out")]
-        return day, []
+            problems.error(where, f"--as-of {given.date} is before this entry ({day}), the "
+                           "latest the log mentions",
+                           f"give a date on or after {day}, or leave --as-of out")
+            return None
+        return day
     if given.date - day > MAX_AS_OF_AHEAD:
-        return None, [error(where, f"{given.source} {given.date} is more than ten years after "
-                            f"the latest day the log mentions ({day})",
-                            "a typo in the year?")]
-    return given.date, []
+        problems.error(where, f"{given.source} {given.date} is more than ten years after the "
+                       f"latest day the log mentions ({day})", "a typo in the year?")
+        return None
+    return given.date

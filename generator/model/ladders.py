@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from generator.model.metrics import METRICS, Comparison, Cond
-from generator.problems import Pos, Problem, error
+from generator.problems import Pos, Problems
 from generator.source.scalars import did_you_mean
 from generator.source.schema import Condition, Config, LadderDef, MilestoneDef
 
@@ -51,7 +51,8 @@ def builtin_definitions() -> dict[str, LadderDef]:
     for ladder_id in BUILTIN_IDS:
         name = f"{ladder_id}.yaml"
         text = (resources.files("generator.model") / "builtin_ladders" / name).read_text("utf-8")
-        ladder, problems = validate(LadderDef, parse(text, f"<builtin>/{name}"), name)
+        problems = Problems()
+        ladder = validate(LadderDef, parse(text, f"<builtin>/{name}", problems), name, problems)
         if ladder is None:  # pragma: no cover - guarded by tests of the shipped files
             raise RuntimeError(f"built-in ladder {name} is invalid: {problems}")
         found[ladder_id] = ladder
@@ -95,12 +96,12 @@ def _bound_problem(number: Decimal, bounds: tuple[Decimal, Decimal, str, bool],
 
 def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
                        param_pos: dict[str, Pos], milestone: MilestoneDef,
-                       problems: list[Problem]) -> Cond | None:
+                       problems: Problems) -> Cond | None:
     metric = METRICS.get(condition.metric)
     if metric is None:
-        problems.append(error(condition.at("metric"), f"unknown metric '{condition.metric}'",
-                              did_you_mean(condition.metric, sorted(METRICS))
-                              or "see `traction schema` for the metric names"))
+        problems.error(condition.at("metric"), f"unknown metric '{condition.metric}'",
+                       did_you_mean(condition.metric, sorted(METRICS))
+                       or "see `traction schema` for the metric names")
         return None
     ok = True
 
@@ -111,10 +112,10 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
         if isinstance(raw, str):
             ref = raw[1:]
             if ref not in params:
-                problems.append(error(condition.at(name),
-                                      f"'{raw}' is not a parameter of milestone '{milestone.id}'",
-                                      did_you_mean(ref, sorted(params))
-                                      or f"its parameters: {', '.join(sorted(params)) or 'none'}"))
+                problems.error(condition.at(name),
+                               f"'{raw}' is not a parameter of milestone '{milestone.id}'",
+                               did_you_mean(ref, sorted(params))
+                               or f"its parameters: {', '.join(sorted(params)) or 'none'}")
                 ok = False
                 return None
             number, where, label = params[ref], param_pos.get(ref, where), ref
@@ -123,8 +124,8 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
         if number is not None:
             found = _bound_problem(number, bounds)
             if found is not None:
-                problems.append(error(where, f"milestone '{milestone.id}': '{label}' "
-                                             f"{found[0]}", found[1]))
+                problems.error(where, f"milestone '{milestone.id}': '{label}' "
+                                      f"{found[0]}", found[1])
                 ok = False
                 return None
         return number
@@ -132,14 +133,14 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
     takes = f"it takes: {', '.join(sorted(metric.params)) or 'none'}"
     for name in Condition.PARAMS:
         if getattr(condition, name) is not None and name not in metric.params:
-            problems.append(error(condition.at(name),
-                                  f"metric '{metric.name}' takes no parameter '{name}'", takes))
+            problems.error(condition.at(name),
+                           f"metric '{metric.name}' takes no parameter '{name}'", takes)
     if condition.owners != "all" and "owners" not in metric.params:
-        problems.append(error(condition.at("owners"),
-                              f"metric '{metric.name}' takes no parameter 'owners'", takes))
+        problems.error(condition.at("owners"),
+                       f"metric '{metric.name}' takes no parameter 'owners'", takes)
     if (condition.at_least is None) == (condition.at_most is None):
-        problems.append(error(condition.pos, "a condition needs exactly one of at_least, at_most",
-                              "e.g. {metric: paying_customers, at_least: 1}"))
+        problems.error(condition.pos, "a condition needs exactly one of at_least, at_most",
+                       "e.g. {metric: paying_customers, at_least: 1}")
         return None
     comparison: Comparison = "at_least" if condition.at_least is not None else "at_most"
     target = value(comparison, TARGET_BOUNDS[metric.kind])
@@ -149,9 +150,9 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
         raw = condition.at_least
         label = raw[1:] if isinstance(raw, str) else "at_least"
         where = param_pos.get(label, condition.at("at_least"))
-        problems.append(error(where, f"milestone '{milestone.id}': '{label}' is 0, so the "
-                                     "milestone is met before anything happens",
-                              "use a target of at least 1"))
+        problems.error(where, f"milestone '{milestone.id}': '{label}' is 0, so the "
+                              "milestone is met before anything happens",
+                       "use a target of at least 1")
         return None
 
     def whole(name: str) -> int | None:
@@ -172,7 +173,7 @@ def _resolve_condition(condition: Condition, params: dict[str, Decimal | None],
     return cond if ok else None
 
 
-def _resolve_ladder(ladder: LadderDef, config: Config, problems: list[Problem]) -> Ladder:
+def _resolve_ladder(ladder: LadderDef, config: Config, problems: Problems) -> Ladder:
     milestones = []
     for number, definition in enumerate(ladder.milestones, start=1):
         params = dict(definition.params)
@@ -181,11 +182,11 @@ def _resolve_ladder(ladder: LadderDef, config: Config, problems: list[Problem]) 
         for name, override in overrides.items():
             param_pos[name] = config.at("milestones", definition.id)
             if name not in params:
-                problems.append(error(
-                    config.at("milestones", definition.id),
-                    f"milestone '{definition.id}' has no parameter '{name}'",
-                    did_you_mean(name, sorted(params))
-                    or f"its parameters: {', '.join(sorted(params)) or 'none'}"))
+                problems.error(
+             config.at("milestones", definition.id),
+             f"milestone '{definition.id}' has no parameter '{name}'",
+             did_you_mean(name, sorted(params))
+             or f"its parameters: {', '.join(sorted(params)) or 'none'}")
             else:
                 params[name] = override
         conditions = [_resolve_condition(c, params, param_pos, definition, problems)
@@ -229,32 +230,32 @@ class Ladders:
         return per_week, self.close_rate.target
 
 
-def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
-    problems: list[Problem] = []
+def resolve(config: Config, problems: Problems) -> Ladders:
+    """The ladders `config` enables, with its parameter overrides; every problem reported."""
     definitions = dict(builtin_definitions())
     for index, custom in enumerate(config.custom_ladders):
         if custom.id in definitions:
-            problems.append(error(config.at("custom_ladders", index),
-                                  f"ladder id '{custom.id}' is already taken",
-                                  "pick another id for your ladder"))
+            problems.error(config.at("custom_ladders", index),
+                           f"ladder id '{custom.id}' is already taken",
+                           "pick another id for your ladder")
             continue
         definitions[custom.id] = custom
         if custom.id not in config.ladders:
-            problems.append(Problem("warning", config.at("custom_ladders", index),
-                                    f"custom ladder '{custom.id}' is not listed in `ladders`",
-                                    "add its id to `ladders` to show it"))
+            problems.warning(config.at("custom_ladders", index),
+                             f"custom ladder '{custom.id}' is not listed in `ladders`",
+                             "add its id to `ladders` to show it")
     shown: list[Ladder] = []
     seen_milestones: dict[str, tuple[str, MilestoneDef]] = {}
     for index, ladder_id in enumerate(config.ladders):
         definition = definitions.get(ladder_id)
         if definition is None:
-            problems.append(error(config.at("ladders", index), f"unknown ladder '{ladder_id}'",
-                                  did_you_mean(ladder_id, sorted(definitions))
-                                  or f"built-in ladders: {', '.join(BUILTIN_IDS)}"))
+            problems.error(config.at("ladders", index), f"unknown ladder '{ladder_id}'",
+                           did_you_mean(ladder_id, sorted(definitions))
+                           or f"built-in ladders: {', '.join(BUILTIN_IDS)}")
             continue
         if any(ladder.id == ladder_id for ladder in shown):
-            problems.append(error(config.at("ladders", index),
-                                  f"ladder '{ladder_id}' is listed twice"))
+            problems.error(config.at("ladders", index),
+                           f"ladder '{ladder_id}' is listed twice")
             continue
         for milestone in definition.milestones:
             seen = seen_milestones.get(milestone.id)
@@ -263,17 +264,20 @@ def resolve(config: Config) -> tuple[Ladders, list[Problem]]:
                 where = milestone if ladder_id not in BUILTIN_IDS else seen[1]
                 places = (f"twice in ladder '{ladder_id}'" if seen[0] == ladder_id
                           else f"in ladders '{seen[0]}' and '{ladder_id}'")
-                problems.append(error(where.at("id"), f"milestone id '{milestone.id}' is "
-                                      f"defined {places}",
-                                      "milestone ids must be unique across the enabled "
-                                      "ladders; rename this one"))
+                problems.error(where.at("id"), f"milestone id '{milestone.id}' is "
+                               f"defined {places}",
+                               "milestone ids must be unique across the enabled "
+                               "ladders; rename this one")
             else:
                 seen_milestones[milestone.id] = (ladder_id, milestone)
         shown.append(_resolve_ladder(definition, config, problems))
     known = {m.id for d in definitions.values() for m in d.milestones}
     for milestone_id in config.milestones:
         if milestone_id not in known:
-            problems.append(error(config.at("milestones", milestone_id),
-                                  f"unknown milestone '{milestone_id}'",
-                                  did_you_mean(milestone_id, sorted(known))))
-    return Ladders(tuple(shown), _resolve_ladder(definitions["zero-to-one"], config, [])), problems
+            problems.error(config.at("milestones", milestone_id),
+                           f"unknown milestone '{milestone_id}'",
+                           did_you_mean(milestone_id, sorted(known)))
+    # The charts' targets come from zero-to-one even when it is not shown; its problems, if
+    # any, are already reported above when it is.
+    chart_ladder = _resolve_ladder(definitions["zero-to-one"], config, Problems())
+    return Ladders(tuple(shown), chart_ladder)

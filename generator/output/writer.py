@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from generator.problems import printable
+from generator.problems import Pos, Problems, printable
 
 try:
     import fcntl
@@ -70,17 +70,24 @@ def foreign_file(out: Path) -> str | None:
     return None
 
 
-def check_paths(files: dict[str, bytes]) -> None:
-    """Every path stays inside the output and no two differ only by case."""
+def check_paths(files: dict[str, bytes], problems: Problems) -> None:
+    """Every path stays inside the output and no two differ only by case. The paths come
+    from the content's slugs and the theme's files, so a problem is reported at
+    traction.yaml, like the content's own."""
+    for fault in _path_faults(files):
+        problems.error(Pos("traction.yaml"), fault)
+
+
+def _path_faults(files: dict[str, bytes]) -> Iterator[str]:
     seen: dict[str, str] = {}
     for path in files:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not path or "\\" in path:
-            raise OutputError(f"refusing to write '{path}': it would escape the output directory")
+            yield f"refusing to write '{path}': it would escape the output directory"
         key = path.casefold()
         if key in seen:
-            raise OutputError(f"'{path}' and '{seen[key]}' differ only by case; "
-                              "they would overwrite each other on macOS and Windows")
+            yield (f"'{path}' and '{seen[key]}' differ only by case; they would overwrite each "
+                   "other on macOS and Windows")
         seen[key] = path
 
 
@@ -166,7 +173,9 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
     """Replace `out` with `files` (and the marker) atomically. Raises OutputError, in one
     line, when the operating system refuses (read-only, full, no permission): the previous
     site stays."""
-    check_paths(files)
+    fault = next(_path_faults(files), None)  # checked by the pipeline already; never trusted
+    if fault is not None:
+        raise OutputError(fault)
     if MARKER in files:
         raise OutputError(f"refusing to write '{MARKER}': the name is Traction's own marker")
     out = out.resolve()

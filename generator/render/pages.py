@@ -16,17 +16,19 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from generator.problems import Pos, Problems
 from generator.public.progress_doc import dumps, progress_document
 from generator.render.badges import badge_json, badge_svg
 from generator.render.site import SiteView
 
 THEME = "default"
-class RenderError(Exception):
-    """A template failed; carries a file:line place in the theme."""
+class _TemplateFailed(Exception):
+    """A template failed at a place in the theme; `render_site` reports it. Never leaves
+    this module."""
 
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where, self.message = where, message
+    def __init__(self, pos: Pos, message: str) -> None:
+        super().__init__(f"{pos}: {message}")
+        self.pos, self.message = pos, message
 
 
 def default_theme_dir() -> Path:
@@ -88,37 +90,43 @@ def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> 
     try:
         return env.get_template(template).render(**context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}", exc.message or str(exc)
-                          ) from None
+        raise _TemplateFailed(Pos(exc.filename or exc.name or template, exc.lineno or 1),
+                              exc.message or str(exc)) from None
     except jinja2.TemplateError as exc:
-        raise RenderError(_template_line(exc) or f"template {template}", str(exc)) from None
+        raise _TemplateFailed(_template_line(exc, template), str(exc)) from None
     except Exception as exc:  # a template that divides by zero, calls a string, feeds a filter
         # the wrong type, ...: Jinja rewrote the traceback, so its frames name the template line
-        raise RenderError(_template_line(exc) or f"template {template}",
-                          f"{type(exc).__name__}: {exc}") from None
+        raise _TemplateFailed(_template_line(exc, template),
+                              f"{type(exc).__name__}: {exc}") from None
 
 
-def _template_line(exc: BaseException) -> str | None:
-    """file:line of the template line that failed (Jinja puts template frames in tracebacks)."""
-    where = None
+def _template_line(exc: BaseException, template: str) -> Pos:
+    """The template line that failed (Jinja puts template frames in tracebacks), else the
+    template."""
+    where = Pos(f"template {template}")
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".j2")):
-            where = f"{filename}:{tb.tb_lineno}"
+            where = Pos(filename, tb.tb_lineno)
         tb = tb.tb_next
     return where
 
 
-def theme_errors(user_theme: Path) -> list[RenderError]:
+def _theme_error(problems: Problems, pos: Pos, message: str) -> None:
+    problems.error(pos, f"theme error: {message}")
+
+
+def check_theme(user_theme: Path, problems: Problems) -> None:
     """What is wrong with a user's theme before anything is rendered, each with its file:line:
     a symbolic link anywhere in it (it could publish a file from outside the content folder),
     or a template that does not even parse."""
-    found = [RenderError(f"{link}:1", "a symbolic link; Traction reads only files inside "
-                         "the content folder, so replace it with a copy of the file")
-             for link in _symlinks(user_theme)]
-    if found:
-        return found
+    links = _symlinks(user_theme)
+    for link in links:
+        _theme_error(problems, Pos(str(link)), "a symbolic link; Traction reads only files "
+                     "inside the content folder, so replace it with a copy of the file")
+    if links:
+        return
     env = environment([user_theme])
     templates = user_theme / "templates"
     for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
@@ -127,10 +135,9 @@ def theme_errors(user_theme: Path) -> list[RenderError]:
         try:
             env.parse(path.read_text("utf-8"), path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
-            found.append(RenderError(f"{path}:{exc.lineno}", exc.message or str(exc)))
+            _theme_error(problems, Pos(str(path), exc.lineno or 1), exc.message or str(exc))
         except (UnicodeDecodeError, OSError) as exc:
-            found.append(RenderError(f"{path}:1", f"cannot read the template ({exc})"))
-    return found
+            _theme_error(problems, Pos(str(path)), f"cannot read the template ({exc})")
 
 
 def _symlinks(folder: Path) -> list[Path]:
@@ -153,20 +160,30 @@ def _static_files(static: Path) -> list[tuple[str, Path]]:
         for name in sorted(names):
             item = base / name
             if item.is_symlink():
-                raise RenderError(f"{item}:1", "a symbolic link in the theme")
+                raise _TemplateFailed(Pos(str(item)), "a symbolic link in the theme")
             found.append((item.relative_to(static).as_posix(), item))
     return found
 
 
-def render_site(site: SiteView, user_theme: Path | None = None) -> dict[str, bytes]:
-    """Every output file of the site, by path relative to the output directory."""
+def render_site(site: SiteView, problems: Problems, user_theme: Path | None = None
+                ) -> dict[str, bytes] | None:
+    """Every output file of the site, by path relative to the output directory; None when a
+    template fails (reported, at its line)."""
+    try:
+        return _render_site(site, user_theme)
+    except _TemplateFailed as exc:
+        _theme_error(problems, exc.pos, exc.message)
+        return None
+
+
+def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
     dirs = theme_dirs(user_theme)
     env = environment(dirs)
     files: dict[str, bytes] = {}
     html_paths = []
     for path, template, context in _pages(site):
         if path in files:
-            raise RenderError("traction.yaml", f"two pages would be written to '{path}'")
+            raise _TemplateFailed(Pos("traction.yaml"), f"two pages would be written to '{path}'")
         files[path] = _render(env, template, {"site": site, **context})
         if path != "404.html":
             html_paths.append(path)

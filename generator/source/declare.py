@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar, cast
 
-from generator.problems import Pos, Problem, error
+from generator.problems import Pos, Problems
 from generator.source.scalars import Id, Kind, ValueProblem, did_you_mean, is_null
 from generator.source.yamlsource import LocDict, LocList, pos_of
 
@@ -155,20 +155,18 @@ def _required_hint(field_: _Field) -> str:
     return f"add `{field_.key}: ...`" + (f" ({doc[0].lower()}{doc[1:]})" if doc else "")
 
 
-def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | None:
-    """Build a `cls` from parsed YAML; append every problem; None if there was one."""
+def read(cls: type[R], data: Any, file: str, problems: Problems) -> R | None:
+    """Build a `cls` from parsed YAML; report every problem; None if there was one."""
     if is_null(data):  # `founder-network:` with nothing after it means an empty mapping
         data = LocDict(data.pos)
     if not isinstance(data, LocDict):
-        problems.append(error(pos_of(data, Pos(file)), "expected a mapping of key: value pairs"))
+        problems.error(pos_of(data, Pos(file)), "expected a mapping of key: value pairs")
         return None
+    errors = problems.errors
     fields, known, private = _layout(cls)
-    ok = True
     for key in data:
         if key not in known:
-            problems.append(error(data.key_pos[key],
-                                  *_unknown_key(key, known, private, data.flow)))
-            ok = False
+            problems.error(data.key_pos[key], *_unknown_key(key, known, private, data.flow))
     values: dict[str, Any] = {}
     empty: list[str] = []
     for spec_ in fields:
@@ -177,16 +175,12 @@ def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | Non
             if raw is not None:
                 empty.append(spec_.key)
             if spec_.required:
-                problems.append(error(data.pos, f"missing required key '{spec_.key}'",
-                                      _required_hint(spec_)))
-                ok = False
+                problems.error(data.pos, f"missing required key '{spec_.key}'",
+                               _required_hint(spec_))
             continue
-        good, value = _read_value(spec_.shape, raw, data.value_pos[spec_.key], file, problems)
-        if good:
-            values[spec_.attr] = value
-        else:
-            ok = False
-    if not ok:
+        values[spec_.attr] = _read_value(spec_.shape, raw, data.value_pos[spec_.key], file,
+                                         problems)
+    if problems.errors > errors:
         return None
     children: dict[str, dict[Any, Pos]] = {}
     for key, raw in data.items():
@@ -200,48 +194,42 @@ def read(cls: type[R], data: Any, file: str, problems: list[Problem]) -> R | Non
     return cls(places=Places(data.pos, given, children), **values)
 
 
-def _read_value(shape: Shape, raw: Any, pos: Pos, file: str, problems: list[Problem]
-                ) -> tuple[bool, Any]:
+def _read_value(shape: Shape, raw: Any, pos: Pos, file: str, problems: Problems) -> Any:
+    """The value of `raw` as `shape`; when it reports an error, what it returns is unused."""
     if isinstance(shape, Kind):
         try:
-            return True, shape.parse(raw)
+            return shape.parse(raw)
         except ValueProblem as exc:
-            problems.append(error(pos_of(raw, pos), exc.message, exc.hint or None))
-            return False, None
+            problems.error(pos_of(raw, pos), exc.message, exc.hint or None)
+            return None
     if _is_record(shape):
-        record = read(shape, raw, file, problems)
-        return record is not None, record
+        return read(shape, raw, file, problems)
     if isinstance(shape, ListOf):
         if not isinstance(raw, LocList):
-            problems.append(error(pos_of(raw, pos), "expected a list",
-                                  "start each item on its own line with '- '"))
-            return False, None
+            problems.error(pos_of(raw, pos), "expected a list",
+                           "start each item on its own line with '- '")
+            return None
         if len(raw) < shape.min_items:
             wanted = "one item" if shape.min_items == 1 else f"{shape.min_items} items"
-            problems.append(error(raw.pos, f"expected at least {wanted}"))
-            return False, None
-        items, ok = [], True
+            problems.error(raw.pos, f"expected at least {wanted}")
+            return None
+        items = []  # a loop, not a comprehension: that would be a closure per list (3.11)
         for item, item_pos in zip(raw, raw.item_pos, strict=True):
-            good, value = _read_value(shape.item, item, item_pos, file, problems)
-            ok = ok and good
-            items.append(value)
-        return ok, items
+            items.append(_read_value(shape.item, item, item_pos, file, problems))
+        return items
     assert isinstance(shape, DictOf)
     if not isinstance(raw, LocDict):
-        problems.append(error(pos_of(raw, pos), "expected a mapping of key: value pairs"))
-        return False, None
-    mapping, ok = {}, True
+        problems.error(pos_of(raw, pos), "expected a mapping of key: value pairs")
+        return None
+    mapping = {}
     for key, value in raw.items():
         try:
             name = shape.key.parse(key)
         except ValueProblem as exc:
-            problems.append(error(raw.key_pos[key], exc.message, exc.hint or None))
-            ok = False
+            problems.error(raw.key_pos[key], exc.message, exc.hint or None)
             continue
-        good, parsed = _read_value(shape.value, value, raw.value_pos[key], file, problems)
-        ok = ok and good
-        mapping[name] = parsed
-    return ok, mapping
+        mapping[name] = _read_value(shape.value, value, raw.value_pos[key], file, problems)
+    return mapping
 
 
 # --- JSON Schema -----------------------------------------------------------------------------

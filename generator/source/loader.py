@@ -1,4 +1,4 @@
-"""Load a content directory into records, collecting every problem on the way.
+"""Load a content directory into records, reporting every problem on the way.
 
 The only module that reads content files. It never raises on bad input: a
 file that cannot be read or validated becomes problems with a place, and
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.problems import Pos, Problem, error, warning
+from generator.problems import Pos, Problems
 from generator.source.declare import Record, key_names, read
 from generator.source.scalars import is_null
 from generator.source.schema import CaseStudyMeta, Config, PageMeta, WeekLog
@@ -21,7 +21,6 @@ from generator.source.yamlsource import (
     MAX_FILE_BYTES,
     MAX_MARKDOWN_CHARS,
     LocDict,
-    YamlError,
     decode,
     parse,
     too_big,
@@ -53,20 +52,18 @@ class Content:
     weeks: tuple[WeekLog, ...]
     case_studies: tuple[Document, ...]
     pages: tuple[Document, ...]
-    problems: tuple[Problem, ...] = field(default=())
     unread_weeks: tuple[str, ...] = ()  # week files with errors, left out of `weeks`
 
 
-def validate(model: type[R], data: Any, file: str) -> tuple[R | None, list[Problem]]:
+def validate(model: type[R], data: Any, file: str, problems: Problems) -> R | None:
     """Read parsed YAML as a record; every problem gets a file position."""
-    problems: list[Problem] = []
-    return read(model, data, file, problems), problems
+    return read(model, data, file, problems)
 
 
-def _read(path: Path, root: Path) -> tuple[str, str | None, list[Problem]]:
-    """A file's text. A file over the size cap is refused before it is read: its size comes
-    from the open file, and no more than the cap and one byte is ever read (it may grow)."""
-    rel = path.relative_to(root).as_posix()
+def _read(path: Path, rel: str, problems: Problems) -> str | None:
+    """A file's text, or None (reported); `rel` names it in messages. A file over the size
+    cap is refused before it is read: its size comes from the open file, and no more than the
+    cap and one byte is ever read (it may grow)."""
     try:
         # O_NOFOLLOW: a symlink swapped in after the listing is refused, never followed
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -74,46 +71,48 @@ def _read(path: Path, root: Path) -> tuple[str, str | None, list[Problem]]:
             size = os.fstat(handle.fileno()).st_size
             data = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except OSError as exc:
-        return rel, None, [error(Pos(rel), f"cannot read file: {exc.strerror}")]
-    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
-        return rel, None, [too_big(rel, max(size, len(data)))]
-    text, problems = decode(data, rel)
-    return rel, text, problems
-
-
-def _markdown_problem(pos: Pos, what: str, length: int) -> Problem | None:
-    if length <= MAX_MARKDOWN_CHARS:
+        problems.error(Pos(rel), f"cannot read file: {exc.strerror}")
         return None
-    return error(pos, f"{what} is {length:,} characters of Markdown; the limit is "
-                 f"{MAX_MARKDOWN_CHARS:,}", "shorten it, or split it into more pages")
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        too_big(rel, max(size, len(data)), problems)
+        return None
+    return decode(data, rel, problems)
 
 
-def _config_markdown(config: Config) -> list[Problem]:
+def _markdown_fits(pos: Pos, what: str, length: int, problems: Problems) -> bool:
+    if length <= MAX_MARKDOWN_CHARS:
+        return True
+    problems.error(pos, f"{what} is {length:,} characters of Markdown; the limit is "
+                   f"{MAX_MARKDOWN_CHARS:,}", "shorten it, or split it into more pages")
+    return False
+
+
+def _check_config_markdown(config: Config, problems: Problems) -> None:
     """The `why` of every custom milestone is Markdown: together they stay under the limit,
     so no traction.yaml takes longer to render than one long text."""
     total = 0
     for ladder in config.custom_ladders:
         for milestone in ladder.milestones:
             total += len(milestone.why)
-            found = _markdown_problem(milestone.at("why"), "with this `why`, traction.yaml",
-                                      total)
-            if found is not None:
-                return [found]
-    return []
+            if not _markdown_fits(milestone.at("why"), "with this `why`, traction.yaml", total,
+                                  problems):
+                return
 
 
-def _load_yaml(path: Path, root: Path, model: type[R],
-               fast: bool) -> tuple[R | None, list[Problem]]:
-    rel, text, problems = _read(path, root)
+def _load_yaml(path: Path, root: Path, model: type[R], fast: bool, problems: Problems
+               ) -> R | None:
+    rel = path.relative_to(root).as_posix()
+    text = _read(path, rel, problems)
     if text is None:
-        return None, problems
-    try:
-        data = parse(text, rel, fast=fast, known_keys=key_names(model))
-    except YamlError as exc:
-        return None, [exc.problem]
+        return None
+    errors = problems.errors
+    data = parse(text, rel, problems, fast=fast, known_keys=key_names(model))
+    if problems.errors > errors:
+        return None
     if data is None or is_null(data):  # nothing, or an empty document (`---`, `~`)
-        return None, [error(Pos(rel), "file is empty", "see `traction schema` for the format")]
-    return validate(model, data, rel)
+        problems.error(Pos(rel), "file is empty", "see `traction schema` for the format")
+        return None
+    return validate(model, data, rel, problems)
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
@@ -130,76 +129,72 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
 
 
 def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[PageMeta],
-                   fast: bool) -> tuple[Document | None, list[Problem]]:
-    rel, text, problems = _read(path, root)
+                   fast: bool, problems: Problems) -> Document | None:
+    rel = path.relative_to(root).as_posix()
+    text = _read(path, rel, problems)
     if text is None:
-        return None, problems
+        return None
     if not SLUG_FILE.match(path.name):
-        return None, [error(Pos(rel), "file name is not a valid slug",
-                            "use letters, digits, '-' and '_', e.g. initech-onboarding.md")]
+        problems.error(Pos(rel), "file name is not a valid slug",
+                       "use letters, digits, '-' and '_', e.g. initech-onboarding.md")
+        return None
     parts = split_front_matter(text)
     if parts is None:
         if text.split("\n", 1)[0].rstrip() == "---":
-            return None, [error(Pos(rel), "front matter is not closed",
-                                "end the front matter with a '---' line before the body")]
-        return None, [error(Pos(rel), "missing front matter",
-                            "start the file with a '---' line, `title: ...`, and another '---'")]
+            problems.error(Pos(rel), "front matter is not closed",
+                           "end the front matter with a '---' line before the body")
+        else:
+            problems.error(Pos(rel), "missing front matter",
+                           "start the file with a '---' line, `title: ...`, and another '---'")
+        return None
     front, first_line, body, body_line = parts
-    try:
-        data = parse(front, rel, first_line=first_line, fast=fast, known_keys=key_names(model))
-    except YamlError as exc:
-        return None, [exc.problem]
+    errors = problems.errors
+    data = parse(front, rel, problems, first_line=first_line, fast=fast,
+                 known_keys=key_names(model))
+    if problems.errors > errors:
+        return None
     if data is None:
         data = LocDict(Pos(rel, first_line, 1))
-    meta, problems = validate(model, data, rel)
-    if meta is None:
-        return None, problems
-    long_body = _markdown_problem(Pos(rel, body_line, 1), "the text", len(body))
-    if long_body is not None:
-        return None, [long_body]
-    return Document(path.stem, rel, meta, body, body_line), []
+    meta = validate(model, data, rel, problems)
+    if meta is None or not _markdown_fits(Pos(rel, body_line, 1), "the text", len(body),
+                                          problems):
+        return None
+    return Document(path.stem, rel, meta, body, body_line)
 
 
-def load(root: Path, *, fast: bool = True) -> Content:
+def load(root: Path, problems: Problems, *, fast: bool = True) -> Content:
     """Read `traction.yaml`, `weeks/*.yaml`, `case-studies/*.md` and `pages/*.md`."""
-    problems: list[Problem] = []
     config: Config | None = None
     config_path = root / "traction.yaml"
     if not root.is_dir():
-        problems.append(error(Pos(str(root)), "content directory not found",
-                              "pass --content DIR or run `traction init`"))
+        problems.error(Pos(str(root)), "content directory not found",
+                       "pass --content DIR or run `traction init`")
     elif config_path.is_symlink():
-        problems.append(symlink_problem("traction.yaml"))
+        report_symlink("traction.yaml", problems)
     elif not config_path.is_file():
-        problems.append(error(Pos("traction.yaml"), "missing traction.yaml",
-                              "run `traction init` to create one"))
+        problems.error(Pos("traction.yaml"), "missing traction.yaml",
+                       "run `traction init` to create one")
     else:
-        config, found = _load_yaml(config_path, root, Config, fast)
-        problems += found
+        config = _load_yaml(config_path, root, Config, fast, problems)
         if config is not None:
-            problems += _config_markdown(config)
+            _check_config_markdown(config, problems)
 
     weeks: list[WeekLog] = []
     unread: list[str] = []
-    for path in _files(root / "weeks", problems, root, (".yaml", ".yml")):
+    for path in _files(root / "weeks", root, (".yaml", ".yml"), problems):
         rel = path.relative_to(root).as_posix()
         if path.suffix == ".yml" or not WEEK_FILE.match(path.name):
-            problems.append(error(Pos(rel), "weekly log file name must be YYYY-Www.yaml",
-                                  "e.g. weeks/2026-W47.yaml"))
+            problems.error(Pos(rel), "weekly log file name must be YYYY-Www.yaml",
+                           "e.g. weeks/2026-W47.yaml")
             continue
-        week, found = _load_yaml(path, root, WeekLog, fast)
-        problems += found
+        week = _load_yaml(path, root, WeekLog, fast, problems)
         if week is not None and week.week != path.stem:
-            problems.append(error(week.at("week"),
-                                  f"week '{week.week}' does not match the file name",
-                                  f"rename the file to {week.week}.yaml or fix the week"))
+            problems.error(week.at("week"), f"week '{week.week}' does not match the file name",
+                           f"rename the file to {week.week}.yaml or fix the week")
             week = None
-        if week is not None:
-            long_summary = _markdown_problem(week.at("summary"), "the summary",
-                                             len(week.summary))
-            if long_summary is not None:
-                problems.append(long_summary)
-                week = None
+        if week is not None and not _markdown_fits(week.at("summary"), "the summary",
+                                                   len(week.summary), problems):
+            week = None
         if week is None:
             unread.append(rel)
             continue
@@ -209,29 +204,27 @@ def load(root: Path, *, fast: bool = True) -> Content:
     models: dict[str, type[CaseStudyMeta] | type[PageMeta]] = {
         "case-studies": CaseStudyMeta, "pages": PageMeta}
     for folder, model in models.items():
-        for path in _files(root / folder, problems, root, (".md",)):
-            doc, found = _load_document(path, root, model, fast)
-            problems += found
+        for path in _files(root / folder, root, (".md",), problems):
+            doc = _load_document(path, root, model, fast, problems)
             if doc is not None:
                 documents[folder].append(doc)
 
     return Content(root, config, tuple(sorted(weeks, key=lambda w: w.week)),
-                   tuple(documents["case-studies"]), tuple(documents["pages"]), tuple(problems),
-                   tuple(unread))
+                   tuple(documents["case-studies"]), tuple(documents["pages"]), tuple(unread))
 
 
-def symlink_problem(rel: str) -> Problem:
+def report_symlink(rel: str, problems: Problems) -> None:
     """A symlink in the content: never read, since it may point out of the content folder
     (a fork's pull request could link a case study to ~/notes.md or a theme file to
     /etc/passwd, and the build would publish it)."""
-    return error(Pos(rel), "is a symbolic link; Traction reads only files inside the content "
-                 "folder", "replace the link with a copy of the file")
+    problems.error(Pos(rel), "is a symbolic link; Traction reads only files inside the "
+                   "content folder", "replace the link with a copy of the file")
 
 
-def _files(folder: Path, problems: list[Problem], root: Path,
-           suffixes: tuple[str, ...]) -> list[Path]:
+def _files(folder: Path, root: Path, suffixes: tuple[str, ...], problems: Problems
+           ) -> list[Path]:
     if folder.is_symlink():
-        problems.append(symlink_problem(folder.relative_to(root).as_posix()))
+        report_symlink(folder.relative_to(root).as_posix(), problems)
         return []
     if not folder.is_dir():
         return []
@@ -240,11 +233,10 @@ def _files(folder: Path, problems: list[Problem], root: Path,
         if path.name.startswith(".") and not path.is_symlink():
             continue
         if path.is_symlink():
-            problems.append(symlink_problem(path.relative_to(root).as_posix()))
+            report_symlink(path.relative_to(root).as_posix(), problems)
         elif path.is_file() and path.suffix in suffixes:
             found.append(path)
         else:
             rel = path.relative_to(root).as_posix()
-            problems.append(warning(Pos(rel), "ignored: not a "
-                                    + " or ".join(suffixes) + " file"))
+            problems.warning(Pos(rel), "ignored: not a " + " or ".join(suffixes) + " file")
     return found

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from generator.problems import Pos, Problem, error
+from generator.problems import Pos, Problem, Problems, error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a year of daily entries is ~100 KB; this is a safety cap
 MAX_DEPTH = 50  # containers inside containers; a weekly log uses four
@@ -83,7 +83,10 @@ class LocList(list):  # type: ignore[type-arg]
     quiet = False
 
 
-class YamlError(Exception):
+class _Refused(Exception):
+    """The first problem of a file stops the parse; `parse` reports it. Never leaves this
+    module."""
+
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
@@ -106,42 +109,46 @@ def pos_of(value: Any, fallback: Pos) -> Pos:
     return getattr(value, "pos", fallback)
 
 
-def too_big(file: str, size: int) -> Problem:
-    return error(Pos(file), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                 "split the log: one file per ISO week")
+def too_big(file: str, size: int, problems: Problems) -> None:
+    problems.error(Pos(file), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                   "split the log: one file per ISO week")
 
 
-def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """Decode a file's bytes, refusing what YAML would misread or we cannot show."""
+def decode(data: bytes, file: str, problems: Problems) -> str | None:
+    """A file's text, or None (reported) for what YAML would misread or we cannot show."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [too_big(file, len(data))]
+        too_big(file, len(data), problems)
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, [error(Pos(file), "file starts with a byte-order mark (BOM)",
-                            "save the file as UTF-8 without BOM")]
+        problems.error(Pos(file), "file starts with a byte-order mark (BOM)",
+                       "save the file as UTF-8 without BOM")
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         # Columns count characters, as everywhere else; the bytes before the bad one decode.
         col = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8")) + 1
-        return None, [error(Pos(file, line, col), "invalid UTF-8 byte sequence",
-                            "save the file as UTF-8")]
+        problems.error(Pos(file, line, col), "invalid UTF-8 byte sequence",
+                       "save the file as UTF-8")
+        return None
     nul = text.find("\x00")
     if nul >= 0:
-        return None, [_at(text, nul, file, "NUL byte in file", "remove the NUL character")]
-    return text, []
+        problems.add(_at(text, nul, file, "NUL byte in file", "remove the NUL character"))
+        return None
+    return text
 
 
-def _tab_problems(text: str, file: str, first_line: int) -> list[Problem]:
+def _first_tab(text: str, file: str, first_line: int) -> Problem | None:
     if "\t" not in text:  # the common case, without a regex pass over every line
-        return []
-    problems = []
-    for match in re.finditer(r"^[ ]*\t", text, flags=re.MULTILINE):
-        found = _at(text, match.end() - 1, file, "tab character in indentation",
-                    "indent YAML with spaces only")
-        problems.append(error(Pos(file, found.pos.line + first_line - 1, found.pos.col),
-                              found.message, found.hint))
-    return problems
+        return None
+    match = re.search(r"^[ ]*\t", text, flags=re.MULTILINE)
+    if match is None:
+        return None
+    found = _at(text, match.end() - 1, file, "tab character in indentation",
+                "indent YAML with spaces only")
+    return error(Pos(file, found.pos.line + first_line - 1, found.pos.col), found.message,
+                 found.hint)
 
 
 def _at(text: str, index: int, file: str, message: str, hint: str) -> Problem:
@@ -150,24 +157,35 @@ def _at(text: str, index: int, file: str, message: str, hint: str) -> Problem:
     return error(Pos(file, line, col), message, hint)
 
 
-def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1,
-          known_keys: frozenset[str] = frozenset()) -> Any:
-    """Parse one YAML document into Loc*/Scalar values; raises YamlError on the first problem.
+def parse(text: str, file: str, problems: Problems, *, fast: bool = True,
+          first_line: int = 1, known_keys: frozenset[str] = frozenset()) -> Any:
+    """Parse one YAML document into Loc*/Scalar values (None for an empty one). The first
+    problem stops it: it is reported, and None returned (`problems.errors` tells the two
+    Nones apart).
 
     `first_line` shifts line numbers, for front matter that starts below line 1.
     `known_keys`: the format's own key names, which messages may repeat even in a list
     entry (where any other key may be private text, see `_key_problem`).
     """
-    tabs = _tab_problems(text, file, first_line)
-    if tabs:
-        raise YamlError(tabs[0])
+    try:
+        return _parse(text, file, fast, first_line, known_keys)
+    except _Refused as exc:
+        problems.add(exc.problem)
+        return None
+
+
+def _parse(text: str, file: str, fast: bool, first_line: int, known_keys: frozenset[str]
+           ) -> Any:
+    tab = _first_tab(text, file, first_line)
+    if tab is not None:
+        raise _Refused(tab)
     offset = first_line - 1
     unprintable = _NON_PRINTABLE.search(text)
     if unprintable:
         found = _at(text, unprintable.start(), file,
                     f"control character U+{ord(unprintable.group()):04X} in file",
                     "remove it; YAML allows only printable characters")
-        raise YamlError(error(Pos(file, found.pos.line + offset, found.pos.col),
+        raise _Refused(error(Pos(file, found.pos.line + offset, found.pos.col),
                               found.message, found.hint))
 
     def at(mark: Any) -> Pos:
@@ -181,7 +199,7 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1,
             and not _C_DIFFERS.search(text)):
         try:
             return _compose(_events(_FAST_LOADER, text), at, text, file, offset, known_keys)
-        except (yaml.YAMLError, YamlError):
+        except (yaml.YAMLError, _Refused):
             pass
     try:
         return _compose(_events(yaml.SafeLoader, text), at, text, file, offset,
@@ -191,14 +209,14 @@ def parse(text: str, file: str, *, fast: bool = True, first_line: int = 1,
         pos = at(mark) if mark is not None else Pos(file)
         detail = (exc.problem or "").strip()
         if "'\\t'" in detail:
-            raise YamlError(error(pos, "tab character outside quotes",
+            raise _Refused(error(pos, "tab character outside quotes",
                                   "use spaces; a tab may appear only inside quoted text")
                             ) from None
-        raise YamlError(error(pos, f"invalid YAML: {detail}" if detail else "invalid YAML",
+        raise _Refused(error(pos, f"invalid YAML: {detail}" if detail else "invalid YAML",
                               "check indentation and that every `key: value` pair is complete")
                         ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(error(Pos(file), f"invalid YAML: {exc}")) from None
+        raise _Refused(error(Pos(file), f"invalid YAML: {exc}")) from None
 
 
 def _key_problem(key: Scalar, container: LocDict, known: frozenset[str]) -> Problem | None:
@@ -272,7 +290,7 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
         key = frame[1]
         if key is None:  # this value is a key
             if not isinstance(value, Plain | Quoted):
-                raise YamlError(error(pos, "a mapping key must be plain text",
+                raise _Refused(error(pos, "a mapping key must be plain text",
                                       "use a simple word as the key"))
             if (container and frame[3].flow_style
                     and not _COLON_NEXT.match(text, event.end_mark.index)):
@@ -282,12 +300,12 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
                 previous = list(container)[-1]
                 previous = (f" of '{previous}'" if not container.quiet or previous in known
                             else "")
-                raise YamlError(error(pos, f"a comma in the value{previous} started a new key",
+                raise _Refused(error(pos, f"a comma in the value{previous} started a new key",
                                       f"quote the whole value{previous}, or write numbers "
                                       "without thousands separators"))
             problem = _key_problem(value, container, known)
             if problem is not None:
-                raise YamlError(problem)
+                raise _Refused(problem)
             frame[1] = value
             return
         if type(value) is Plain and value == "":
@@ -307,20 +325,20 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
             pos = Pos(file, mark.line + 1 + offset, mark.column + 1)
             tag = event.tag
             if event.anchor is not None:
-                raise YamlError(error(pos, ANCHOR_MESSAGE, "write the value out in full"))
+                raise _Refused(error(pos, ANCHOR_MESSAGE, "write the value out in full"))
             if tag not in _STR_TAGS:
-                raise YamlError(error(pos, TAG_MESSAGE, "remove the tag; quote text instead"))
+                raise _Refused(error(pos, TAG_MESSAGE, "remove the tag; quote text instead"))
             text_value = event.value
             if event.style == '"' and (bad := _NON_PRINTABLE.search(text_value)):
                 # An escape (`"\x01"`, `"\0"`, `"\uD800"`) for a character the file itself may
                 # not hold: XML (the feed) refuses it and HTML shows it as garbage.
-                raise YamlError(error(pos, f"non-printable character U+{ord(bad.group()):04X} "
+                raise _Refused(error(pos, f"non-printable character U+{ord(bad.group()):04X} "
                                       "written as an escape", "remove the escape; an emoji is "
                                       "written as itself or as \\U0001F600, not as two \\u"))
             if "?" in text_value and not event.style and stack and stack[-1][3].flow_style:
                 # libyaml reads `{date: 2?026-10-20}` as text; PyYAML, the reference, refuses
                 # it: only the C pass gets here, and this hands the file to the reference.
-                raise YamlError(error(pos, "'?' in unquoted text in a flow collection",
+                raise _Refused(error(pos, "'?' in unquoted text in a flow collection",
                                       "quote the text"))
             value: Any = (Plain(text_value, pos) if event.implicit[0] and tag is None
                           else Quoted(text_value, pos))
@@ -340,11 +358,11 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             pos = at(event.start_mark)
             if event.anchor is not None:
-                raise YamlError(error(pos, ANCHOR_MESSAGE, "write the value out in full"))
+                raise _Refused(error(pos, ANCHOR_MESSAGE, "write the value out in full"))
             if event.tag is not None:
-                raise YamlError(error(pos, TAG_MESSAGE, "remove the tag"))
+                raise _Refused(error(pos, TAG_MESSAGE, "remove the tag"))
             if len(stack) >= MAX_DEPTH:  # PyYAML's scanner slows down with depth; logs are flat
-                raise YamlError(error(pos, f"nested more than {MAX_DEPTH} levels deep",
+                raise _Refused(error(pos, f"nested more than {MAX_DEPTH} levels deep",
                                       "a traction log needs only a few levels"))
             container = (LocDict(pos, bool(event.flow_style)) if kind is yaml.MappingStartEvent
                          else LocList(pos))
@@ -355,23 +373,20 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
             container, _, pos, start = stack.pop()
             attach(container, pos, start)
         elif kind is yaml.AliasEvent:
-            raise YamlError(error(at(event.start_mark), "aliases (*name) are not allowed",
+            raise _Refused(error(at(event.start_mark), "aliases (*name) are not allowed",
                                   "write the value out in full"))
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise YamlError(error(at(event.start_mark), "more than one YAML document in file",
+                raise _Refused(error(at(event.start_mark), "more than one YAML document in file",
                                       "remove the extra `---` line"))
     return root
 
 
-def parse_file_bytes(data: bytes, file: str, *, fast: bool = True,
-                     known_keys: frozenset[str] = frozenset()) -> tuple[Any, list[Problem]]:
-    """Decode, check and parse a whole YAML file. Returns (value or None, problems)."""
-    text, problems = decode(data, file)
+def parse_file_bytes(data: bytes, file: str, problems: Problems, *, fast: bool = True,
+                     known_keys: frozenset[str] = frozenset()) -> Any:
+    """Decode, check and parse a whole YAML file: its value, or None (reported)."""
+    text = decode(data, file, problems)
     if text is None:
-        return None, problems
-    try:
-        return parse(text, file, fast=fast, known_keys=known_keys), []
-    except YamlError as exc:
-        return None, [exc.problem]
+        return None
+    return parse(text, file, problems, fast=fast, known_keys=known_keys)

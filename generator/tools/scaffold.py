@@ -86,9 +86,10 @@ def week_text(week: str, open_sqls: list[str]) -> str:
 
 def open_sqls(content_dir: Path) -> list[str]:
     """Comment lines for every qualified account not yet won or lost (best effort)."""
+    from generator.problems import Problems
     from generator.source.loader import load
 
-    content = load(content_dir)
+    content = load(content_dir, Problems())  # best effort: problems are `check`'s to report
     decided: set[str] = set()
     qualified: dict[str, str] = {}
     for event in account_events(content.weeks):

@@ -48,15 +48,16 @@ class Preview:
     def rebuild(self) -> None:
         """Build into the preview directory; on errors keep the old files but show the errors."""
         try:
-            analysis, files, problems = render(self.content, self.base_url)
+            rendered = render(self.content, self.base_url)
         except Exception as exc:  # a bug must not stop the preview; show it instead
             self.failed, self.problems = True, []
             self.crash = "".join(traceback.format_exception(exc))
             self.report(f"✗ build crashed: {type(exc).__name__}: {exc}\n{self.crash}")
             return
         self.crash = None
-        self.problems = problems
-        config = analysis.content.config
+        self.problems = problems = list(rendered.problems)
+        files = rendered.files
+        config = rendered.analysis.content.config
         if config is not None:
             self.theme = (self.content / config.theme_dir).resolve() if config.theme_dir else None
         if files is None:
