@@ -10,6 +10,7 @@ the built site, `status` as text and JSON, and `diff` in every format.
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,8 @@ from builders import Log, analysed, config, day, w
 from conftest import run_traction, write_content
 from test_diff import commit, diff, new_repo
 
-from generator.public.boundary import public_progress
+from generator.model.engine import WeekStats
+from generator.public.boundary import public_progress, week_rows
 
 MRR_LADDER = [{"id": "revenue", "title": "Revenue", "milestones": [
     {"id": "ten-k-mrr", "title": "10k MRR",
@@ -147,3 +149,43 @@ def test_diff_publishes_nothing_derived_from_an_amount(leaky_repo: Path, fmt: st
     assert result.returncode == 0, result.stderr
     assert found(result.stdout) == []
     assert "10k MRR" in result.stdout or "ten-k-mrr" in result.stdout
+
+
+# --- week rows: the output grows with the weeks logged -------------------------------------
+
+
+def _week(number: int, *, logged: bool = False, calls: int = 0, paying: int = 0,
+          in_progress: bool = False) -> WeekStats:
+    return WeekStats(week=f"2026-W{number:02d}",
+                     monday=datetime.date.fromisocalendar(2026, number, 1), sales_calls=calls,
+                     sqls=0, won=0, lost=0, paying_customers=paying, hell_yes_customers=0,
+                     close_rate=None, subscribers=None, in_progress=in_progress, logged=logged)
+
+
+def _rows(weeks: list[WeekStats]) -> list[tuple[str, str | None]]:
+    return [(row.week, row.through) for row in week_rows(tuple(weeks))]
+
+
+def test_a_run_of_quiet_weeks_is_one_row() -> None:
+    weeks = [_week(1, logged=True), *(_week(n) for n in range(2, 30)), _week(30, logged=True)]
+    assert _rows(weeks) == [("2026-W01", None), ("2026-W02", "2026-W29"), ("2026-W30", None)]
+
+
+def test_a_single_quiet_week_stays_a_week() -> None:
+    weeks = [_week(1, logged=True), _week(2), _week(3, logged=True)]
+    assert _rows(weeks) == [("2026-W01", None), ("2026-W02", None), ("2026-W03", None)]
+
+
+def test_a_run_breaks_where_a_number_changes() -> None:
+    """A late entry dated inside a gap moves the numbers: the weeks after it are a new run,
+    so nothing is lost."""
+    weeks = [_week(1, logged=True), _week(2), _week(3), _week(4, calls=2), _week(5, paying=1),
+             _week(6, paying=1), _week(7, paying=1)]
+    assert _rows(weeks) == [("2026-W01", None), ("2026-W02", "2026-W03"), ("2026-W04", None),
+                            ("2026-W05", "2026-W07")]
+
+
+def test_logged_weeks_and_the_week_in_progress_are_never_folded() -> None:
+    weeks = [_week(1, logged=True), _week(2, logged=True), _week(3), _week(4, in_progress=True)]
+    assert _rows(weeks) == [("2026-W01", None), ("2026-W02", None), ("2026-W03", None),
+                            ("2026-W04", None)]

@@ -687,3 +687,33 @@ def test_a_symlink_in_the_content_is_an_error_and_never_read(tmp_path: Path, pla
         assert "symbolic link" in output and where in output
         assert CANARY not in output and "Traceback" not in output
     assert not out.exists()
+
+
+# --- output grows with the weeks logged ---------------------------------------------------------
+
+
+def _site_bytes(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+def test_output_grows_with_the_weeks_logged_not_the_calendar_between_them(tmp_path: Path
+                                                                          ) -> None:
+    """Issue 10 §4: two logs 29 years apart (inside max_span_years) once made a 1,462-row
+    /numbers/ page and progress.json. The quiet weeks between them are one row now, and the
+    site is within a few kilobytes of the one for two adjacent weeks (the charts show the
+    last 52 weeks either way)."""
+    two = {"1998-W10": "week: 1998-W10\nsummary: Start.\n",
+           "1998-W11": "week: 1998-W11\nsummary: Next.\n"}
+    apart = {"1998-W10": two["1998-W10"], "2026-W10": "week: 2026-W10\nsummary: Now.\n"}
+    build_ok(small_content(tmp_path / "two", weeks=two), tmp_path / "two-site")
+    build_ok(small_content(tmp_path / "apart", weeks=apart), tmp_path / "apart-site")
+    near, far = _site_bytes(tmp_path / "two-site"), _site_bytes(tmp_path / "apart-site")
+    assert far - near < 12_000, (near, far)
+    document = json.loads((tmp_path / "apart-site" / "progress.json").read_text("utf-8"))
+    assert [(row["week"], row.get("through")) for row in document["weeks"]] == [
+        ("1998-W10", None), ("1998-W11", "2026-W09"), ("2026-W10", None)]
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text("utf-8")))
+    assert list(validator.iter_errors(document)) == []
+    numbers = (tmp_path / "apart-site" / "numbers" / "index.html").read_text("utf-8")
+    assert numbers.count("<tr") == 1 + 3  # the header and three rows
+    assert "1998-W11 to 2026-W09, each" in numbers

@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from conftest import BASE_CONFIG, ROOT, run_traction, write_content
 
+from generator.isoweek import IsoWeek
+
 MARKER = "<!-- traction-diff -->"
 PRIVATE = ("Jane PRIVATE-WITH-7f3a", "PRIVATE-NOTE-91bc", "987654", "PRIVATE-ACCOUNT-NOTE-c0de")
 EVIL = ("@octocat <script>alert(1)</script> | ![x](https://evil.example/x.png) "
@@ -284,9 +286,10 @@ def test_markdown_is_capped(tmp_path: Path) -> None:
     repo = new_repo(tmp_path / "long")
     (repo / "README.md").write_text("no content yet\n", "utf-8")
     commit(repo, "base without content")
-    # Twenty years from the first week to the last: over 1,000 new weeks.
-    write_content(repo / "content", weeks={"2006-W01": week("2006-W01", 5),
-                                           "2026-W10": week("2026-W10", 5)})
+    # Sixteen years of weekly logs, one week missing (a warning): 829 new weeks.
+    first = IsoWeek.parse("2014-W01").index
+    labels = [IsoWeek.from_index(first + i).label for i in range(830) if i != 400]
+    write_content(repo / "content", weeks={label: week(label, 1) for label in labels})
     commit(repo, "a long log")
     result = diff(repo, "HEAD~1", "HEAD")
     out = result.stdout
@@ -296,7 +299,7 @@ def test_markdown_is_capped(tmp_path: Path) -> None:
     assert re.search(r"\| … truncated: \d+ more not shown \(too long for a comment\) \|", out)
     assert "**Check**: ✅ no errors · 1 warning" in out  # the check survives the cut
     full = json.loads(diff(repo, "HEAD~1", "HEAD", "--format", "json").stdout)
-    assert full["counts"]["new_weeks"] == len(full["weeks"]) > 1000
+    assert full["counts"]["new_weeks"] == len(full["weeks"]) == 829
 
 
 def test_a_milestone_the_change_undoes_is_lost_not_moved(tmp_path: Path) -> None:
@@ -461,3 +464,23 @@ def test_shallow_clone_lacking_the_base(repo: Path, tmp_path: Path) -> None:
     assert "fetch-depth: 0" in message
     # What the clone does have still works.
     assert diff(shallow, "HEAD", "HEAD").returncode == 0
+
+
+def test_a_gap_the_change_opens_is_not_a_thousand_new_weeks(tmp_path: Path) -> None:
+    """Issue 10 §4: a log 20 years after the last one (inside max_span_years) added every
+    quiet week between them to the diff, one row each. Only weeks that are logged or did
+    something are listed, both ways."""
+    repo = new_repo(tmp_path / "repo")
+    write_content(repo / "content", weeks=BASE_WEEKS)
+    commit(repo, "base", day("2026-W13", 7))
+    write_content(repo / "content", weeks={**BASE_WEEKS, "2046-W10": week("2046-W10", 5)})
+    commit(repo, "twenty years on", day("2046-W10", 7))
+    forward = diff(repo, "HEAD~1", "HEAD", "--format", "json")
+    assert forward.returncode == 0, forward.stderr
+    doc = json.loads(forward.stdout)
+    assert [(w["week"], w["change"]) for w in doc["weeks"]] == [("2046-W10", "new")]
+    assert doc["counts"]["new_weeks"] == 1 and doc["removed_weeks"] == []
+    backward = json.loads(diff(repo, "HEAD", "HEAD~1", "--format", "json").stdout)
+    assert backward["weeks"] == [] and backward["removed_weeks"] == ["2046-W10"]
+    markdown = diff(repo, "HEAD~1", "HEAD").stdout
+    assert len(markdown) < 6_000 and "2030-W" not in markdown

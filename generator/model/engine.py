@@ -104,6 +104,8 @@ class WeekStats:
     close_rate: Fraction | None  # as the close-rate milestone counts it, as of the Sunday
     subscribers: int | None
     in_progress: bool = False  # the as-of week, not ended: its numbers so far
+    logged: bool = True  # False for a week with no log file (it counts as no activity)
+    through: str | None = None  # a row for a run of quiet weeks: the last (public.week_rows)
 
 
 @dataclass(frozen=True)
@@ -198,12 +200,13 @@ def _status(milestone: Milestone, track: _Track, ledger: Ledger) -> MilestoneSta
                            tuple(track.history), tuple(details.values()), round(blind_done, 4))
 
 
-def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond,
+def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond, logged: set[str],
                 in_progress: bool = False) -> WeekStats:
     totals = {"sqls": ledger.sqls["all"], "won": ledger.won["all"], "lost": ledger.lost["all"]}
+    week = IsoWeek.from_index(ledger.week)
     stats = WeekStats(
-        week=IsoWeek.from_index(ledger.week).label,
-        monday=IsoWeek.from_index(ledger.week).monday,
+        week=week.label,
+        monday=week.monday,
         sales_calls=ledger.calls_by_week[ledger.week],
         sqls=totals["sqls"] - cumulative["sqls"],
         won=totals["won"] - cumulative["won"],
@@ -213,6 +216,7 @@ def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond,
         close_rate=METRICS["close_rate"].compute(ledger, close),  # type: ignore[arg-type]
         subscribers=ledger.subscribers,
         in_progress=in_progress,
+        logged=week.label in logged,
     )
     cumulative.update(totals)
     return stats
@@ -248,6 +252,7 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     close = ladders.close_rate
     series: list[WeekStats] = []
     cumulative = {"sqls": 0, "won": 0, "lost": 0}
+    logged = {week.week for week in weeks}
     for day in days(first, as_of):
         ledger.advance(day)
         changed = ledger.changed
@@ -256,10 +261,10 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
                     or changed & inputs[index]):
                 tracks[index].update(day, _holds(milestone, ledger))
         if "sunday" in changed:
-            series.append(_week_stats(ledger, cumulative, close))
+            series.append(_week_stats(ledger, cumulative, close, logged))
     in_progress = None
     if as_of.isoweekday() != 7:
-        series.append(_week_stats(ledger, cumulative, close, in_progress=True))
+        series.append(_week_stats(ledger, cumulative, close, logged, in_progress=True))
         in_progress = series[-1].week
     statuses = {m: _status(m, track, ledger) for m, track in zip(tracked, tracks, strict=True)}
     return _result(ladders, statuses, as_of, weeks[-1].week, in_progress, tuple(series))

@@ -14,7 +14,7 @@ founder's own terminal.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from generator.model.engine import MilestoneStatus, Progress, Stage, Status, Transition, WeekStats
@@ -73,10 +73,48 @@ class PublicProgress:
     stage: Stage
     current_goal: PublicMilestone | None
     ladders: tuple[PublicLadder, ...]
-    weeks: tuple[WeekStats, ...]  # counts and shares only
+    weeks: tuple[WeekStats, ...]  # every week, counts and shares only (the charts' series)
 
     def milestones(self) -> list[PublicMilestone]:
         return [m for ladder in self.ladders for m in ladder.milestones]
+
+    @property
+    def week_rows(self) -> tuple[WeekStats, ...]:
+        return week_rows(self.weeks)
+
+
+def _numbers(week: WeekStats) -> tuple[object, ...]:
+    return (week.sales_calls, week.sqls, week.won, week.lost, week.paying_customers,
+            week.hell_yes_customers, week.close_rate, week.subscribers)
+
+
+def week_rows(weeks: tuple[WeekStats, ...]) -> tuple[WeekStats, ...]:
+    """The weeks as rows of a table (progress.json, /numbers/, a diff): each run of two or
+    more quiet weeks, with no log file and the same numbers, is one row that says `through`
+    which week. So what is published grows with the weeks logged (and the changes between
+    them), not with the calendar: two logs 29 years apart make three rows, not 1,462.
+    Nothing is lost: a reader can expand a run."""
+    rows: list[WeekStats] = []
+    run: list[WeekStats] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            rows.append(replace(run[0], through=run[-1].week))
+        else:
+            rows.extend(run)
+        run.clear()
+
+    for week in weeks:
+        if week.logged or week.in_progress:
+            flush()
+            rows.append(week)
+        elif run and _numbers(run[-1]) != _numbers(week):
+            flush()
+            run.append(week)
+        else:
+            run.append(week)
+    flush()
+    return tuple(rows)
 
 
 def _milestone(status: MilestoneStatus, show_revenue: bool) -> PublicMilestone:

@@ -434,7 +434,11 @@ def _signature(week: WeekNumbers, previous: WeekNumbers | None) -> tuple[int, ..
 
 def _week_changes(before: PublicProgress | None, after: PublicProgress
                   ) -> tuple[tuple[WeekChange, ...], tuple[str, ...]]:
-    old_weeks = [_numbers(w) for w in before.weeks] if before is not None else []
+    """The weeks a change adds, changes or removes. A week with no log file that did nothing
+    (a gap the change opens, or the calendar up to a later as-of) is not listed, so a diff
+    grows with the weeks logged, not with the calendar between them."""
+    old_stats = before.weeks if before is not None else ()
+    old_weeks = [_numbers(w) for w in old_stats]
     new_weeks = [_numbers(w) for w in after.weeks]
     old_index = {w.week: i for i, w in enumerate(old_weeks)}
     rows = []
@@ -443,6 +447,8 @@ def _week_changes(before: PublicProgress | None, after: PublicProgress
         j = old_index.get(week.week)
         change: WeekChangeKind
         if j is None:
+            if not after.weeks[i].logged and not any(_signature(week, previous)):
+                continue
             change = "new"
         else:
             old_previous = old_weeks[j - 1] if j else None
@@ -452,7 +458,9 @@ def _week_changes(before: PublicProgress | None, after: PublicProgress
         rows.append(WeekChange(week.week, change, week, previous,
                                old_weeks[j] if j is not None else None))
     kept = {w.week for w in new_weeks}
-    return tuple(rows), tuple(w.week for w in old_weeks if w.week not in kept)
+    removed = tuple(w.week for i, w in enumerate(old_weeks) if w.week not in kept and (
+        old_stats[i].logged or any(_signature(w, old_weeks[i - 1] if i else None))))
+    return tuple(rows), removed
 
 
 def _problems(head: Side, content_path: str) -> tuple[ProblemRow, ...]:

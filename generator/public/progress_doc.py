@@ -17,7 +17,8 @@ from generator.public.boundary import PublicMeasure, PublicMilestone, PublicProg
 SCHEMA_ID = "traction/progress@1"
 # Minor versions add keys only: 1.1 added week_in_progress; per measure its progress, kind
 # and whether it is hidden; and details (stale leads, unrated customers, this week so far).
-SCHEMA_VERSION = "1.1"
+# 1.2: a run of quiet weeks (no log, the same numbers) is one row with `through`.
+SCHEMA_VERSION = "1.2"
 
 
 def number(value: Value | Decimal) -> int | float | None:
@@ -88,6 +89,7 @@ def progress_document(progress: PublicProgress) -> dict[str, Any]:
         "weeks": [
             {
                 "week": w.week,
+                **({"through": w.through} if w.through else {}),
                 "sales_calls": w.sales_calls,
                 "sqls": w.sqls,
                 "won": w.won,
@@ -97,7 +99,7 @@ def progress_document(progress: PublicProgress) -> dict[str, Any]:
                 "close_rate": number(w.close_rate),
                 "subscribers": w.subscribers,
             }
-            for w in progress.weeks
+            for w in progress.week_rows
         ],
     }
 
