@@ -406,3 +406,67 @@ def test_the_livereload_websocket_refuses_a_foreign_origin(server: Server) -> No
 
     assert " 403 " in handshake("https://evil.example")
     assert " 101 " in handshake(f"http://127.0.0.1:{server.port}")
+
+
+def _process_group(group: int) -> list[int]:
+    """Every live process in a process group (Linux /proc), zombies left out."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it ended while we looked
+            continue
+        state, _, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        if int(pgrp) == group and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_preview_killed_from_outside_leaves_no_process_behind(tmp_path: Path) -> None:
+    """Issue 10 §5: builds run inside the server process, never in a child, so a `kill -9`
+    of the preview, even in the middle of a rebuild, leaves nothing running. The server
+    starts its own process group; after the kill the group is empty."""
+    content = small_content(tmp_path / "content")
+    port = free_port()
+    env = {**os.environ, "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--port", str(port),
+             "--content", str(content)],
+            stdout=sink, stderr=subprocess.STDOUT, cwd=tmp_path, env=env,
+            start_new_session=True)
+    running = Server(process, port, log, content)
+    try:
+        wait_for(lambda: running.get("/")[0] == 200, "the first page", 20.0, running)
+        assert _process_group(process.pid) == [process.pid]  # no helper, no worker
+        week = content / "weeks" / "2026-W12.yaml"
+        for n in range(5):  # rebuilds under way when the kill comes
+            week.write_text(week.read_text("utf-8") + f"# edit {n}\n", "utf-8")
+            time.sleep(0.05)
+        assert _process_group(process.pid) == [process.pid]
+        os.kill(process.pid, 9)
+        process.wait(timeout=10)
+        wait_for(lambda: _process_group(process.pid) == [], "an empty process group", 5.0)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_the_orphan_check_sees_an_orphan() -> None:
+    """The check above can fail: a parent killed with its child still running leaves the
+    child in the group."""
+    parent = subprocess.Popen(["sh", "-c", "sleep 30 & wait"], start_new_session=True)
+    try:
+        wait_for(lambda: len(_process_group(parent.pid)) == 2, "the child", 5.0)
+        os.kill(parent.pid, 9)
+        parent.wait(timeout=10)
+        assert len(_process_group(parent.pid)) == 1  # the orphaned sleep
+    finally:
+        os.killpg(parent.pid, 9)

@@ -4,7 +4,9 @@ Every change to the content, its theme or the default theme rebuilds the whole
 site into a private directory with the same atomic writer as `build`, so the
 browser never sees a half-built site. While the content has errors, every page
 shows them (file:line:col and hints) and the terminal prints them; the server
-keeps running and recovers on the next good save.
+keeps running and recovers on the next good save. Builds run in this process, never in a
+child, so a preview killed from outside (`kill -9`) leaves no build running
+(tests/test_serve.py checks its process group).
 """
 
 from __future__ import annotations
