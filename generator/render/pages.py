@@ -130,7 +130,10 @@ def check_theme(user_theme: Path, problems: Problems) -> None:
         return
     env = environment([user_theme])
     templates = user_theme / "templates"
-    for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+    card_templates = user_theme / "cards"
+    paths = sorted(templates.rglob("*")) if templates.is_dir() else []
+    paths += sorted(card_templates.glob("*.svg")) if card_templates.is_dir() else []
+    for path in paths:
         if not path.is_file():
             continue
         try:
