@@ -10,6 +10,8 @@ before the template sees it, because SVG text does not wrap by itself.
 from __future__ import annotations
 
 import datetime
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,10 +129,12 @@ def _company(site: SiteView) -> str:
     return clip(site.company, 24, TEXT_WIDTH / 3)
 
 
-def _footer(site: SiteView) -> str:
+def _footer(site: SiteView, dated: bool) -> str:
+    """The site's address; the as-of date only on a card that shows where things stand now,
+    so a new week leaves the cards of past weeks, milestones and case studies unchanged."""
     parts = urlsplit(site.base_url)
     host = (parts.netloc + parts.path).rstrip("/")
-    as_of = f"As of {_date(site.as_of)}" if site.as_of else ""
+    as_of = f"As of {_date(site.as_of)}" if site.as_of and dated else ""
     room = TEXT_WIDTH - text_width(_company(site), 24) - 40
     return clip(" · ".join(p for p in (host, as_of) if p), 24, room)
 
@@ -158,7 +162,7 @@ def _card(site: SiteView, path: str, kind: str, kicker: str, title: str, subtitl
                 subtitle=clip(subtitle, 30, TEXT_WIDTH - (_badge_width(badge) if badge else 0)),
                 badge=badge, status=status, lines=tuple(clip(x, 28) for x in lines[:3]),
                 figures=_fit(figures), percent=percent,
-                footer=_footer(site), company=_company(site),
+                footer=_footer(site, kind == "home"), company=_company(site),
                 alt=clip(alt, 12, 420 * 12), description=description)
 
 
@@ -325,8 +329,18 @@ def font_files(dirs: list[Path]) -> list[str]:
 def rasterise(svg: str, fonts: list[str]) -> bytes:
     """PNG bytes of an SVG, drawn with `fonts` only (never the system's, which differ from
     machine to machine). Raises ValueError for an SVG resvg cannot draw."""
+    # Drawing a card costs tens of milliseconds and the same SVG always gives the same
+    # bytes, so `traction serve`, which renders again on every save in one process, draws
+    # only the cards that changed. A font file is known by its size and time too, in case
+    # a theme's font is replaced while serving.
+    fingerprint = tuple((f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in fonts)
+    return _draw(svg, fingerprint)
+
+
+@functools.lru_cache(maxsize=256)  # a card is some 10-30 kB
+def _draw(svg: str, fonts: tuple[tuple[str, int, int], ...]) -> bytes:
     import resvg_py  # lazy: only a build draws cards; `traction status` never pays for it
 
     return bytes(resvg_py.svg_to_bytes(
-        svg_string=svg, skip_system_fonts=True, font_files=fonts, font_family=FONT_FAMILY,
-        sans_serif_family=FONT_FAMILY))
+        svg_string=svg, skip_system_fonts=True, font_files=[f[0] for f in fonts],
+        font_family=FONT_FAMILY, sans_serif_family=FONT_FAMILY))
