@@ -107,7 +107,7 @@ class Card:
     path: str  # in the site: cards/home.png
     kind: str  # home | milestone | week | case_study | page
     kicker: str  # the small line above the title
-    title: tuple[str, ...]  # wrapped, at most two lines
+    title: tuple[str, ...]  # wrapped, at most three lines
     title_size: int
     subtitle: str  # one line under the title
     badge: str  # a status for milestones ("achieved"), else ""
@@ -205,9 +205,15 @@ def _goal_text(goal: MilestoneView | None) -> str:
     return f"Goal: {goal.title}" + (f" ({numbers})" if numbers else "")
 
 
+def _one(label: str) -> str:
+    """"paying customers" for one: "paying customer"."""
+    return label.replace("customers", "customer").replace("calls", "call")
+
+
 def home_card(site: SiteView) -> Card:
     figures = _current_figures(site)
-    numbers = ", ".join(f"{f.value} {f.label}" for f in figures)
+    numbers = ", ".join(f"{f.value} {_one(f.label) if f.value == '1' else f.label}"
+                        for f in figures)
     goal = _goal_text(site.goal) if site.as_of else "No weekly logs yet"
     description = " · ".join(p for p in (numbers, goal[:1].lower() + goal[1:] if numbers
                                          else goal) if p)
