@@ -34,7 +34,7 @@ def test_status_text_shows_the_current_goal_first(demo_text: str) -> None:
     lines = demo_text.splitlines()
     assert lines[0] == "Baywise — Dock appointment scheduling for regional warehouses"
     assert lines[1] == "Stage: traction · as of 2026-11-19 (2026-W47 in progress)"
-    goal = lines.index('Current goal: 5 "hell yes" customers  (zero-to-one #4, in progress)')
+    goal = lines.index("Current goal: 5 “hell yes” customers  (zero-to-one #4, in progress)")
     assert goal < lines.index("Zero to one") < lines.index("Micro-traction")
     assert lines[goal + 1] == "  hell-yes customers: 3 of 5"
     assert lines[goal + 2].endswith(" 60%")

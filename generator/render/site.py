@@ -37,7 +37,9 @@ STAGE_LABELS = {"prototype": "Prototype", "traction": "Traction", "growth": "Gro
 
 @dataclass(frozen=True)
 class MeasureView:
-    text: str
+    text: str  # "paying customers: 3 of 5"
+    label: str  # "paying customers"
+    figure: str  # "3 of 5"; a short one with no-break spaces, so it never wraps inside
     met: bool
     # Whole percent of the way to its target, floored (never 100 until met); None for an
     # amount unless `show_revenue`: progress toward a public target would reveal it.
@@ -107,6 +109,7 @@ class WeekView:
     summary_html: str
     summary_text: str
     stats: WeekStats  # for the week in progress: its numbers so far
+    figures: tuple[Figure, ...]  # the key numbers and their change since the week before
     in_progress: bool  # the as-of week, not ended yet
     events: tuple[EventView, ...]
     url: str
@@ -168,6 +171,7 @@ class SiteView:
     case_studies: tuple[CaseStudyView, ...]
     pages: tuple[PageView, ...]
     charts: tuple[Chart, ...]
+    figures: tuple[Figure, ...]  # the latest week's key numbers, for the top of the home page
     progress: PublicProgress  # what the privacy boundary let out; progress.json is made of it
     show_revenue: bool
 
@@ -209,8 +213,63 @@ def _definition(status: PublicMilestone) -> tuple[str, ...]:
 
 
 def _measure(measure: PublicMeasure) -> MeasureView:
-    return MeasureView(measure_text(measure), measure.met,
+    text = measure_text(measure)
+    label, _, figure = text.partition(": ")
+    if len(figure) <= 16:  # "15 (target 4)", "1 of 3" never break; longer words may
+        figure = figure.replace(" ", NBSP)
+    return MeasureView(text, label, figure, measure.met,
                        None if measure.progress is None else percent(measure.progress))
+
+
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A big number and how it moved since the week before, as public dashboards open."""
+
+    label: str
+    value: str
+    change: str | None  # "▲2", "▼5 pts", "±0"; None without a week before to compare
+    direction: str  # up | down | flat, for the colour (the arrow says it too)
+    change_text: str | None  # the change in words, for screen readers
+    note: str | None = None  # "so far"
+
+
+def _change(now: float | None, before: float | None, unit: str = "",
+            scale: int = 1) -> tuple[str | None, str, str | None]:
+    if now is None or before is None:
+        return None, "flat", None
+    delta = round((now - before) * scale)
+    if delta == 0:
+        return "±0", "flat", "no change since the week before"
+    arrow, word = ("▲", "up") if delta > 0 else ("▼", "down")
+    suffix = f" {unit}" if unit else ""
+    return (f"{arrow}{abs(delta)}{suffix.replace(' ', NBSP)}", word,
+            f"{word} {abs(delta)}{suffix} since the week before")
+
+
+def figures(week: WeekStats, previous: WeekStats | None) -> tuple[Figure, ...]:
+    """Paying and hell-yes customers, the close rate and the sales calls of `week`, each
+    with its change since `previous`. A week in progress shows its calls so far, without a
+    change: half a week against a whole one would read as a drop."""
+    rate = None if week.close_rate is None else float(week.close_rate)
+    before_rate = (None if previous is None or previous.close_rate is None
+                   else float(previous.close_rate))
+    last = previous  # short, for the lines below
+    return (
+        Figure("Paying customers", str(week.paying_customers),
+               *_change(week.paying_customers, last.paying_customers if last else None)),
+        Figure("Hell-yes customers", str(week.hell_yes_customers),
+               *_change(week.hell_yes_customers, last.hell_yes_customers if last else None)),
+        Figure("Close rate", "–" if rate is None else f"{rate * 100:.0f}%",
+               *_change(rate, before_rate, "pts", 100)),
+        Figure("Sales calls this week" if week.in_progress else "Sales calls",
+               str(week.sales_calls),
+               *((None, "flat", None) if week.in_progress else
+                 _change(week.sales_calls, last.sales_calls if last else None)),
+               note="so far" if week.in_progress else None),
+    )
 
 
 def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> MilestoneView:
@@ -253,6 +312,7 @@ class _Urls:
 def _weeks(logs: tuple[WeekLog, ...], progress: PublicProgress, events: list[EventView],
            urls: _Urls) -> tuple[WeekView, ...]:
     stats = {w.week: w for w in progress.weeks}
+    before = {w.week: progress.weeks[i - 1] for i, w in enumerate(progress.weeks) if i}
     views = []
     for index, log in enumerate(logs):
         previous = logs[index - 1] if index > 0 else None
@@ -262,6 +322,7 @@ def _weeks(logs: tuple[WeekLog, ...], progress: PublicProgress, events: list[Eve
             label=log.week, title=f"Week {week.week}, {week.year}", monday=log.monday,
             sunday=log.sunday, summary_html=urls.html(log.summary),
             summary_text=to_text(log.summary), stats=stats[log.week],
+            figures=figures(stats[log.week], before.get(log.week)),
             in_progress=log.week == progress.week_in_progress,
             events=tuple(e for e in events if e.week == log.week),
             url=urls.url(f"weeks/{log.week}/"),
@@ -332,6 +393,8 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
         weeks=_weeks(content.weeks, progress, events, urls), events=tuple(events),
         case_studies=tuple(case_studies), pages=pages,
         charts=charts(progress.weeks, calls_target, float(close_target)),
+        figures=figures(progress.weeks[-1], progress.weeks[-2] if len(progress.weeks) > 1
+                        else None) if progress.weeks else (),
         progress=progress,
         show_revenue=show_revenue,
     )
