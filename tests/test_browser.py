@@ -324,11 +324,12 @@ def test_the_week_in_progress_is_shown_as_such(site: Site, open_context: Any, wi
 
 CHART_LABEL_BOXES = """() => [...document.querySelectorAll('figure.chart-figure')].map(f => {
     const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
-    const labels = [...f.querySelectorAll('svg.chart text.tick')]
+    // the picture shown at this width (wide or phone), its axis labels and latest values
+    const shown = [...f.querySelectorAll('svg.chart')].find(s => s.getClientRects().length);
+    const labels = [...shown.querySelectorAll('text.tick, text.end-label')]
         .filter(t => getComputedStyle(t).display !== 'none')
         .map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())}));
-    return {chart: f.querySelector('svg.chart').id, figure: box(f.getBoundingClientRect()),
-            labels};
+    return {chart: shown.id, figure: box(f.getBoundingClientRect()), labels};
 })"""
 
 

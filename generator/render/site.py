@@ -83,6 +83,7 @@ class MilestoneView:
     url: str
     badge_json: str
     badge_svg: str
+    chart: str | None  # the id of the home page's chart of its metric, if there is one
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,9 @@ class SiteView:
     def full(self, url: str) -> str:
         """Absolute form of a URL made by `url()`."""
         return self.base_url + url.removeprefix(self.base_path)
+
+    def chart(self, chart_id: str | None) -> Chart | None:
+        return next((c for c in self.charts if c.id == chart_id), None)
 
 
 def _definition(status: PublicMilestone) -> tuple[str, ...]:
@@ -290,7 +294,17 @@ def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> Miles
         history=history, url=url,
         badge_json=site.url(f"milestones/{m.id}/badge.json"),
         badge_svg=site.url(f"milestones/{m.id}/badge.svg"),
+        chart=next((CHART_OF_METRIC[c.metric] for c in m.conditions
+                    if c.metric in CHART_OF_METRIC and c.owners == "all"), None),
     )
+
+
+# The chart that shows a metric (for every owner), for the page of a milestone on it.
+CHART_OF_METRIC = {
+    "sales_call_streak": "chart-calls", "sales_calls_week": "chart-calls",
+    "paying_customers": "chart-customers", "hell_yes_customers": "chart-customers",
+    "close_rate": "chart-close-rate", "decided_sqls": "chart-close-rate",
+}
 
 
 def _week_of(day: datetime.date) -> str:
