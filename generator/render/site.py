@@ -151,8 +151,9 @@ class SiteView:
     title: str
     description: str
     language: str
-    base_url: str  # absolute, ends with /
-    base_path: str  # path part of base_url, ends with /
+    base_url: str  # absolute, ends with /: where the site is published
+    base_path: str  # what every link starts with, ends with /: base_url's path, or the
+    # path given as --base-url (a preview build, served at that path)
     company: str
     tagline: str
     stage: str
@@ -279,15 +280,32 @@ def _document_sort_key(doc: Document) -> tuple[Any, ...]:
     return (meta.order, doc.slug)
 
 
+def site_base(site_url: str, base_url: str | None) -> tuple[str, str]:
+    """(absolute base URL, path its links start with), both ending with /.
+
+    `base_url` overrides `site.url`. A path alone (`--base-url /`) moves only the links:
+    the site then works from any static server at that path, e.g. `python -m http.server`
+    in the output folder, while canonical URLs, the feed, the sitemap and progress.json
+    still name the published site (`site.url`), so a preview build never publishes
+    127.0.0.1 and never changes a feed id."""
+    if base_url is not None and base_url.startswith("/"):
+        path = base_url if base_url.endswith("/") else base_url + "/"
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        return base, path
+    base = base_url or site_url
+    base = base if base.endswith("/") else base + "/"
+    return base, urlsplit(base).path or "/"
+
+
 def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
-    """Build the only object the renderer sees. `base_url` overrides `site.url`."""
+    """Build the only object the renderer sees. `base_url` overrides `site.url` (see
+    `site_base`)."""
     content, config, ladder_set = analysis.content, analysis.content.config, analysis.ladders
     assert config is not None and analysis.progress is not None and ladder_set is not None
     progress = public_progress(analysis.progress, config)
     show_revenue = progress.show_revenue
-    base = base_url or config.site.url
-    base = base if base.endswith("/") else base + "/"
-    urls = _Urls(urlsplit(base).path or "/")
+    base, base_path = site_base(config.site.url, base_url)
+    urls = _Urls(base_path)
 
     ladders = []
     for ladder_status in progress.ladders:
