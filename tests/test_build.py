@@ -500,7 +500,8 @@ def test_base_url_option_overrides_site_url(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("base_url", [
-    "repo", "/repo/", "example.com/repo/", "ftp://x.org/y/",
+    # A path alone ("/repo/", "/") is a preview build: tests/test_subpath.py.
+    "repo", "//repo/", "example.com/repo/", "ftp://x.org/y/",
     # Markup in the URL: it is part of every link, some written after the sanitiser.
     'https://x.com/a"><svg/onload=alert(1)>/', "https://x.com/a'b/", "https://x.com/<b>/",
 ])
@@ -512,6 +513,32 @@ def test_a_base_url_that_is_not_absolute_is_refused(tmp_path: Path, base_url: st
     assert code in (1, 2)
     assert "--base-url" in err and "\n" not in err.strip()
     assert not (tmp_path / "site").exists()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo content, built once for the tests that only read it."""
+    out = tmp_path_factory.mktemp("demo") / "site"
+    build_ok(ROOT / "content", out)
+    return out
+
+
+def test_the_milestone_page_says_since_from_the_since_field(demo: Path) -> None:
+    """A milestone achieved, slipped and achieved again: "since" shows `since` (its latest
+    transition), "first reached" shows `achieved_on`, as progress.json has them."""
+    document = json.loads((demo / "progress.json").read_text("utf-8"))
+    calls = next(m for ladder in document["ladders"] for m in ladder["milestones"]
+                 if m["id"] == "weekly-sales-calls")
+    assert calls["since"] != calls["achieved_on"]
+    html = (demo / "milestones" / "weekly-sales-calls" / "index.html").read_text("utf-8")
+    meta = html.split('<p class="milestone-meta">', 1)[1].split("</p>", 1)[0]
+    text = re.sub(r"<[^>]+>", "", meta)
+    assert re.search(rf'since <time datetime="{calls["since"]}">', meta), meta
+    assert re.search(rf'first reached <time datetime="{calls["achieved_on"]}">', meta), meta
+    assert text.index("since") < text.index("first reached")
+    home = (demo / "index.html").read_text("utf-8")
+    row = home.split('href="/progress/milestones/weekly-sales-calls/"', 1)[1][:600]
+    assert f'since <time datetime="{calls["since"]}">' in row
 
 
 def test_404_page_uses_root_relative_links(built: Path) -> None:

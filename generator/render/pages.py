@@ -192,7 +192,7 @@ def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
         "site": site, "paths": [p.removesuffix("index.html") for p in html_paths]})
     sitemap = site.absolute("sitemap.xml")
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()
-    files["progress.json"] = dumps(progress_document(site.progress)).encode("utf-8")
+    files["progress.json"] = dumps(progress_document(site.progress, site.base_url)).encode("utf-8")
     files["badge.json"], files["badge.svg"] = _site_badges(site)
     for milestone in site.milestones:
         label, message, color = milestone.title, milestone.status_label, milestone.status

@@ -25,6 +25,7 @@ from generator.public.boundary import (
     PublicProgress,
     public_progress,
 )
+from generator.public.paths import milestone_path, week_path
 from generator.public.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
 from generator.render.charts import Chart, charts
 from generator.render.markup import to_html, to_text
@@ -68,7 +69,8 @@ class MilestoneView:
     definition: tuple[str, ...]
     status: str
     status_label: str
-    achieved_on: datetime.date | None
+    achieved_on: datetime.date | None  # the first time
+    since: datetime.date | None  # achieved now, since this day (its latest transition)
     last_change: datetime.date | None
     progress: float
     percent: int
@@ -217,14 +219,14 @@ def _measure(measure: PublicMeasure) -> MeasureView:
 def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> MilestoneView:
     m = status.milestone
     shown = status.progress
-    url = site.url(f"milestones/{m.id}/")
+    url = site.url(milestone_path(m.id))
     history = tuple(EventView(t.date, t.status, m.id, m.title, url, _week_of(t.date))
                     for t in status.history)
     return MilestoneView(
         id=m.id, number=m.number, ladder_id=m.ladder, ladder_title=ladder_title, title=m.title,
         summary=m.summary, why_html=site.html(m.why), definition=_definition(status),
         status=status.status, status_label=STATUS_LABELS[status.status],
-        achieved_on=status.achieved_on,
+        achieved_on=status.achieved_on, since=status.since,
         last_change=status.history[-1].date if status.history else None,
         progress=shown, percent=percent(shown), progress_private=status.progress_hidden,
         measures=tuple(_measure(x) for x in status.measures),
@@ -265,9 +267,9 @@ def _weeks(logs: tuple[WeekLog, ...], progress: PublicProgress, events: list[Eve
             summary_text=to_text(log.summary), stats=stats[log.week],
             in_progress=log.week == progress.week_in_progress,
             events=tuple(e for e in events if e.week == log.week),
-            url=urls.url(f"weeks/{log.week}/"),
-            previous=Link(urls.url(f"weeks/{previous.week}/"), previous.week) if previous else None,
-            next=Link(urls.url(f"weeks/{following.week}/"), following.week) if following else None,
+            url=urls.url(week_path(log.week)),
+            previous=Link(urls.url(week_path(previous.week)), previous.week) if previous else None,
+            next=Link(urls.url(week_path(following.week)), following.week) if following else None,
         ))
     return tuple(reversed(views))
 
