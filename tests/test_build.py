@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import feedparser
 import jsonschema
 import pytest
 from builders import day, spread
@@ -539,6 +540,51 @@ def test_the_milestone_page_says_since_from_the_since_field(demo: Path) -> None:
     home = (demo / "index.html").read_text("utf-8")
     row = home.split('href="/progress/milestones/weekly-sales-calls/"', 1)[1][:600]
     assert f'since <time datetime="{calls["since"]}">' in row
+
+
+def test_the_feed_is_newest_first_with_case_studies_but_not_drafts(built: Path, demo: Path
+                                                                   ) -> None:
+    for out in (built, demo):
+        feed = feedparser.parse((out / "feed.xml").read_bytes())
+        assert feed.bozo == 0, feed.get("bozo_exception")
+        days = [e.updated_parsed for e in feed.entries]
+        assert days == sorted(days, reverse=True)
+        ids = [e.id for e in feed.entries]
+        assert len(ids) == len(set(ids))
+    studies = [e for e in feedparser.parse((built / "feed.xml").read_bytes()).entries
+               if "/case-studies/" in e.link]
+    assert [e.link for e in studies] == [f"{SITE_URL}case-studies/initech/"]
+    assert studies[0].title == "Case study: How Initech got to hell yes"
+    assert studies[0].updated.startswith("2026-03-06")
+    assert "happy" in studies[0].content[0].value
+    demo_feed = feedparser.parse((demo / "feed.xml").read_bytes())
+    assert len([e for e in demo_feed.entries if "/case-studies/" in e.link]) == len(
+        list((ROOT / "content" / "case-studies").glob("*.md")))
+
+
+def test_weekly_feed_titles_say_what_happened_from_public_numbers(demo: Path) -> None:
+    document = json.loads((demo / "progress.json").read_text("utf-8"))
+    rows = {row["week"]: row for row in document["weeks"]}
+    milestones = [m["title"] for ladder in document["ladders"] for m in ladder["milestones"]]
+    feed = feedparser.parse((demo / "feed.xml").read_bytes())
+    weeks = {e.link.rsplit("/", 2)[1]: e for e in feed.entries if "/weeks/" in e.link}
+    assert len(weeks) == len(list((ROOT / "content" / "weeks").glob("*.yaml")))
+    # the week in progress: updated as of the as-of day, not its Sunday to come
+    latest = weeks[document["week_in_progress"]]
+    assert latest.title == "Week 47: 8 paying customers, 6 sales calls so far"
+    assert latest.updated.startswith(document["as_of"])
+    assert weeks["2026-W36"].title == "Week 36: 5 sales calls, 5+ sales calls every week"
+    assert weeks["2026-W32"].title.endswith("slipped: 5+ sales calls every week")
+    for label, entry in weeks.items():
+        number = int(label.split("-W")[1])
+        assert entry.title.startswith(f"Week {number}: ")
+        # every number in the title is one of the week's published numbers, or part of
+        # the title of a milestone: nothing private, nothing from another week
+        shown = re.sub("|".join(re.escape(t) for t in sorted(milestones, key=len,
+                                                              reverse=True)),
+                       "", entry.title.split(": ", 1)[1], flags=re.IGNORECASE)
+        allowed = {str(v) for v in rows[label].values() if isinstance(v, int)}
+        assert set(re.findall(r"\d+", shown)) <= allowed, (label, entry.title)
 
 
 def test_404_page_uses_root_relative_links(built: Path) -> None:

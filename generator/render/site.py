@@ -109,6 +109,7 @@ class WeekView:
     summary_html: str
     summary_text: str
     stats: WeekStats  # for the week in progress: its numbers so far
+    headline: str  # "Week 47: 8 paying customers, first rep deal" (public numbers only)
     in_progress: bool  # the as-of week, not ended yet
     events: tuple[EventView, ...]
     url: str
@@ -147,6 +148,18 @@ class PageView:
 
 
 @dataclass(frozen=True)
+class FeedEntry:
+    """One entry of feed.xml: a milestone reached or slipped, a week, a case study."""
+
+    title: str
+    id: str  # absolute and stable: what a feed reader remembers an entry by
+    url: str  # site-root-relative, like every URL of the view
+    updated: datetime.date
+    summary: str
+    content_html: str  # "" when the summary says it all
+
+
+@dataclass(frozen=True)
 class SiteView:
     """What templates see. Built only by `public_view`."""
 
@@ -170,6 +183,7 @@ class SiteView:
     events: tuple[EventView, ...]  # every milestone transition, newest first
     case_studies: tuple[CaseStudyView, ...]
     pages: tuple[PageView, ...]
+    feed: tuple[FeedEntry, ...]  # newest first
     charts: tuple[Chart, ...]
     progress: PublicProgress  # what the privacy boundary let out; progress.json is made of it
     show_revenue: bool
@@ -253,25 +267,103 @@ class _Urls:
         return to_html(markdown, self.base_path)
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _lower_first(title: str) -> str:
+    """"First rep deal" reads "first rep deal" inside a sentence; "MRR 10k" stays."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def _headline(number: int, stats: WeekStats, before: WeekStats | None,
+              events: tuple[EventView, ...]) -> str:
+    """What a week's feed entry is called: its public numbers that moved, then the
+    milestones reached or slipped in it. Only counts from `PublicProgress.weeks` (the
+    charts' series, in progress.json too) and public milestone titles go in."""
+    parts = []
+    if stats.paying_customers > (before.paying_customers if before else 0):
+        parts.append(_plural(stats.paying_customers, "paying customer", "paying customers"))
+    if stats.hell_yes_customers > (before.hell_yes_customers if before else 0):
+        parts.append(_plural(stats.hell_yes_customers, "“hell yes” customer",
+                             "“hell yes” customers"))
+    if stats.sales_calls and len(parts) < 2:
+        so_far = " so far" if stats.in_progress else ""
+        parts.append(_plural(stats.sales_calls, "sales call", "sales calls") + so_far)
+    # oldest first, as they happened: the view's events are newest first
+    titles = [_lower_first(e.milestone_title) if e.status == "achieved"
+              else f"slipped: {_lower_first(e.milestone_title)}" for e in reversed(events)]
+    # "5 paying customers" says nothing more beside the milestone "5 paying customers, …"
+    parts = [p for p in parts if not any(p in title for title in titles)]
+    parts += titles
+    return f"Week {number}: " + (", ".join(parts) if parts else "a quiet week")
+
+
 def _weeks(logs: tuple[WeekLog, ...], progress: PublicProgress, events: list[EventView],
            urls: _Urls) -> tuple[WeekView, ...]:
     stats = {w.week: w for w in progress.weeks}
+    # the week before each week, logged or not, for what moved in it
+    before = {w.week: progress.weeks[i - 1] if i else None
+              for i, w in enumerate(progress.weeks)}
     views = []
     for index, log in enumerate(logs):
         previous = logs[index - 1] if index > 0 else None
         following = logs[index + 1] if index + 1 < len(logs) else None
         week = log.iso_week
+        its_events = tuple(e for e in events if e.week == log.week)
         views.append(WeekView(
             label=log.week, title=f"Week {week.week}, {week.year}", monday=log.monday,
             sunday=log.sunday, summary_html=urls.html(log.summary),
             summary_text=to_text(log.summary), stats=stats[log.week],
+            headline=_headline(week.week, stats[log.week], before[log.week], its_events),
             in_progress=log.week == progress.week_in_progress,
-            events=tuple(e for e in events if e.week == log.week),
+            events=its_events,
             url=urls.url(week_path(log.week)),
             previous=Link(urls.url(week_path(previous.week)), previous.week) if previous else None,
             next=Link(urls.url(week_path(following.week)), following.week) if following else None,
         ))
     return tuple(reversed(views))
+
+
+# An undated case study has no day of its own: it takes this fixed one, so it sorts last
+# and never looks new again to a feed reader. Give it a `date` to place it.
+UNDATED = datetime.date(1970, 1, 1)
+
+
+def _feed(events: list[EventView], weeks: tuple[WeekView, ...],
+          case_studies: list[CaseStudyView], company: str, urls: _Urls, base: str,
+          as_of: datetime.date | None) -> tuple[FeedEntry, ...]:
+    """Every entry of feed.xml, newest first: milestones reached or slipped, weeks and
+    published case studies. The ids are the ones feed readers already know."""
+    def full(url: str) -> str:
+        return base + url.removeprefix(urls.base_path)
+
+    entries = []
+    for e in events:
+        reached = e.status == "achieved"
+        entries.append((e.date, 2, FeedEntry(
+            title=f"{'Milestone reached' if reached else 'Milestone slipped'}: "
+                  f"{e.milestone_title}",
+            id=f"{full(e.url)}#{e.status}-{e.date.isoformat()}", url=e.url, updated=e.date,
+            summary=f"{company} {'reached' if reached else 'slipped on'} "
+                    f"“{e.milestone_title}” on {e.date.isoformat()}.",
+            content_html="")))
+    for week in weeks:
+        # the week in progress is as of the as-of day, not of a Sunday still to come
+        day = min(week.sunday, as_of) if as_of else week.sunday
+        entries.append((day, 1, FeedEntry(
+            title=week.headline, id=full(week.url), url=week.url, updated=day,
+            summary=week.summary_text, content_html=week.summary_html)))
+    for study in case_studies:
+        day = study.date or UNDATED
+        entries.append((day, 0, FeedEntry(
+            title=f"Case study: {study.title}", id=full(study.url), url=study.url,
+            updated=day, summary=study.summary, content_html=study.body_html)))
+    # On one day a milestone comes before its week, and the week before a case study.
+    entries.sort(key=lambda item: (item[0], item[1], item[2].id), reverse=True)
+    return tuple(entry for _, _, entry in entries)
 
 
 def _document_sort_key(doc: Document) -> tuple[Any, ...]:
@@ -340,6 +432,7 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
                  urls.html(doc.body), urls.url(f"{doc.slug}/"))
         for doc in sorted(content.pages, key=_document_sort_key) if not doc.meta.draft)
 
+    weeks = _weeks(content.weeks, progress, events, urls)
     calls_target, close_target = ladder_set.chart_targets()
     return SiteView(
         title=config.site.title, description=config.site.description,
@@ -349,8 +442,10 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
         as_of=progress.as_of, latest_week=progress.latest_week,
         week_in_progress=progress.week_in_progress, goal=goal,
         ladders=tuple(ladders), milestones=milestones,
-        weeks=_weeks(content.weeks, progress, events, urls), events=tuple(events),
+        weeks=weeks, events=tuple(events),
         case_studies=tuple(case_studies), pages=pages,
+        feed=_feed(events, weeks, case_studies, config.company.name, urls, base,
+                   progress.as_of),
         charts=charts(progress.weeks, calls_target, float(close_target)),
         progress=progress,
         show_revenue=show_revenue,
