@@ -463,7 +463,53 @@ def test_badges_are_shields_endpoints(built: Path) -> None:
         badge = assert_shields_endpoint(out / "milestones" / milestone["id"] / "badge.json")
         assert badge["label"] == milestone["title"]
         colors.add((milestone["status"], badge["color"]))
-    assert ("achieved", "brightgreen") in colors
+    # each status has its own colour, the same in shields' drawing and in the SVG
+    assert len(colors) == len({status for status, _ in colors}) >= 2
+    for name in ("badge", "badge-small", *(f"milestones/{m['id']}/badge" for m in milestones)):
+        badge = assert_shields_endpoint(out / f"{name}.json")
+        svg = ET.fromstring((out / f"{name}.svg").read_bytes())
+        fills = {r.get("fill") for r in svg.iter("{http://www.w3.org/2000/svg}rect")}
+        assert fills == {"#555", "#" + str(badge["color"])}, name
+
+
+def test_the_small_badge_fits_a_readme_line(built: Path) -> None:
+    big = json.loads((built / "badge.json").read_text("utf-8"))
+    small = json.loads((built / "badge-small.json").read_text("utf-8"))
+    assert "next:" in big["message"] and "next:" not in small["message"]
+    assert big["message"].startswith(small["message"])
+    assert re.fullmatch(r"\d+/\d+ milestones", small["message"])
+    assert small["label"] == big["label"] and small["color"] == big["color"]
+    width = int(ET.fromstring((built / "badge-small.svg").read_bytes()).get("width") or 0)
+    assert 0 < width <= 200
+
+
+def test_a_milestone_page_offers_a_badge_snippet_to_paste(demo: Path) -> None:
+    """Markdown in a <pre><code>: a shields.io badge of this site's badge.json, and the
+    site's own SVG, each linking to the milestone's page; no bare JSON URL."""
+    import html as html_module
+    from urllib.parse import parse_qs
+
+    document = json.loads((demo / "progress.json").read_text("utf-8"))
+    for milestone in (m for ladder in document["ladders"] for m in ladder["milestones"]):
+        page = (demo / "milestones" / milestone["id"] / "index.html").read_text("utf-8")
+        snippets = [html_module.unescape(code) for code in re.findall(
+            r'<pre class="snippet"><code>(.*?)</code></pre>', page, re.S)]
+        assert len(snippets) == 2, milestone["id"]
+        pattern = r"\[!\[(?P<alt>(?:\\.|[^\]\\])*)\]\((?P<image>[^()\s]+)\)\]\((?P<link>[^()\s]+)\)"
+        shields, own = (re.fullmatch(pattern, snippet) for snippet in snippets)
+        assert shields and own, snippets
+        assert shields["link"] == own["link"] == milestone["url"]
+        image = urlsplit(shields["image"])
+        assert (image.scheme, image.netloc, image.path) == ("https", "img.shields.io",
+                                                            "/endpoint")
+        endpoint = parse_qs(image.query)["url"][0]
+        assert endpoint == milestone["url"] + "badge.json"
+        assert own["image"] == milestone["url"] + "badge.svg"
+        site_url = document["url"]
+        for url in (endpoint, own["image"]):
+            assert (demo / url.removeprefix(site_url)).is_file()
+        assert milestone["title"] in shields["alt"].replace("\\", "")
+        assert "Shields.io endpoint:" not in page
 
 
 def test_sitemap_lists_only_public_pages_with_absolute_urls(built: Path) -> None:

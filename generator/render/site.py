@@ -11,9 +11,10 @@ Call contacts, notes and drafts never enter it.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from generator.isoweek import IsoWeek
 from generator.model.analysis import Analysis
@@ -83,6 +84,10 @@ class MilestoneView:
     url: str
     badge_json: str
     badge_svg: str
+    # Markdown to paste into a README: the badge drawn by shields.io from badge_json, and
+    # the same badge as this site's own SVG; each links to the milestone's page.
+    badge_markdown: str
+    badge_markdown_svg: str
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,8 @@ def _measure(measure: PublicMeasure) -> MeasureView:
 def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> MilestoneView:
     m = status.milestone
     shown = status.progress
-    url = site.url(milestone_path(m.id))
+    page = milestone_path(m.id)
+    url = site.url(page)
     history = tuple(EventView(t.date, t.status, m.id, m.title, url, _week_of(t.date))
                     for t in status.history)
     return MilestoneView(
@@ -248,7 +254,25 @@ def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> Miles
         history=history, url=url,
         badge_json=site.url(f"milestones/{m.id}/badge.json"),
         badge_svg=site.url(f"milestones/{m.id}/badge.svg"),
+        badge_markdown=_badge_markdown(
+            f"{m.title}: {STATUS_LABELS[status.status]}",
+            SHIELDS_ENDPOINT + quote(site.full(f"{page}badge.json"), safe=""),
+            site.full(page)),
+        badge_markdown_svg=_badge_markdown(
+            f"{m.title}: {STATUS_LABELS[status.status]}", site.full(f"{page}badge.svg"),
+            site.full(page)),
     )
+
+
+SHIELDS_ENDPOINT = "https://img.shields.io/endpoint?url="
+
+
+def _badge_markdown(alt: str, image: str, link: str) -> str:
+    """`[![alt](image)](link)`. A title may hold brackets and the like: escaped. A site.url
+    may hold parentheses, which would end a Markdown link: percent-encoded."""
+    alt = re.sub(r"([\\`*_\[\]<>])", r"\\\1", alt)
+    image, link = (u.replace("(", "%28").replace(")", "%29") for u in (image, link))
+    return f"[![{alt}]({image})]({link})"
 
 
 def _week_of(day: datetime.date) -> str:
@@ -258,9 +282,13 @@ def _week_of(day: datetime.date) -> str:
 @dataclass(frozen=True)
 class _Urls:
     base_path: str
+    base: str  # absolute: where the site is published
 
     def url(self, path: str) -> str:
         return self.base_path + path
+
+    def full(self, path: str) -> str:
+        return self.base + path
 
     def html(self, markdown: str) -> str:
         """Content Markdown as safe HTML, root links (`/about/`) kept inside the site."""
@@ -399,7 +427,7 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
     progress = public_progress(analysis.progress, config)
     show_revenue = progress.show_revenue
     base, base_path = site_base(config.site.url, base_url)
-    urls = _Urls(base_path)
+    urls = _Urls(base_path, base)
 
     ladders = []
     for ladder_status in progress.ladders:
