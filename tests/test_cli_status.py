@@ -175,6 +175,19 @@ def test_status_json_is_the_progress_document() -> None:
     assert doc["current_goal"] == "five-hell-yes"
 
 
+def test_status_json_has_the_published_urls(tmp_path: Path) -> None:
+    """`status` builds no site: its URLs come from site.url, the same as the published
+    progress.json of a build without --base-url (or with a preview's path only)."""
+    result = run_traction("status", "--format", "json", "--content", str(DEMO))
+    doc = json.loads(result.stdout)
+    assert doc["url"] == "https://baywise-hq.github.io/progress/"
+    assert doc["ladders"][0]["milestones"][0]["url"].startswith(doc["url"] + "milestones/")
+    out = tmp_path / "site"
+    built = run_traction("build", "--content", str(DEMO), "--out", str(out), "--base-url", "/")
+    assert built.returncode == 0, built.stderr
+    assert (out / "progress.json").read_text("utf-8") == result.stdout
+
+
 def test_status_json_is_stable_across_runs_and_hash_seeds() -> None:
     outputs = {run_traction("status", "--format", "json", "--content", str(DEMO),
                             env={"PYTHONHASHSEED": seed}).stdout
