@@ -483,3 +483,28 @@ def test_changes_read_up_and_down_with_units() -> None:
     assert _change(0.25, 0.3, "pts", 100) == ("▼5\u00a0pts", "down",
                                               "down 5 pts since the week before")
     assert _change(None, 3) == (None, "flat", None)
+
+
+def test_a_case_study_links_its_tags_weeks_and_milestones() -> None:
+    """Issue 11 §4: a case study links to the weekly updates with an event of its customer
+    and the milestones reached in those weeks; its tags link to their list."""
+    from conftest import DEMO
+
+    site = public_view(analyse(DEMO))
+    study = next(s for s in site.case_studies if s.slug == "pinecrest-logistics")
+    assert [w.label for w in study.weeks] == ["2026-W18", "2026-W22", "2026-W28", "2026-W45"]
+    assert all(w.url.endswith(f"/weeks/{w.label}/") for w in study.weeks)
+    assert [m.label for m in study.milestones] == ["First paying customer"]
+    assert study.tag_links and all(
+        t.url.startswith(site.url("case-studies/") + "#tag-") for t in study.tag_links)
+    anchors = {tag.anchor: tag for tag in site.tags}
+    for link in study.tag_links:
+        listed = anchors[link.url.split("#")[1]]
+        assert any(s.url == study.url for s in listed.studies)
+
+
+def test_tags_that_differ_in_case_share_one_list() -> None:
+    from generator.render.site import tag_anchor
+
+    assert tag_anchor("Cold email") == tag_anchor("cold  EMAIL") == "tag-cold-email"
+    assert tag_anchor("€€") == "tag-x"  # an id is never empty

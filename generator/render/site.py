@@ -31,6 +31,7 @@ from generator.public.wording import STATUS_LABELS, detail_text, fmt, measure_te
 from generator.render.charts import Chart, charts
 from generator.render.markup import to_html, to_text
 from generator.source.accounts import aliases
+from generator.source.events import account_events
 from generator.source.loader import Document
 from generator.source.schema import CaseStudyMeta, PageMeta, WeekLog
 
@@ -142,8 +143,24 @@ class CaseStudyView:
     customer: str | None  # public name, or alias
     results: tuple[Result, ...]
     tags: tuple[str, ...]
+    tag_links: tuple[Link, ...]  # each tag, to its list on the case-studies page
+    # The weekly updates with an event of its customer, and the milestones reached in them
+    weeks: tuple[Link, ...]
+    milestones: tuple[Link, ...]
     body_html: str
     url: str
+
+
+@dataclass(frozen=True)
+class TagView:
+    label: str
+    anchor: str  # the id of its list on the case-studies page
+    studies: tuple[Link, ...]
+
+
+def tag_anchor(tag: str) -> str:
+    """`Cold email` → `tag-cold-email`: an id, the same for tags that differ in case only."""
+    return "tag-" + (re.sub(r"[^\w]+", "-", tag.casefold()).strip("-") or "x")
 
 
 @dataclass(frozen=True)
@@ -191,6 +208,7 @@ class SiteView:
     weeks: tuple[WeekView, ...]  # newest first
     events: tuple[EventView, ...]  # every milestone transition, newest first
     case_studies: tuple[CaseStudyView, ...]
+    tags: tuple[TagView, ...]  # every tag of a published case study, by name
     pages: tuple[PageView, ...]
     feed: tuple[FeedEntry, ...]  # newest first
     charts: tuple[Chart, ...]
@@ -517,18 +535,33 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
                  and m.id == progress.current_goal.id), None)
 
     names = aliases(config, content.weeks)
+    logged = {log.week for log in content.weeks}
     case_studies = []
     for doc in sorted(content.case_studies, key=_document_sort_key):
         meta = doc.meta
         assert isinstance(meta, CaseStudyMeta)
         if meta.draft:
             continue
+        its_weeks = sorted({IsoWeek.of(e.date).label for e in account_events(content.weeks)
+                            if meta.customer and e.id == meta.customer} & logged)
         case_studies.append(CaseStudyView(
             slug=doc.slug, title=meta.title, summary=meta.summary, date=meta.date,
             customer=names.get(meta.customer, "A customer") if meta.customer else None,
             results=tuple(Result(r.metric, r.before, r.after) for r in meta.results),
-            tags=tuple(meta.tags), body_html=urls.html(doc.body),
+            tags=tuple(meta.tags),
+            tag_links=tuple(Link(urls.url("case-studies/") + "#" + tag_anchor(tag), tag)
+                            for tag in meta.tags),
+            weeks=tuple(Link(urls.url(week_path(week)), week) for week in its_weeks),
+            milestones=tuple(Link(e.url, e.milestone_title) for e in reversed(events)
+                             if e.status == "achieved" and e.week in its_weeks),
+            body_html=urls.html(doc.body),
             url=urls.url(f"case-studies/{doc.slug}/")))
+    by_tag: dict[str, list[tuple[str, Link]]] = {}
+    for study in case_studies:
+        for tag in study.tags:
+            by_tag.setdefault(tag_anchor(tag), []).append((tag, Link(study.url, study.title)))
+    tags = tuple(TagView(entries[0][0], anchor, tuple(link for _, link in entries))
+                 for anchor, entries in sorted(by_tag.items()))
     pages = tuple(
         PageView(doc.slug, doc.meta.title, doc.meta.summary, doc.meta.order,  # type: ignore[union-attr]
                  urls.html(doc.body), urls.url(f"{doc.slug}/"))
@@ -545,7 +578,7 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
         week_in_progress=progress.week_in_progress, goal=goal,
         ladders=tuple(ladders), milestones=milestones,
         weeks=weeks, events=tuple(events),
-        case_studies=tuple(case_studies), pages=pages,
+        case_studies=tuple(case_studies), tags=tags, pages=pages,
         feed=_feed(events, weeks, case_studies, config.company.name, urls, base,
                    progress.as_of),
         charts=charts(progress.weeks, calls_target, float(close_target)),
