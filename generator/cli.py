@@ -224,7 +224,10 @@ def schema(content: Path, ui: Ui, which: str) -> None:
 @main.command(epilog=EXIT_CODES)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("_site"),
               show_default=True, help="Output directory; replaced atomically.")
-@click.option("--base-url", help="Absolute URL the site is served from (default: site.url).")
+@click.option("--base-url", help="Absolute URL the site is served from (default: site.url); "
+              "or a path: '--base-url /' builds a preview that works from any static "
+              "server at the output folder (`python -m http.server`), with canonical URLs, "
+              "feed and sitemap still at site.url.")
 @as_of_option
 @common
 def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any) -> None:

@@ -13,6 +13,7 @@ way. `build` writes those files atomically: nothing is written unless every stag
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,10 @@ from generator.rules import check
 from generator.source.loader import load
 from generator.source.scalars import ABSOLUTE_URL
 from generator.source.schema import Config
+
+# A path alone as --base-url: links start with it, absolute URLs stay at site.url
+# (render.site.site_base). Not `//host`, which a browser reads as another site.
+_BASE_PATH = re.compile(r"""^/(?!/)[^\s"'<>\\`?#]*$""")
 
 
 def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True) -> Analysis:
@@ -118,9 +123,11 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
         write_site,
     )
 
-    if base_url is not None and not ABSOLUTE_URL.match(base_url):
-        raise OutputError(f"--base-url '{base_url}' is not an absolute http(s) URL; "
-                          "e.g. https://user.github.io/repo/")
+    if base_url is not None and not (ABSOLUTE_URL.match(base_url)
+                                     or _BASE_PATH.match(base_url)):
+        raise OutputError(f"--base-url '{base_url}' is neither an absolute http(s) URL "
+                          "(e.g. https://user.github.io/repo/) nor a path that starts with "
+                          "/ (e.g. / to preview the output folder with any static server)")
     check_output_dir(out, content_dir)  # before the lock creates any folder
     with output_lock(out):  # builds into one folder take turns
         recover(out)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.render.badges import COLORS, HEX, badge_json, badge_svg
+from generator.render.badges import HEX, badge_json, badge_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.mark.parametrize(("status", "color"), [
-    ("achieved", "brightgreen"), ("slipped", "red"), ("in_progress", "yellow"),
-    ("not_started", "lightgrey"), ("something-else", "blue"),
+    ("achieved", "2e7d32"), ("slipped", "c62828"), ("in_progress", "8a6d00"),
+    ("not_started", "616161"), ("something-else", "616161"),
 ])
 def test_endpoint_document_follows_the_shields_schema(status: str, color: str) -> None:
     data = badge_json("5+ sales calls", "achieved", status)
@@ -56,13 +57,34 @@ def test_svg_escapes_its_text() -> None:
     assert root.get("aria-label") == '<&> "x": a<b & c>d'
 
 
-@pytest.mark.parametrize("status", [*COLORS, "unknown"])
+@pytest.mark.parametrize("status", [*HEX, "unknown"])
 def test_svg_colour_follows_the_status(status: str) -> None:
     root = svg_of("label", "message", status)
     rects = root.findall(f"{SVG}rect")
     assert rects[0].get("fill") == "#555"
-    expected = HEX[COLORS.get(status, "lightgrey")]
+    expected = HEX.get(status, HEX["not_started"])
     assert {r.get("fill") for r in rects[1:]} == {expected}
+
+
+@pytest.mark.parametrize("status", [*HEX, "unknown"])
+def test_shields_draws_the_colour_the_svg_has(status: str) -> None:
+    """The endpoint asks shields.io for the SVG's own fill (bare hex, as shields reads it),
+    not a named colour that shields draws lighter."""
+    endpoint = json.loads(badge_json("label", "message", status))
+    rects = svg_of("label", "message", status).findall(f"{SVG}rect")
+    assert re.fullmatch(r"[0-9a-f]{6}", endpoint["color"])
+    assert {r.get("fill") for r in rects[1:]} == {"#" + endpoint["color"]}
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("status", [*HEX])
+def test_white_text_is_readable_on_every_colour(status: str) -> None:
+    assert 1.05 / (_luminance(HEX[status]) + 0.05) >= 4.5
 
 
 def test_svg_width_grows_with_the_text() -> None:

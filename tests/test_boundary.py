@@ -159,7 +159,8 @@ def _week(number: int, *, logged: bool = False, calls: int = 0, paying: int = 0,
     return WeekStats(week=f"2026-W{number:02d}",
                      monday=datetime.date.fromisocalendar(2026, number, 1), sales_calls=calls,
                      sqls=0, won=0, lost=0, paying_customers=paying, hell_yes_customers=0,
-                     close_rate=None, subscribers=None, in_progress=in_progress, logged=logged)
+                     close_rate=None, decided=0, subscribers=None, in_progress=in_progress,
+                     logged=logged)
 
 
 def _rows(weeks: list[WeekStats]) -> list[tuple[str, str | None]]:

@@ -51,8 +51,8 @@ SCHEMES = ("light", "dark")
 HOST = "127.0.0.1"
 
 # The demo company's current goal, as the issue states it.
-GOAL_TITLE = '5 "hell yes" customers'
-GOAL_NUMBERS = "hell-yes customers: 3 of 5"
+GOAL_TITLE = "5 “hell yes” customers"
+GOAL_NUMBERS = "3 of 5 hell-yes customers"
 
 
 # --- the site, served locally ---------------------------------------------------------------
@@ -241,13 +241,38 @@ def test_current_goal_is_visible_first_on_the_home_page(site: Site, open_context
     assert page.locator("h1").inner_text() == "Baywise"
     assert page.get_by_text("Stage:").first.is_visible()
     assert page.locator(".as-of").first.is_visible()
-    # The goal card starts within the first screen on a phone and on a desktop.
+    # The key numbers and the goal card start within the first screen, phone and desktop.
     box = goal.bounding_box()
-    assert box is not None and box["y"] < 900 * 0.6, box
+    assert box is not None and box["y"] < 900 * 0.75, box
+    figures = page.locator(".hero .figures")
+    text = " ".join((figures.text_content() or "").split())
+    assert text.startswith("Paying customers 8 ▲1"), text
+    assert "Close rate 45%" in text and "so far" in text
+    tiles = figures.locator(".figure-tile")
+    assert tiles.count() == 4
+    boxes = [tiles.nth(i).bounding_box() for i in range(4)]
+    assert all(b is not None and b["y"] < 900 * 0.75 for b in boxes), boxes
+    # tiles wrap evenly: two rows of two, or one row of four, each row of equal heights
+    rows: dict[float, set[float]] = {}
+    for b in boxes:
+        assert b is not None
+        rows.setdefault(round(b["y"]), set()).add(round(b["height"]))
+    assert len(rows) in (1, 2) and all(len(heights) == 1 for heights in rows.values()), rows
     # The goal comes before the ladder, the charts and the updates.
-    order = page.evaluate("""() => ['.goal', '.ladder', '.charts', '.latest'].map(
+    order = page.evaluate("""() => ['.figures', '.ladder', '.charts', '.latest'].map(
         s => document.querySelector(s).getBoundingClientRect().top)""")
     assert order == sorted(order), order
+    leave(page)
+    assert watch.problems == []
+
+
+def test_the_phone_navigation_stays_on_one_row(site: Site, open_context: Any) -> None:
+    context, watch = open_context(width=390, js=False)
+    page = visit(context, site.url("weeks/"))
+    links = page.locator(".site-header nav a")
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    assert len(boxes) >= 4 and len({round(b["y"]) for b in boxes if b is not None}) == 1, boxes
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     leave(page)
     assert watch.problems == []
 
@@ -299,11 +324,12 @@ def test_the_week_in_progress_is_shown_as_such(site: Site, open_context: Any, wi
 
 CHART_LABEL_BOXES = """() => [...document.querySelectorAll('figure.chart-figure')].map(f => {
     const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
-    const labels = [...f.querySelectorAll('svg.chart text.tick')]
+    // the picture shown at this width (wide or phone), its axis labels and latest values
+    const shown = [...f.querySelectorAll('svg.chart')].find(s => s.getClientRects().length);
+    const labels = [...shown.querySelectorAll('text.tick, text.end-label')]
         .filter(t => getComputedStyle(t).display !== 'none')
         .map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())}));
-    return {chart: f.querySelector('svg.chart').id, figure: box(f.getBoundingClientRect()),
-            labels};
+    return {chart: shown.id, figure: box(f.getBoundingClientRect()), labels};
 })"""
 
 
@@ -380,10 +406,19 @@ def test_print_is_black_on_white_without_navigation(site: Site, open_context: An
         return [s.color, s.backgroundColor];
     }""")
     assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"], colours
-    # Link targets are written out after the link text.
+    # A link that leaves the site has its target written out; a site path would mean
+    # nothing on paper, so it gets none.
     after = page.evaluate("""() => getComputedStyle(
         document.querySelector('.goal h2 a'), '::after').content""")
-    assert "/milestones/" in after, after
+    assert after == "none", after
+    outside = page.evaluate("""() => {
+        const a = document.createElement('a');
+        a.href = 'https://example.org/x';
+        a.textContent = 'elsewhere';
+        document.querySelector('main').append(a);
+        return getComputedStyle(a, '::after').content;
+    }""")
+    assert "https://example.org/x" in outside, outside
     page.screenshot(path=str(SCREENSHOTS / "home-print.png"), full_page=True)
     leave(page)
     assert watch.problems == []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import feedparser
 import jsonschema
 import pytest
 from builders import day, spread
@@ -462,7 +463,53 @@ def test_badges_are_shields_endpoints(built: Path) -> None:
         badge = assert_shields_endpoint(out / "milestones" / milestone["id"] / "badge.json")
         assert badge["label"] == milestone["title"]
         colors.add((milestone["status"], badge["color"]))
-    assert ("achieved", "brightgreen") in colors
+    # each status has its own colour, the same in shields' drawing and in the SVG
+    assert len(colors) == len({status for status, _ in colors}) >= 2
+    for name in ("badge", "badge-small", *(f"milestones/{m['id']}/badge" for m in milestones)):
+        badge = assert_shields_endpoint(out / f"{name}.json")
+        svg = ET.fromstring((out / f"{name}.svg").read_bytes())
+        fills = {r.get("fill") for r in svg.iter("{http://www.w3.org/2000/svg}rect")}
+        assert fills == {"#555", "#" + str(badge["color"])}, name
+
+
+def test_the_small_badge_fits_a_readme_line(built: Path) -> None:
+    big = json.loads((built / "badge.json").read_text("utf-8"))
+    small = json.loads((built / "badge-small.json").read_text("utf-8"))
+    assert "next:" in big["message"] and "next:" not in small["message"]
+    assert big["message"].startswith(small["message"])
+    assert re.fullmatch(r"\d+/\d+ milestones", small["message"])
+    assert small["label"] == big["label"] and small["color"] == big["color"]
+    width = int(ET.fromstring((built / "badge-small.svg").read_bytes()).get("width") or 0)
+    assert 0 < width <= 200
+
+
+def test_a_milestone_page_offers_a_badge_snippet_to_paste(demo: Path) -> None:
+    """Markdown in a <pre><code>: a shields.io badge of this site's badge.json, and the
+    site's own SVG, each linking to the milestone's page; no bare JSON URL."""
+    import html as html_module
+    from urllib.parse import parse_qs
+
+    document = json.loads((demo / "progress.json").read_text("utf-8"))
+    for milestone in (m for ladder in document["ladders"] for m in ladder["milestones"]):
+        page = (demo / "milestones" / milestone["id"] / "index.html").read_text("utf-8")
+        snippets = [html_module.unescape(code) for code in re.findall(
+            r'<pre class="snippet"><code>(.*?)</code></pre>', page, re.S)]
+        assert len(snippets) == 2, milestone["id"]
+        pattern = r"\[!\[(?P<alt>(?:\\.|[^\]\\])*)\]\((?P<image>[^()\s]+)\)\]\((?P<link>[^()\s]+)\)"
+        shields, own = (re.fullmatch(pattern, snippet) for snippet in snippets)
+        assert shields and own, snippets
+        assert shields["link"] == own["link"] == milestone["url"]
+        image = urlsplit(shields["image"])
+        assert (image.scheme, image.netloc, image.path) == ("https", "img.shields.io",
+                                                            "/endpoint")
+        endpoint = parse_qs(image.query)["url"][0]
+        assert endpoint == milestone["url"] + "badge.json"
+        assert own["image"] == milestone["url"] + "badge.svg"
+        site_url = document["url"]
+        for url in (endpoint, own["image"]):
+            assert (demo / url.removeprefix(site_url)).is_file()
+        assert milestone["title"] in shields["alt"].replace("\\", "")
+        assert "Shields.io endpoint:" not in page
 
 
 def test_sitemap_lists_only_public_pages_with_absolute_urls(built: Path) -> None:
@@ -500,7 +547,8 @@ def test_base_url_option_overrides_site_url(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("base_url", [
-    "repo", "/repo/", "example.com/repo/", "ftp://x.org/y/",
+    # A path alone ("/repo/", "/") is a preview build: tests/test_subpath.py.
+    "repo", "//repo/", "example.com/repo/", "ftp://x.org/y/",
     # Markup in the URL: it is part of every link, some written after the sanitiser.
     'https://x.com/a"><svg/onload=alert(1)>/', "https://x.com/a'b/", "https://x.com/<b>/",
 ])
@@ -512,6 +560,77 @@ def test_a_base_url_that_is_not_absolute_is_refused(tmp_path: Path, base_url: st
     assert code in (1, 2)
     assert "--base-url" in err and "\n" not in err.strip()
     assert not (tmp_path / "site").exists()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo content, built once for the tests that only read it."""
+    out = tmp_path_factory.mktemp("demo") / "site"
+    build_ok(ROOT / "content", out)
+    return out
+
+
+def test_the_milestone_page_says_since_from_the_since_field(demo: Path) -> None:
+    """A milestone achieved, slipped and achieved again: "since" shows `since` (its latest
+    transition), "first reached" shows `achieved_on`, as progress.json has them."""
+    document = json.loads((demo / "progress.json").read_text("utf-8"))
+    calls = next(m for ladder in document["ladders"] for m in ladder["milestones"]
+                 if m["id"] == "weekly-sales-calls")
+    assert calls["since"] != calls["achieved_on"]
+    html = (demo / "milestones" / "weekly-sales-calls" / "index.html").read_text("utf-8")
+    meta = html.split('<p class="milestone-meta">', 1)[1].split("</p>", 1)[0]
+    text = re.sub(r"<[^>]+>", "", meta)
+    assert re.search(rf'since <time datetime="{calls["since"]}">', meta), meta
+    assert re.search(rf'first reached <time datetime="{calls["achieved_on"]}">', meta), meta
+    assert text.index("since") < text.index("first reached")
+    home = (demo / "index.html").read_text("utf-8")
+    row = home.split('href="/progress/milestones/weekly-sales-calls/"', 1)[1][:600]
+    assert f'since <time datetime="{calls["since"]}">' in row
+
+
+def test_the_feed_is_newest_first_with_case_studies_but_not_drafts(built: Path, demo: Path
+                                                                   ) -> None:
+    for out in (built, demo):
+        feed = feedparser.parse((out / "feed.xml").read_bytes())
+        assert feed.bozo == 0, feed.get("bozo_exception")
+        days = [e.updated_parsed for e in feed.entries]
+        assert days == sorted(days, reverse=True)
+        ids = [e.id for e in feed.entries]
+        assert len(ids) == len(set(ids))
+    studies = [e for e in feedparser.parse((built / "feed.xml").read_bytes()).entries
+               if "/case-studies/" in e.link]
+    assert [e.link for e in studies] == [f"{SITE_URL}case-studies/initech/"]
+    assert studies[0].title == "Case study: How Initech got to hell yes"
+    assert studies[0].updated.startswith("2026-03-06")
+    assert "happy" in studies[0].content[0].value
+    demo_feed = feedparser.parse((demo / "feed.xml").read_bytes())
+    assert len([e for e in demo_feed.entries if "/case-studies/" in e.link]) == len(
+        list((ROOT / "content" / "case-studies").glob("*.md")))
+
+
+def test_weekly_feed_titles_say_what_happened_from_public_numbers(demo: Path) -> None:
+    document = json.loads((demo / "progress.json").read_text("utf-8"))
+    rows = {row["week"]: row for row in document["weeks"]}
+    milestones = [m["title"] for ladder in document["ladders"] for m in ladder["milestones"]]
+    feed = feedparser.parse((demo / "feed.xml").read_bytes())
+    weeks = {e.link.rsplit("/", 2)[1]: e for e in feed.entries if "/weeks/" in e.link}
+    assert len(weeks) == len(list((ROOT / "content" / "weeks").glob("*.yaml")))
+    # the week in progress: updated as of the as-of day, not its Sunday to come
+    latest = weeks[document["week_in_progress"]]
+    assert latest.title == "Week 47: 8 paying customers, 6 sales calls so far"
+    assert latest.updated.startswith(document["as_of"])
+    assert weeks["2026-W36"].title == "Week 36: 5 sales calls, 5+ sales calls every week"
+    assert weeks["2026-W32"].title.endswith("slipped: 5+ sales calls every week")
+    for label, entry in weeks.items():
+        number = int(label.split("-W")[1])
+        assert entry.title.startswith(f"Week {number}: ")
+        # every number in the title is one of the week's published numbers, or part of
+        # the title of a milestone: nothing private, nothing from another week
+        shown = re.sub("|".join(re.escape(t) for t in sorted(milestones, key=len,
+                                                              reverse=True)),
+                       "", entry.title.split(": ", 1)[1], flags=re.IGNORECASE)
+        allowed = {str(v) for v in rows[label].values() if isinstance(v, int)}
+        assert set(re.findall(r"\d+", shown)) <= allowed, (label, entry.title)
 
 
 def test_404_page_uses_root_relative_links(built: Path) -> None:
@@ -585,6 +704,11 @@ def test_the_built_site_marks_the_week_in_progress(in_progress: dict[str, str]) 
     assert "— 85% of the way" in calls  # (3 weeks + 2/5 of the next) / 4
 
 
+def as_read(html: str) -> str:
+    """The text of a page as a reader sees it: no tags, no-break spaces as spaces."""
+    return re.sub(r"<[^>]+>", "", html).replace("\u00a0", " ")
+
+
 def test_each_condition_s_progress_is_published_except_toward_an_amount(
         in_progress: dict[str, str]) -> None:
     document = json.loads(in_progress["progress.json"])
@@ -594,7 +718,7 @@ def test_each_condition_s_progress_is_published_except_toward_an_amount(
     mrr = measures["ten-k-mrr", "mrr"]
     assert (mrr["value"], mrr["target"], mrr["progress"]) == (None, None, None)
     page = in_progress["milestones/ten-k-mrr/index.html"]
-    assert "monthly recurring revenue: not met (amounts are private)" in page
+    assert "monthly recurring revenue: not met (amounts are private)" in as_read(page)
     assert "% of the way" not in page
     leaks = [(path, found.group()) for path, text in in_progress.items()
              for found in MRR_CANARIES.finditer(text)]
@@ -605,7 +729,7 @@ def test_with_show_revenue_the_amount_s_progress_is_published(tmp_path: Path) ->
     """Positive control for the canary above: it does find the amount when it is shown."""
     files = site_text(in_progress_site(tmp_path, True))
     page = files["milestones/ten-k-mrr/index.html"]
-    assert "monthly recurring revenue: 4321 of 10000" in page
+    assert "monthly recurring revenue: 4321 of 10000" in as_read(page)
     assert "— 43% of the way" in page
     assert MRR_CANARIES.search(files["progress.json"])
 
@@ -701,16 +825,16 @@ def _site_bytes(site: Path) -> int:
 def test_output_grows_with_the_weeks_logged_not_the_calendar_between_them(tmp_path: Path
                                                                           ) -> None:
     """Issue 10 §4: two logs 29 years apart (inside max_span_years) once made a 1,462-row
-    /numbers/ page and progress.json. The quiet weeks between them are one row now, and the
-    site is within a few kilobytes of the one for two adjacent weeks (the charts show the
-    last 52 weeks either way)."""
-    two = {"1998-W10": "week: 1998-W10\nsummary: Start.\n",
-           "1998-W11": "week: 1998-W11\nsummary: Next.\n"}
-    apart = {"1998-W10": two["1998-W10"], "2026-W10": "week: 2026-W10\nsummary: Now.\n"}
-    build_ok(small_content(tmp_path / "two", weeks=two), tmp_path / "two-site")
-    build_ok(small_content(tmp_path / "apart", weeks=apart), tmp_path / "apart-site")
-    near, far = _site_bytes(tmp_path / "two-site"), _site_bytes(tmp_path / "apart-site")
-    assert far - near < 12_000, (near, far)
+    /numbers/ page and progress.json. The quiet weeks between them are one row now: the
+    site for a 29-year gap is the size of the one for a 2-year gap (the charts show the
+    last 52 weeks either way), give or take the labels."""
+    start = "week: 1998-W10\nsummary: Start.\n"
+    sites = {}
+    for name, last in (("two-years", "2000-W10"), ("apart", "2026-W10")):
+        weeks = {"1998-W10": start, last: f"week: {last}\nsummary: Now.\n"}
+        build_ok(small_content(tmp_path / name, weeks=weeks), tmp_path / f"{name}-site")
+        sites[name] = _site_bytes(tmp_path / f"{name}-site")
+    assert abs(sites["apart"] - sites["two-years"]) < 1_000, sites
     document = json.loads((tmp_path / "apart-site" / "progress.json").read_text("utf-8"))
     assert [(row["week"], row.get("through")) for row in document["weeks"]] == [
         ("1998-W10", None), ("1998-W11", "2026-W09"), ("2026-W10", None)]

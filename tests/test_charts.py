@@ -28,12 +28,15 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def stats(number: int, calls: int = 0, paying: int = 0, hell_yes: int = 0,
-          rate: Fraction | None = None, won: int = 0, lost: int = 0, year: int = 2026
-          ) -> WeekStats:
+          rate: Fraction | None = None, won: int = 0, lost: int = 0, year: int = 2026,
+          decided: int | None = None) -> WeekStats:
+    """A week; a close rate is out of `decided` leads, by default enough to be drawn."""
     return WeekStats(week=f"{year}-W{number:02d}",
                      monday=datetime.date.fromisocalendar(year, number, 1),
                      sales_calls=calls, sqls=0, won=won, lost=lost, paying_customers=paying,
-                     hell_yes_customers=hell_yes, close_rate=rate, subscribers=None)
+                     hell_yes_customers=hell_yes, close_rate=rate, subscribers=None,
+                     decided=decided if decided is not None else (10 if rate is not None
+                                                                  else 0))
 
 
 CALLS = [5, 6, 2, 7, 7, 7, 0, 9]  # target 5: met, met, miss, met, met, met, miss, met
@@ -138,10 +141,11 @@ def test_the_close_rate_chart_skips_weeks_without_a_rate() -> None:
     (line,) = root.findall(f"{SVG}polyline")
     assert len((line.get("points") or "").split()) == len(WEEKS) - 1  # the first has none
     assert len(root.findall(f"{SVG}line[@class='target']")) == 1
-    assert chart.description.endswith("against a target of 30%: now 88%.")
-    assert chart.rows[0] == ("2026-W10", "–", "0", "8")
-    assert chart.rows[4] == ("2026-W14", "50%", "4", "4")
-    ticks = [t.text for t in root.findall(f"{SVG}text") if (t.text or "").endswith("%")]
+    assert chart.description.endswith("against a target of 30%: now 88% of 10 decided leads.")
+    assert chart.rows[0] == ("2026-W10", "–", "0", "8", "0")
+    assert chart.rows[4] == ("2026-W14", "50%", "4", "4", "10")
+    ticks = [t.text for t in root.findall(f"{SVG}text") if t.get("class") == "tick"
+             and (t.text or "").endswith("%")]
     assert ticks == ["0%", "50%", "100%"]
 
 
@@ -198,10 +202,12 @@ def test_the_scale_is_a_round_number_above_the_data_and_target() -> None:
         ticks = [t for t in parse(chart).findall(f"{SVG}text") if t.get("class") == "tick"]
         return ticks[-1].text
 
-    assert top_tick(sales_calls([stats(10, calls=3)], 5)) == "8"  # the target counts
-    assert top_tick(sales_calls([stats(10, calls=9)], 5)) == "10"
+    # at least 15% above the highest bar or the target, whichever is higher
+    assert top_tick(sales_calls([stats(10, calls=3)], 5)) == "6"  # the target counts
+    assert top_tick(sales_calls([stats(10, calls=9)], 5)) == "12"
+    assert top_tick(sales_calls([stats(10, calls=10)], 5)) == "12"
     assert top_tick(sales_calls([stats(10, calls=33)], 5)) == "40"
-    assert top_tick(sales_calls([stats(10, calls=0)], 1)) == "1"
+    assert top_tick(sales_calls([stats(10, calls=0)], 1)) == "2"
 
 
 def test_a_single_week_and_a_zero_target_draw() -> None:
@@ -307,8 +313,9 @@ def test_a_close_rate_not_known_yet_in_the_week_in_progress_draws_no_point() -> 
     assert root.findall(f"{SVG}circle") == []
     chart = close_rate(so_far(WEEKS), 0.3)
     assert chart.description.endswith(
-        "against a target of 30%, the last of them (2026-W17) still in progress: now 88%.")
-    assert chart.rows[-1] == ("2026-W17 (so far)", "88%", "7", "1")
+        "against a target of 30%, the last of them (2026-W17) still in progress: now 88% of "
+        "10 decided leads.")
+    assert chart.rows[-1] == ("2026-W17 (so far)", "88%", "7", "1", "10")
 
 
 def test_a_first_week_still_in_progress_draws() -> None:
@@ -319,3 +326,36 @@ def test_a_first_week_still_in_progress_draws() -> None:
         root = parse(chart)
         assert root.findall(f"{SVG}polyline") == []  # no ended week to draw a line through
         assert len(root.findall(f"{SVG}circle")) == (2 if chart is paying else 1)
+
+
+def test_a_close_rate_out_of_too_few_decided_leads_is_not_drawn() -> None:
+    """One win of one decided lead is 100%: a spike that means nothing. The line starts
+    once the rate is out of MIN_DECIDED leads, and the text gives the N."""
+    weeks = [stats(10, rate=Fraction(1, 1), decided=1), stats(11, rate=Fraction(1, 2), decided=2),
+             *(stats(12 + i, rate=Fraction(2, 5), decided=5) for i in range(3))]
+    chart = close_rate(weeks, 0.3)
+    (line,) = parse(chart).findall(f"{SVG}polyline")
+    assert len((line.get("points") or "").split()) == 3
+    assert chart.description.endswith("now 40% of 5 decided leads. Weeks with fewer than 5 "
+                                      "decided leads are not drawn.")
+    few = close_rate(weeks[:2], 0.3)
+    assert parse(few).findall(f"{SVG}polyline") == []
+    assert few.description.endswith(": fewer than 5 decided leads yet.")
+
+
+def test_the_latest_value_is_written_at_the_end_of_each_line_and_over_the_last_bar() -> None:
+    labels = {chart.id: [t.text for t in parse(chart).findall(f"{SVG}text")
+                         if "end-label" in (t.get("class") or "")]
+              for chart in (sales_calls(WEEKS, 5), customers(WEEKS), close_rate(WEEKS, 0.3))}
+    assert labels == {"chart-calls": ["9"], "chart-customers": ["3", "1"],
+                      "chart-close-rate": ["88%"]}
+
+
+def test_each_chart_has_a_taller_phone_picture_of_the_last_quarter() -> None:
+    series = tuple(stats(1 + i, calls=5, paying=i // 4, rate=Fraction(1, 3)) for i in range(30))
+    for chart in charts(series, 5, 0.3):
+        wide, phone = ET.fromstring(chart.svg), ET.fromstring(chart.svg_phone)
+        assert wide.get("viewBox") == "0 0 640 220" and phone.get("viewBox") == "0 0 640 400"
+        assert "chart-phone" in (phone.get("class") or "") and phone.get("id") != wide.get("id")
+        if chart.id == "chart-calls":
+            assert len(bars(wide)) == 30 and len(bars(phone)) == 13

@@ -34,7 +34,7 @@ def test_status_text_shows_the_current_goal_first(demo_text: str) -> None:
     lines = demo_text.splitlines()
     assert lines[0] == "Baywise — Dock appointment scheduling for regional warehouses"
     assert lines[1] == "Stage: traction · as of 2026-11-19 (2026-W47 in progress)"
-    goal = lines.index('Current goal: 5 "hell yes" customers  (zero-to-one #4, in progress)')
+    goal = lines.index("Current goal: 5 “hell yes” customers  (zero-to-one #4, in progress)")
     assert goal < lines.index("Zero to one") < lines.index("Micro-traction")
     assert lines[goal + 1] == "  hell-yes customers: 3 of 5"
     assert lines[goal + 2].endswith(" 60%")
@@ -173,6 +173,19 @@ def test_status_json_is_the_progress_document() -> None:
     doc = json.loads(result.stdout)
     assert doc["schema"] == "traction/progress@1"
     assert doc["current_goal"] == "five-hell-yes"
+
+
+def test_status_json_has_the_published_urls(tmp_path: Path) -> None:
+    """`status` builds no site: its URLs come from site.url, the same as the published
+    progress.json of a build without --base-url (or with a preview's path only)."""
+    result = run_traction("status", "--format", "json", "--content", str(DEMO))
+    doc = json.loads(result.stdout)
+    assert doc["url"] == "https://baywise-hq.github.io/progress/"
+    assert doc["ladders"][0]["milestones"][0]["url"].startswith(doc["url"] + "milestones/")
+    out = tmp_path / "site"
+    built = run_traction("build", "--content", str(DEMO), "--out", str(out), "--base-url", "/")
+    assert built.returncode == 0, built.stderr
+    assert (out / "progress.json").read_text("utf-8") == result.stdout
 
 
 def test_status_json_is_stable_across_runs_and_hash_seeds() -> None:

@@ -114,7 +114,7 @@ def test_golden_text_tells_the_demo_story() -> None:
     text = (GOLDEN / "demo-status.txt").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == "Baywise — Dock appointment scheduling for regional warehouses"
-    assert 'Current goal: 5 "hell yes" customers  (zero-to-one #4, in progress)' in lines
+    assert "Current goal: 5 “hell yes” customers  (zero-to-one #4, in progress)" in lines
     assert "  hell-yes customers: 3 of 5" in lines
     assert ("(achieved 2026-06-05, slipped 2026-08-09, achieved 2026-09-03)"
             in next(line for line in lines if "1. 5+ sales calls every week" in line))

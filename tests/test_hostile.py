@@ -109,7 +109,8 @@ def test_the_worst_summary_under_the_limit_builds(tmp_path: Path, unit: str) -> 
     result = run_traction("build", "--content", str(root), "--out", str(out))
     assert result.returncode == 0, result.stderr
     page = (out / "weeks" / "2026-W47" / "index.html").read_text("utf-8")
-    assert html.escape(summary[:200], quote=False) in page
+    shown = summary[:200].replace("'", "’")  # typographic apostrophes (smarty)
+    assert html.escape(shown, quote=False) in page
     ET.fromstring((out / "feed.xml").read_bytes())
 
 
@@ -313,9 +314,29 @@ def test_allowed_schemes_and_relative_links_are_kept() -> None:
 
 def test_text_that_reads_like_an_attribute_is_kept_as_text() -> None:
     assert to_html('write href="javascript:x" to break it') == (
-        '<p>write href="javascript:x" to break it</p>')
+        "<p>write href=”javascript:x” to break it</p>")  # smarty: a closing quote after =
 
 
 def test_no_disguised_scheme_in_the_built_site(hostile_site: Path) -> None:
     for path in hostile_site.rglob("*.html"):
         assert bad_targets(path.read_text("utf-8")) == [], path
+
+
+def test_the_badge_snippet_of_a_hostile_title_is_one_markdown_image_link(
+        hostile_site: Path) -> None:
+    """Brackets, backslashes, backticks and markup in a milestone title are escaped in the
+    Markdown to paste (CommonMark escapes any ASCII punctuation), so the snippet stays one
+    image inside one link, and its alt text reads as the title."""
+    import html
+
+    page = (hostile_site / "milestones" / "first-call" / "index.html").read_text("utf-8")
+    snippets = [html.unescape(code) for code in re.findall(
+        r'<pre class="snippet"><code>(.*?)</code></pre>', page, re.S)]
+    assert len(snippets) == 2
+    for snippet in snippets:
+        match = re.fullmatch(r"\[!\[((?:\\.|[^\]\\])*)\]\(([^()\s]+)\)\]\(([^()\s]+)\)",
+                             snippet, re.S)
+        assert match, snippet
+        alt = re.sub(r"\\(.)", r"\1", match[1], flags=re.S)
+        assert alt == HOSTILE + ": achieved"
+        assert match[3] == "https://example.org/site/milestones/first-call/"

@@ -195,7 +195,7 @@ def test_to_text_strips_markup_and_collapses_whitespace() -> None:
 
 
 def test_to_text_decodes_entities() -> None:
-    assert to_text('Ben & Jerry\'s "scoops" < 5 > 2') == 'Ben & Jerry\'s "scoops" < 5 > 2'
+    assert to_text('Ben & Jerry\'s "scoops" < 5 > 2') == "Ben & Jerry’s “scoops” < 5 > 2"
     assert to_text("caf&eacute; &copy; &#8212; AT&amp;T") == "café © — AT&T"
 
 
@@ -250,3 +250,8 @@ def test_root_links_stay_inside_a_site_under_a_sub_path(markdown: str, html: str
 def test_the_base_path_is_escaped_where_links_are_rewritten() -> None:
     assert to_html("[x](/a/)", "/r&d/") == (
         '<p><a href="/r&amp;d/a/" rel="noopener noreferrer">x</a></p>')
+
+
+def test_quotes_dashes_and_ellipses_are_typographic_outside_code() -> None:
+    assert to_html('We said "hell yes" -- it\'s done... `a "b"`') == (
+        "<p>We said “hell yes” – it’s done… <code>a \"b\"</code></p>")

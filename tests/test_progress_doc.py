@@ -17,16 +17,16 @@ from generator.pipeline import analyse
 from generator.public.boundary import public_progress
 from generator.public.progress_doc import SCHEMA_ID, dumps, number, progress_document
 
-TOP_KEYS = ["schema", "as_of", "latest_week", "week_in_progress", "company", "stage",
+TOP_KEYS = ["schema", "url", "as_of", "latest_week", "week_in_progress", "company", "stage",
             "current_goal", "ladders", "weeks"]
 LADDER_KEYS = ["id", "title", "summary", "milestones"]
-MILESTONE_KEYS = ["id", "number", "title", "summary", "status", "achieved_on", "progress",
-                  "measures", "details", "history"]
+MILESTONE_KEYS = ["id", "number", "title", "summary", "url", "status", "achieved_on", "since",
+                  "progress", "measures", "details", "history"]
 MEASURE_KEYS = ["name", "label", "value", "target", "comparison", "met", "progress", "kind",
                 "hidden"]
 HISTORY_KEYS = ["date", "status"]
 WEEK_KEYS = ["week", "sales_calls", "sqls", "won", "lost", "paying_customers",
-             "hell_yes_customers", "close_rate", "subscribers"]
+             "hell_yes_customers", "close_rate", "subscribers", "url"]
 
 
 def document(root: Path, log: Log, **overrides: Any) -> dict[str, Any]:
@@ -93,8 +93,10 @@ def test_document_values(tmp_path: Path) -> None:
     first = doc["ladders"][0]["milestones"][1]
     assert first == {
         "id": "first-paying-customer", "number": 2, "title": "First paying customer",
-        "summary": "One customer signed and paid.", "status": "achieved",
-        "achieved_on": "2026-03-05", "progress": 1.0,
+        "summary": "One customer signed and paid.",
+        "url": "https://acme.github.io/progress/milestones/first-paying-customer/",
+        "status": "achieved", "achieved_on": "2026-03-05", "since": "2026-03-05",
+        "progress": 1.0,
         "measures": [{"name": "paying_customers", "label": "paying customers", "value": 1,
                       "target": 1, "comparison": "at_least", "met": True, "progress": 1.0,
                       "kind": "count", "hidden": False}],
@@ -104,11 +106,12 @@ def test_document_values(tmp_path: Path) -> None:
     assert doc["weeks"] == [
         {"week": "2026-W10", "sales_calls": 5, "sqls": 3, "won": 1, "lost": 1,
          "paying_customers": 1, "hell_yes_customers": 0, "close_rate": 0.5,
-         "subscribers": None},
+         "subscribers": None, "url": "https://acme.github.io/progress/weeks/2026-W10/"},
         {"week": "2026-W11", "sales_calls": 3, "sqls": 0, "won": 0, "lost": 1,
          "paying_customers": 1, "hell_yes_customers": 1, "close_rate": 0.3333,
-         "subscribers": 77},
+         "subscribers": 77, "url": "https://acme.github.io/progress/weeks/2026-W11/"},
     ]
+    assert doc["url"] == "https://acme.github.io/progress/"
 
 
 def test_ratios_are_rounded_to_four_places(tmp_path: Path) -> None:
@@ -234,7 +237,9 @@ def test_dumps_form(tmp_path: Path) -> None:
     doc = document(tmp_path, sample_log(), company={"name": "Zürich Ünits", "tagline": "—"})
     text = dumps(doc)
     assert text.endswith("}\n") and not text.endswith("\n\n")
-    assert text.startswith('{\n  "schema": "traction/progress@1",\n  "as_of": "2026-03-15",\n')
+    assert text.startswith('{\n  "schema": "traction/progress@1",\n'
+                           '  "url": "https://acme.github.io/progress/",\n'
+                           '  "as_of": "2026-03-15",\n')
     assert '"name": "Zürich Ünits"' in text  # UTF-8, not \u escapes
     assert json.loads(text) == doc
 
@@ -253,4 +258,61 @@ def test_demo_document_tells_the_demo_story() -> None:
     calls = doc["ladders"][0]["milestones"][0]
     assert [t["status"] for t in calls["history"]] == ["achieved", "slipped", "achieved"]
     assert calls["achieved_on"] == calls["history"][0]["date"]
+    # achieved again after a slip: `since` is the latest transition, not the first
+    assert calls["since"] == calls["history"][-1]["date"] != calls["achieved_on"]
+    assert calls["url"] == "https://baywise-hq.github.io/progress/milestones/weekly-sales-calls/"
+    assert doc["url"] == "https://baywise-hq.github.io/progress/"
     assert len(doc["weeks"]) >= 30
+    # only a week with a log file has a page, so only such a row links one
+    for row in doc["weeks"]:
+        if "url" in row:
+            assert row["url"] == f"https://baywise-hq.github.io/progress/weeks/{row['week']}/"
+    logged = {p.stem for p in (DEMO / "weeks").glob("*.yaml")}
+    assert {r["week"] for r in doc["weeks"] if "url" in r} == logged
+    not_achieved = [m for ladder in doc["ladders"] for m in ladder["milestones"]
+                    if m["status"] != "achieved"]
+    assert not_achieved and all(m["since"] is None for m in not_achieved)
+
+
+def test_urls_follow_an_absolute_base_url(tmp_path: Path) -> None:
+    """A build for another host (`--base-url https://...`) publishes that host's URLs."""
+    evaluate_log(tmp_path, sample_log())
+    analysis = analyse(tmp_path)
+    assert analysis.progress is not None and analysis.content.config is not None
+    doc = progress_document(public_progress(analysis.progress, analysis.content.config),
+                            "https://example.org/x")
+    assert doc["url"] == "https://example.org/x/"
+    assert doc["weeks"][0]["url"] == "https://example.org/x/weeks/2026-W10/"
+    assert doc["ladders"][0]["milestones"][0]["url"].startswith(
+        "https://example.org/x/milestones/")
+
+
+def test_since_is_the_latest_time_it_became_achieved(tmp_path: Path) -> None:
+    """Five calls in four weeks, a slip, then back: `achieved_on` stays the first day,
+    `since` is the day it came back; after a slip `since` is null."""
+    log = Log()
+    for week in range(10, 14):
+        log.calls(w(week), 5)
+    log.calls(w(15), 5)  # w14 has none: slipped; 15 and on: back after four more weeks
+    for week in range(16, 19):
+        log.calls(w(week), 5)
+    doc = document(tmp_path, log)
+    calls = next(m for ladder in doc["ladders"] for m in ladder["milestones"]
+                 if m["id"] == "weekly-sales-calls")
+    statuses = [t["status"] for t in calls["history"]]
+    assert statuses[:2] == ["achieved", "slipped"]
+    assert calls["status"] == "achieved" and statuses == ["achieved", "slipped", "achieved"]
+    assert calls["since"] == calls["history"][-1]["date"] > calls["achieved_on"]
+    assert calls["achieved_on"] == calls["history"][0]["date"]
+
+
+def test_since_is_null_once_it_slipped(tmp_path: Path) -> None:
+    log = Log()
+    for week in range(10, 14):
+        log.calls(w(week), 5)
+    log.calls(w(15), 1)  # w14 had none: slipped, and not back yet
+    doc = document(tmp_path, log)
+    calls = next(m for ladder in doc["ladders"] for m in ladder["milestones"]
+                 if m["id"] == "weekly-sales-calls")
+    assert calls["status"] == "slipped"
+    assert calls["achieved_on"] is not None and calls["since"] is None

@@ -404,7 +404,7 @@ def test_pages_say_the_week_is_in_progress(so_far: SiteView) -> None:
     week = pages["weeks/2026-W13/index.html"]
     assert ("Week in progress:</strong> numbers so far, as of "
             '<time datetime="2026-03-24">24 Mar 2026</time>') in week
-    assert "This week's numbers so far" in week
+    assert "This week’s numbers so far" in week
     assert "Week in progress" not in pages["weeks/2026-W12/index.html"]
     home = pages["index.html"]
     goal = home[home.index('<div class="goal'):home.index("</section>")]
@@ -440,3 +440,71 @@ def test_numbers_link_only_weeks_that_have_a_page(weekly: Analysis) -> None:
     numbers = rendered(view(weekly))["numbers/index.html"]
     assert "<th scope=\"row\">2026-W15</th>" in numbers  # a week without a file
     assert '<a href="/progress/weeks/2026-W14/">2026-W14</a>' in numbers
+
+
+# --- the numbers lead (issue 11 §2) ---------------------------------------------------------
+
+def _evidence_html(started: bool) -> str:
+    from generator.render.pages import default_theme_dir, environment
+    from generator.render.site import MeasureView
+
+    env = environment([default_theme_dir()])
+    macros = env.get_template("macros.html").module
+    met = MeasureView("paying customers: 2 (target 1)", "paying customers",
+                      "2\u00a0(target\u00a01)", True, 100)
+    return str(macros.evidence((met,), started=started))  # type: ignore[attr-defined]
+
+
+def test_a_milestone_not_started_shows_no_tick() -> None:
+    assert 'class="met"' in _evidence_html(started=True)
+    html = _evidence_html(started=False)
+    assert 'class="met"' not in html and 'class="pending"' in html
+    assert "So far:" in html and "Met:" not in html
+
+
+def test_figures_carry_their_change_since_the_week_before(so_far: SiteView) -> None:
+    home = {f.label: f for f in so_far.figures}
+    assert list(home) == ["Paying customers", "Hell-yes customers", "Close rate",
+                          "Sales calls this week"]
+    calls = home["Sales calls this week"]
+    assert (calls.value, calls.note, calls.change) == ("2", "so far", None)  # half a week
+    week = next(w for w in so_far.weeks if w.label == "2026-W12")
+    by_label = {f.label: f for f in week.figures}
+    assert by_label["Sales calls"].value == "5" and by_label["Sales calls"].change == "±0"
+    assert by_label["Sales calls"].change_text == "no change since the week before"
+    first = next(w for w in so_far.weeks if w.label == "2026-W10")
+    assert all(f.change is None for f in first.figures)  # no week before it
+
+
+def test_changes_read_up_and_down_with_units() -> None:
+    from generator.render.site import _change
+
+    assert _change(5, 3) == ("▲2", "up", "up 2 since the week before")
+    assert _change(0.25, 0.3, "pts", 100) == ("▼5\u00a0pts", "down",
+                                              "down 5 pts since the week before")
+    assert _change(None, 3) == (None, "flat", None)
+
+
+def test_a_case_study_links_its_tags_weeks_and_milestones() -> None:
+    """Issue 11 §4: a case study links to the weekly updates with an event of its customer
+    and the milestones reached in those weeks; its tags link to their list."""
+    from conftest import DEMO
+
+    site = public_view(analyse(DEMO))
+    study = next(s for s in site.case_studies if s.slug == "pinecrest-logistics")
+    assert [w.label for w in study.weeks] == ["2026-W18", "2026-W22", "2026-W28", "2026-W45"]
+    assert all(w.url.endswith(f"/weeks/{w.label}/") for w in study.weeks)
+    assert [m.label for m in study.milestones] == ["First paying customer"]
+    assert study.tag_links and all(
+        t.url.startswith(site.url("case-studies/") + "#tag-") for t in study.tag_links)
+    anchors = {tag.anchor: tag for tag in site.tags}
+    for link in study.tag_links:
+        listed = anchors[link.url.split("#")[1]]
+        assert any(s.url == study.url for s in listed.studies)
+
+
+def test_tags_that_differ_in_case_share_one_list() -> None:
+    from generator.render.site import tag_anchor
+
+    assert tag_anchor("Cold email") == tag_anchor("cold  EMAIL") == "tag-cold-email"
+    assert tag_anchor("€€") == "tag-x"  # an id is never empty

@@ -20,7 +20,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from conftest import DEMO
-from sitetools import build_ok, links_of
+from sitetools import build, build_ok, links_of
 
 PREFIX = "/repo/"
 
@@ -164,3 +164,77 @@ def test_feed_and_sitemap_links_are_under_the_sub_path(served: tuple[str, Path])
         assert url.startswith(base), url
     for url in sorted({urldefrag(u)[0] for u in [*links, *locs]}):
         assert fetch(url)[0] == 200, url
+
+
+# `traction build --base-url /`: a preview that any static server at the output folder
+# serves, as `python -m http.server` does, whatever sub-path `site.url` has.
+
+class RootHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(origin URL ending with /, site directory): the demo built with `--base-url /` and
+    served from the root by the standard library's static server."""
+    out = tmp_path_factory.mktemp("preview") / "site"
+    build_ok(DEMO, out, "--base-url", "/")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(RootHandler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", out
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_root_preview_works_from_a_plain_static_server(preview: tuple[str, Path]) -> None:
+    origin, _ = preview
+    status, home = fetch(origin)
+    assert status == 200
+    links = links_of(home.decode("utf-8"))
+    [css] = [v for tag, _, v in links if tag == "link" and v.endswith(".css")]
+    milestone = next(v for tag, _, v in links if tag == "a" and "/milestones/" in v
+                     and v != "/milestones/")
+    week = next(v for tag, _, v in links if tag == "a" and "/weeks/20" in v)
+    # site.url of the demo has a sub-path (/progress/); the preview's links do not
+    assert css == "/assets/style.css"
+    for link in (css, milestone, week):
+        status, body = fetch(urljoin(origin, link))
+        assert status == 200, link
+        assert body.strip()
+    # every internal link of the home page answers too
+    broken = [v for tag, attribute, v in links if attribute == "href" and v.startswith("/")
+              and fetch(urljoin(origin, urldefrag(v)[0]))[0] != 200]
+    assert broken == []
+
+
+def test_a_root_preview_keeps_the_published_urls_absolute(preview: tuple[str, Path]) -> None:
+    """Canonical URLs, the feed, the sitemap and progress.json name the published site,
+    not the preview: a preview never publishes 127.0.0.1, and feed ids never change."""
+    _, out = preview
+    published = "https://baywise-hq.github.io/progress/"
+    home = (out / "index.html").read_text("utf-8")
+    assert f'<link rel="canonical" href="{published}">' in home
+    feed = ET.fromstring((out / "feed.xml").read_bytes())
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert all((e.text or "").startswith(published) for e in feed.iter(f"{atom}id"))
+    assert f"Sitemap: {published}sitemap.xml" in (out / "robots.txt").read_text("utf-8")
+
+
+def test_a_base_url_that_is_neither_a_url_nor_a_path_is_refused(tmp_path: Path) -> None:
+    for bad in ("repo/", "//evil.example/", "/a b/"):
+        result = build(DEMO, tmp_path / "out", "--base-url", bad)
+        assert result.returncode == 1
+        assert "--base-url" in result.stderr + result.stdout
+        assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_the_404_page_has_no_canonical_url(served: tuple[str, Path]) -> None:
+    """It is served at whatever path was missing; every other page has one."""
+    _, out = served
+    assert 'rel="canonical"' not in (out / "404.html").read_text("utf-8")
+    assert 'rel="canonical"' in (out / "milestones" / "index.html").read_text("utf-8")

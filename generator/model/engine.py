@@ -102,6 +102,7 @@ class WeekStats:
     paying_customers: int
     hell_yes_customers: int
     close_rate: Fraction | None  # as the close-rate milestone counts it, as of the Sunday
+    decided: int  # the qualified leads that close rate is out of (its N)
     subscribers: int | None
     in_progress: bool = False  # the as-of week, not ended: its numbers so far
     logged: bool = True  # False for a week with no log file (it counts as no activity)
@@ -214,6 +215,7 @@ def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond, logged:
         paying_customers=ledger.paying["all"],
         hell_yes_customers=ledger.hell_yes["all"],
         close_rate=METRICS["close_rate"].compute(ledger, close),  # type: ignore[arg-type]
+        decided=METRICS["decided_sqls"].compute(ledger, close),  # type: ignore[arg-type]
         subscribers=ledger.subscribers,
         in_progress=in_progress,
         logged=week.label in logged,

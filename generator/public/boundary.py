@@ -42,7 +42,10 @@ class PublicMeasure:
 class PublicMilestone:
     milestone: Milestone  # the definition: public
     status: Status
-    achieved_on: datetime.date | None
+    achieved_on: datetime.date | None  # the first time it was achieved
+    # The latest time it became achieved (its last transition) while it is achieved now;
+    # None otherwise. It differs from achieved_on once a milestone slipped and came back.
+    since: datetime.date | None
     progress: float  # blind when an amount goes into it and revenue is private
     progress_hidden: bool  # a condition on an amount: its progress means nothing blind
     measures: tuple[PublicMeasure, ...]
@@ -66,6 +69,7 @@ class PublicProgress:
 
     company: str
     tagline: str
+    site_url: str  # where the site is published (traction.yaml site.url), ends with /
     show_revenue: bool
     as_of: datetime.date | None
     latest_week: str | None
@@ -117,6 +121,13 @@ def week_rows(weeks: tuple[WeekStats, ...]) -> tuple[WeekStats, ...]:
     return tuple(rows)
 
 
+def _since(status: MilestoneStatus) -> datetime.date | None:
+    if status.status != "achieved":
+        return None
+    return next((t.date for t in reversed(status.history) if t.status == "achieved"),
+                status.achieved_on)
+
+
 def _milestone(status: MilestoneStatus, show_revenue: bool) -> PublicMilestone:
     measures = []
     for measure in status.measures:
@@ -134,6 +145,7 @@ def _milestone(status: MilestoneStatus, show_revenue: bool) -> PublicMilestone:
                                                for c in status.milestone.conditions)
     return PublicMilestone(
         milestone=status.milestone, status=status.status, achieved_on=status.achieved_on,
+        since=_since(status),
         progress=status.progress if show_revenue else status.blind_progress,
         progress_hidden=progress_hidden, measures=tuple(measures), details=status.details,
         history=status.history)
@@ -152,7 +164,8 @@ def public_progress(progress: Progress, config: Config, *, private: bool = False
     goal_id = progress.current_goal.milestone.id if progress.current_goal else None
     goal = next((m for ladder in ladders for m in ladder.milestones if m.id == goal_id), None)
     return PublicProgress(
-        company=config.company.name, tagline=config.company.tagline, show_revenue=show_revenue,
+        company=config.company.name, tagline=config.company.tagline,
+        site_url=config.site.url, show_revenue=show_revenue,
         as_of=progress.as_of, latest_week=progress.latest_week,
         week_in_progress=progress.week_in_progress, stage=progress.stage, current_goal=goal,
         ladders=ladders, weeks=progress.weeks)

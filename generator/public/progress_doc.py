@@ -6,6 +6,7 @@ always gives the same bytes. It is made from `boundary.PublicProgress` only.
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 from fractions import Fraction
@@ -13,12 +14,16 @@ from typing import Any
 
 from generator.model.metrics import Detail, Value
 from generator.public.boundary import PublicMeasure, PublicMilestone, PublicProgress
+from generator.public.paths import absolute, milestone_path, week_path
 
 SCHEMA_ID = "traction/progress@1"
 # Minor versions add keys only: 1.1 added week_in_progress; per measure its progress, kind
 # and whether it is hidden; and details (stale leads, unrated customers, this week so far).
 # 1.2: a run of quiet weeks (no log, the same numbers) is one row with `through`.
-SCHEMA_VERSION = "1.2"
+# 1.3: absolute URLs so others can link: the site's `url`, each milestone's page `url`, a
+# logged week's page `url`; and per milestone `since` (the latest time it became achieved,
+# while it is), beside `achieved_on` (the first time).
+SCHEMA_VERSION = "1.3"
 
 
 def number(value: Value | Decimal) -> int | float | None:
@@ -51,15 +56,21 @@ def _detail(detail: Detail) -> dict[str, Any]:
             "target": detail.target}
 
 
-def _milestone(status: PublicMilestone) -> dict[str, Any]:
+def _date(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _milestone(status: PublicMilestone, base_url: str) -> dict[str, Any]:
     m = status.milestone
     return {
         "id": m.id,
         "number": m.number,
         "title": m.title,
         "summary": m.summary,
+        "url": absolute(base_url, milestone_path(m.id)),
         "status": status.status,
-        "achieved_on": status.achieved_on.isoformat() if status.achieved_on else None,
+        "achieved_on": _date(status.achieved_on),
+        "since": _date(status.since),
         "progress": status.progress,
         "measures": [_measure(x) for x in status.measures],
         "details": [_detail(d) for d in status.details],
@@ -67,10 +78,17 @@ def _milestone(status: PublicMilestone) -> dict[str, Any]:
     }
 
 
-def progress_document(progress: PublicProgress) -> dict[str, Any]:
-    """The document of what `public_progress` lets out, and nothing else."""
+def progress_document(progress: PublicProgress, base_url: str | None = None
+                      ) -> dict[str, Any]:
+    """The document of what `public_progress` lets out, and nothing else.
+
+    Its URLs are absolute, under `base_url` when the build was given one (`--base-url
+    https://...`), else under `site.url` from traction.yaml: so `status --format json`, which
+    builds no site, names the same pages as the published `progress.json`."""
+    base = base_url or progress.site_url
     return {
         "schema": SCHEMA_ID,
+        "url": absolute(base, ""),
         "as_of": progress.as_of.isoformat() if progress.as_of else None,
         "latest_week": progress.latest_week,
         "week_in_progress": progress.week_in_progress,
@@ -82,7 +100,7 @@ def progress_document(progress: PublicProgress) -> dict[str, Any]:
                 "id": ls.ladder.id,
                 "title": ls.ladder.title,
                 "summary": ls.ladder.summary,
-                "milestones": [_milestone(m) for m in ls.milestones],
+                "milestones": [_milestone(m, base) for m in ls.milestones],
             }
             for ls in progress.ladders
         ],
@@ -98,6 +116,8 @@ def progress_document(progress: PublicProgress) -> dict[str, Any]:
                 "hell_yes_customers": w.hell_yes_customers,
                 "close_rate": number(w.close_rate),
                 "subscribers": w.subscribers,
+                # a page exists for each week with a log file (render.site)
+                **({"url": absolute(base, week_path(w.week))} if w.logged else {}),
             }
             for w in progress.week_rows
         ],

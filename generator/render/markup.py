@@ -205,7 +205,8 @@ def _clean(text: str) -> str:
     """Markdown to sanitised HTML, before links are placed under the site's base path.
     Cached: a week's summary is rendered for its page and again for the feed's text."""
     text = UNSAFE_CHARS.sub("\uFFFD", text[:MAX_MARKDOWN_CHARS])
-    md = _bounded(markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"],
+    # smarty: typographic quotes, dashes and ellipses ("hell yes" → “hell yes”, it’s)
+    md = _bounded(markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "smarty"],
                                     output_format="html"))
     try:
         html = md.convert(text)

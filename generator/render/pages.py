@@ -234,8 +234,9 @@ def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
         "site": site, "paths": [p.removesuffix("index.html") for p in html_paths]})
     sitemap = site.absolute("sitemap.xml")
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n".encode()
-    files["progress.json"] = dumps(progress_document(site.progress)).encode("utf-8")
+    files["progress.json"] = dumps(progress_document(site.progress, site.base_url)).encode("utf-8")
     files["badge.json"], files["badge.svg"] = _site_badges(site)
+    files["badge-small.json"], files["badge-small.svg"] = _site_badges(site, small=True)
     for milestone in site.milestones:
         label, message, color = milestone.title, milestone.status_label, milestone.status
         files[f"milestones/{milestone.id}/badge.json"] = badge_json(label, message, color)
@@ -248,10 +249,12 @@ def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
     return files
 
 
-def _site_badges(site: SiteView) -> tuple[bytes, bytes]:
+def _site_badges(site: SiteView, small: bool = False) -> tuple[bytes, bytes]:
+    """The site's badge: "traction | 3/8 milestones · next: <the current goal>". The small
+    one leaves the goal out: a milestone title can be long, and a README line is short."""
     achieved = sum(m.status == "achieved" for m in site.milestones)
     message = f"{achieved}/{len(site.milestones)} milestones"
-    if site.goal is not None:
+    if site.goal is not None and not small:
         message += f" · next: {site.goal.title}"
     color = "achieved" if site.goal is None else "in_progress"
     return badge_json(site.stage_label.lower(), message, color), badge_svg(
