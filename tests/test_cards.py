@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from conftest import ROOT, write_content
 from sitetools import build_ok, small_config, small_content, small_weeks
 from test_privacy import (
@@ -70,9 +71,29 @@ def render(root: Path) -> dict[str, bytes]:
     return rendered.files
 
 
+def with_cards(root: Path) -> Path:
+    """The content at `root` with `site.social_cards: true`: cards are opt-in."""
+    config = root / "traction.yaml"
+    data = yaml.safe_load(config.read_text("utf-8"))
+    data["site"]["social_cards"] = True
+    config.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return root
+
+
+def test_cards_are_opt_in(tmp_path: Path) -> None:
+    """A card costs about 75 ms (resvg), far over the budget for a default build: without
+    `site.social_cards: true` no card is drawn and no page names one; the touch icon stays."""
+    files = render(small_content(tmp_path / "content"))
+    assert not [p for p in files if p.startswith("cards/") and p != cards.ICON_PATH]
+    home = files["index.html"].decode("utf-8")
+    assert "og:image" not in home and "twitter:image" not in home
+    assert '<meta name="twitter:card" content="summary">' in home
+    assert png_size(files[cards.ICON_PATH]) == (180, 180)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    return render(small_content(tmp_path_factory.mktemp("cards") / "content"))
+    return render(with_cards(small_content(tmp_path_factory.mktemp("cards") / "content")))
 
 
 def test_every_page_links_a_card_that_exists(site: dict[str, bytes]) -> None:
@@ -114,7 +135,7 @@ def test_every_png_parses_with_its_size(site: dict[str, bytes]) -> None:
 def test_two_builds_give_the_same_png_bytes(site: dict[str, bytes], tmp_path: Path) -> None:
     """The real command, in another process (so nothing is cached), draws the same bytes."""
     out = tmp_path / "site"
-    build_ok(small_content(tmp_path / "content"), out)
+    build_ok(with_cards(small_content(tmp_path / "content")), out)
     pngs = sorted(p for p in site if p.endswith(".png"))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png")) == pngs
     assert {p: (out / p).read_bytes() for p in pngs} == {p: site[p] for p in pngs}
@@ -156,7 +177,7 @@ def test_content_text_is_escaped_in_the_svg(tmp_path: Path) -> None:
     home = svgs["cards/home.png"]
     assert "<script>" not in home and "<b>" not in home
     assert "&lt;script&gt;&amp;" in home
-    assert png_size(render(content)["cards/home.png"]) == (1200, 630)
+    assert png_size(render(with_cards(content))["cards/home.png"]) == (1200, 630)
 
 
 @pytest.mark.parametrize("text", [
@@ -189,7 +210,7 @@ def test_a_long_title_keeps_the_card_inside_its_margins(tmp_path: Path) -> None:
     assert all(cards.text_width(t, card.title_size) <= cards.TEXT_WIDTH for t in card.title)
     column = cards.TEXT_WIDTH / len(card.figures)
     assert all(cards.text_width(f.value, f.size) <= column for f in card.figures)
-    assert png_size(render(root)["cards/case-studies/long.png"]) == (1200, 630)
+    assert png_size(render(with_cards(root))["cards/case-studies/long.png"]) == (1200, 630)
 
 
 def test_only_the_bundled_font_draws_text() -> None:
@@ -208,7 +229,7 @@ def test_only_the_bundled_font_draws_text() -> None:
 
 
 def test_a_theme_may_override_the_card_template(tmp_path: Path) -> None:
-    root = small_content(tmp_path / "content", theme_dir="theme")
+    root = with_cards(small_content(tmp_path / "content", theme_dir="theme"))
     (root / "theme" / "cards").mkdir(parents=True)
     (root / "theme" / "cards" / "card.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">'
@@ -227,7 +248,7 @@ def test_a_theme_may_override_the_card_template(tmp_path: Path) -> None:
 ])
 def test_a_broken_card_template_is_a_theme_problem(tmp_path: Path, template: str,
                                                    message: str) -> None:
-    root = small_content(tmp_path / "content", theme_dir="theme")
+    root = with_cards(small_content(tmp_path / "content", theme_dir="theme"))
     (root / "theme" / "cards").mkdir(parents=True)
     (root / "theme" / "cards" / "card.svg").write_text(template, "utf-8")
     rendered = pipeline.render(root)

@@ -191,9 +191,11 @@ def card_sources(site: SiteView, problems: Problems, user_theme: Path | None = N
         return None
 
 
-def _card_sources(site: SiteView, dirs: list[Path]) -> dict[str, str]:
+def _card_sources(site: SiteView, dirs: list[Path], pages: bool = True) -> dict[str, str]:
+    """With `pages` off (site.social_cards is), only the touch icon: a card costs ~75 ms."""
     home = cards.home_card(site)
-    found = {cards.card_for(site, context, home) for _, _, context in _pages(site)}
+    found = ({cards.card_for(site, context, home) for _, _, context in _pages(site)}
+             if pages else set())
     env = cards.environment(dirs)
     svgs = {card.path: _render(env, "card.svg", {"card": card}).decode("utf-8")
             for card in sorted(found, key=lambda c: c.path)}
@@ -222,12 +224,13 @@ def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
             raise _TemplateFailed(Pos("traction.yaml"), f"two pages would be written to '{path}'")
         card = cards.card_for(site, context, home)
         files[path] = _render(env, template, {
-            "site": site, "card": card, "card_image": site.absolute(card.path),
+            "site": site, "card": card,
+            "card_image": site.absolute(card.path) if site.social_cards else None,
             "touch_icon": site.url(cards.ICON_PATH), **context})
         if path != "404.html":
             html_paths.append(path)
     fonts = cards.font_files(dirs)
-    for png, svg in _card_sources(site, dirs).items():
+    for png, svg in _card_sources(site, dirs, pages=site.social_cards).items():
         files[png] = _rasterise(png, svg, fonts)
     files["feed.xml"] = _render(env, "feed.xml", {"site": site})
     files["sitemap.xml"] = _render(env, "sitemap.xml", {
