@@ -102,9 +102,9 @@ def _theme(content_dir: Path, config: Config | None, problems: Problems) -> Path
                        "reached through a symbolic link; Traction follows none",
                        "use the real path, relative to the content directory")
         return None
-    if not (theme / "templates").is_dir() and not (theme / "static").is_dir():
+    if not any((theme / part).is_dir() for part in ("templates", "static", "cards")):
         problems.error(config.at("theme_dir"), f"theme directory '{config.theme_dir}' has no "
-                       "templates/ or static/ folder",
+                       "templates/, static/ or cards/ folder",
                        "the path is relative to the content directory")
         return None
     check_theme(theme, problems)

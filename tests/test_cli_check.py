@@ -254,8 +254,8 @@ def test_check_fails_on_a_missing_theme_dir_as_build_does(content: Content) -> N
     root = content(config=THEME_CONFIG, weeks=ONE_WEEK)
     checked, built = check_and_build(root)
     assert checked.returncode == built.returncode == 1
-    line = ("traction.yaml:4:12: error: theme directory 'theme' has no templates/ or static/ "
-            "folder")
+    line = ("traction.yaml:4:12: error: theme directory 'theme' has no templates/, static/ "
+            "or cards/ folder")
     assert line in checked.stdout and line in built.stderr
 
 

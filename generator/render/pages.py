@@ -18,6 +18,7 @@ import markupsafe
 
 from generator.problems import Pos, Problems
 from generator.public.progress_doc import dumps, progress_document
+from generator.render import cards
 from generator.render.badges import badge_json, badge_svg
 from generator.render.site import SiteView
 
@@ -107,7 +108,7 @@ def _template_line(exc: BaseException, template: str) -> Pos:
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".j2")):
+        if filename.endswith((".html", ".xml", ".j2", ".svg")):
             where = Pos(filename, tb.tb_lineno)
         tb = tb.tb_next
     return where
@@ -129,7 +130,10 @@ def check_theme(user_theme: Path, problems: Problems) -> None:
         return
     env = environment([user_theme])
     templates = user_theme / "templates"
-    for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+    card_templates = user_theme / "cards"
+    paths = sorted(templates.rglob("*")) if templates.is_dir() else []
+    paths += sorted(card_templates.glob("*.svg")) if card_templates.is_dir() else []
+    for path in paths:
         if not path.is_file():
             continue
         try:
@@ -176,17 +180,58 @@ def render_site(site: SiteView, problems: Problems, user_theme: Path | None = No
         return None
 
 
+def card_sources(site: SiteView, problems: Problems, user_theme: Path | None = None
+                 ) -> dict[str, str] | None:
+    """The SVG of every card and of the touch icon, by the path of its PNG, before it is
+    rasterised; None when a card template fails (reported, at its line)."""
+    try:
+        return _card_sources(site, theme_dirs(user_theme))
+    except _TemplateFailed as exc:
+        _theme_error(problems, exc.pos, exc.message)
+        return None
+
+
+def _card_sources(site: SiteView, dirs: list[Path], pages: bool = True) -> dict[str, str]:
+    """With `pages` off (site.social_cards is), only the touch icon: a card costs ~75 ms."""
+    home = cards.home_card(site)
+    found = ({cards.card_for(site, context, home) for _, _, context in _pages(site)}
+             if pages else set())
+    env = cards.environment(dirs)
+    svgs = {card.path: _render(env, "card.svg", {"card": card}).decode("utf-8")
+            for card in sorted(found, key=lambda c: c.path)}
+    svgs[cards.ICON_PATH] = _render(env, "icon.svg", {
+        "initials": cards.icon_initials(site)}).decode("utf-8")
+    return svgs
+
+
+def _rasterise(path: str, svg: str, fonts: list[str]) -> bytes:
+    try:
+        return cards.rasterise(svg, fonts)
+    except ValueError as exc:  # a theme's card template that is not an SVG resvg can draw
+        template = "icon.svg" if path == cards.ICON_PATH else "card.svg"
+        raise _TemplateFailed(Pos(f"cards/{template}"),
+                              f"the card for {path} is not a drawable SVG ({exc})") from None
+
+
 def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
     dirs = theme_dirs(user_theme)
     env = environment(dirs)
     files: dict[str, bytes] = {}
     html_paths = []
+    home = cards.home_card(site)
     for path, template, context in _pages(site):
         if path in files:
             raise _TemplateFailed(Pos("traction.yaml"), f"two pages would be written to '{path}'")
-        files[path] = _render(env, template, {"site": site, **context})
+        card = cards.card_for(site, context, home)
+        files[path] = _render(env, template, {
+            "site": site, "card": card,
+            "card_image": site.absolute(card.path) if site.social_cards else None,
+            "touch_icon": site.url(cards.ICON_PATH), **context})
         if path != "404.html":
             html_paths.append(path)
+    fonts = cards.font_files(dirs)
+    for png, svg in _card_sources(site, dirs, pages=site.social_cards).items():
+        files[png] = _rasterise(png, svg, fonts)
     files["feed.xml"] = _render(env, "feed.xml", {"site": site})
     files["sitemap.xml"] = _render(env, "sitemap.xml", {
         "site": site, "paths": [p.removesuffix("index.html") for p in html_paths]})

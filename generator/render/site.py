@@ -215,6 +215,7 @@ class SiteView:
     figures: tuple[Figure, ...]  # the latest week's key numbers, for the top of the home page
     progress: PublicProgress  # what the privacy boundary let out; progress.json is made of it
     show_revenue: bool
+    social_cards: bool  # draw a PNG card for every page (site.social_cards)
 
     def url(self, path: str = "") -> str:
         """Site-root-relative URL of `path` (works under a sub-path)."""
@@ -586,4 +587,5 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
                         else None) if progress.weeks else (),
         progress=progress,
         show_revenue=show_revenue,
+        social_cards=config.site.social_cards,
     )

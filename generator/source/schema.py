@@ -48,6 +48,8 @@ class Site(Record):
     url: str = spec(Url, doc="Absolute base URL of the published site; a sub-path works.")
     description: str = spec(Text, "", doc="One sentence for search engines and previews.")
     language: str = spec(Text, "en", doc="Language code of the site, e.g. en.")
+    social_cards: bool = spec(Bool, False, doc="Draw a 1200x630 PNG card for every page, for "
+                              "links shared on social sites (og:image); about 75 ms a card.")
 
 
 @dataclass(frozen=True, kw_only=True)
