@@ -112,7 +112,7 @@ def test_every_page_links_a_card_that_exists(site: dict[str, bytes]) -> None:
         assert tags.meta["og:image:alt"][0].strip(), page
         assert tags.meta["twitter:card"] == ["summary_large_image"]
         assert tags.meta["twitter:image"] == [image]
-        assert len(tags.meta["theme-color"]) == 2
+        assert tags.meta["theme-color"] == ["#f8f7f4"]
         icon = tags.links["apple-touch-icon"]
         assert png_size(site[icon.removeprefix(urlsplit(base).path)]) == (180, 180)
         seen.add(card)
