@@ -234,7 +234,9 @@ def test_a_base_url_that_is_neither_a_url_nor_a_path_is_refused(tmp_path: Path) 
 
 
 def test_the_404_page_has_no_canonical_url(served: tuple[str, Path]) -> None:
-    """It is served at whatever path was missing; every other page has one."""
+    """It is served at whatever path was missing; every other page has one (and og:url)."""
     _, out = served
-    assert 'rel="canonical"' not in (out / "404.html").read_text("utf-8")
-    assert 'rel="canonical"' in (out / "milestones" / "index.html").read_text("utf-8")
+    missing = (out / "404.html").read_text("utf-8")
+    assert 'rel="canonical"' not in missing and "og:url" not in missing
+    other = (out / "milestones" / "index.html").read_text("utf-8")
+    assert 'rel="canonical"' in other and "og:url" in other
