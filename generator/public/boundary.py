@@ -14,6 +14,7 @@ founder's own terminal.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -82,7 +83,7 @@ class PublicProgress:
     def milestones(self) -> list[PublicMilestone]:
         return [m for ladder in self.ladders for m in ladder.milestones]
 
-    @property
+    @functools.cached_property  # read by progress.json and the numbers page
     def week_rows(self) -> tuple[WeekStats, ...]:
         return week_rows(self.weeks)
 

@@ -298,21 +298,23 @@ def figures(week: WeekStats, previous: WeekStats | None) -> tuple[Figure, ...]:
     """Paying and hell-yes customers, the close rate and the sales calls of `week`, each
     with its change since `previous`. A week in progress shows its calls so far, without a
     change: half a week against a whole one would read as a drop."""
-    rate = None if week.close_rate is None else float(week.close_rate)
-    before_rate = (None if previous is None or previous.close_rate is None
-                   else float(previous.close_rate))
-    last = previous  # short, for the lines below
+    def both(name: str) -> tuple[float | None, float | None]:
+        """`name` of the week and of the week before (None without one, or no value)."""
+        def value(stats: WeekStats | None) -> float | None:
+            found = getattr(stats, name, None)
+            return None if found is None else float(found)
+        return value(week), value(previous)
+
+    rate = both("close_rate")[0]
     return (
-        Figure("Paying customers", str(week.paying_customers),
-               *_change(week.paying_customers, last.paying_customers if last else None)),
+        Figure("Paying customers", str(week.paying_customers), *_change(*both("paying_customers"))),
         Figure("Hell-yes customers", str(week.hell_yes_customers),
-               *_change(week.hell_yes_customers, last.hell_yes_customers if last else None)),
+               *_change(*both("hell_yes_customers"))),
         Figure("Close rate", "–" if rate is None else f"{rate * 100:.0f}%",
-               *_change(rate, before_rate, "pts", 100)),
+               *_change(*both("close_rate"), "pts", 100)),
         Figure("Sales calls this week" if week.in_progress else "Sales calls",
                str(week.sales_calls),
-               *((None, "flat", None) if week.in_progress else
-                 _change(week.sales_calls, last.sales_calls if last else None)),
+               *((None, "flat", None) if week.in_progress else _change(*both("sales_calls"))),
                note="so far" if week.in_progress else None),
     )
 
