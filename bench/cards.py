@@ -3,65 +3,44 @@
 
 Usage::
 
-    python bench/cards.py [CONTENT_DIR] [--runs 7]
+    python bench/cards.py [CONTENT_DIR] [--runs 5]
 
-Renders the site in memory (`pipeline.render`, the whole build but the write) with the
-cards and with the card stage replaced by nothing, interleaved run by run, and times the
-card stage alone: the SVG of every card (`pages.card_sources`) and its rasterising
-(`cards.rasterise`, its in-process cache emptied first, as in a fresh `traction build`).
-Medians (and min) of `--runs` runs in this process, after one warm-up run.
+Times the real `traction build` of a copy of the content, each in a fresh process, in five
+ways interleaved run by run: without cards (`site.social_cards: false`); with a cold cache
+(a fresh `.traction-cache/`, so every card is drawn, across cores); cold and serial (one
+core, as `traction serve` draws); with a warm cache (nothing drawn); and with a warm cache
+after one weekly log changed (the cards whose text changed are drawn). It checks that
+every way with cards writes the same bytes. Medians (and min) of `--runs` runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from generator import pipeline  # noqa: E402
-from generator.problems import Problems  # noqa: E402
-from generator.render import cards, pages  # noqa: E402
-from generator.render.site import public_view  # noqa: E402
 
 
-def _render(content: Path) -> float:
-    cards._draw.cache_clear()
+def _build(content: Path, out: Path, prefix: tuple[str, ...] = ()) -> float:
+    environment = {k: v for k, v in os.environ.items() if k != "TRACTION_CACHE_DIR"}
+    environment["PYTHONPATH"] = str(REPO_ROOT)
     start = time.perf_counter()
-    rendered = pipeline.render(content)
-    elapsed = time.perf_counter() - start
-    if rendered.files is None:
-        sys.exit(f"the content does not render: {rendered.problems}")
-    return elapsed
+    subprocess.run([*prefix, sys.executable, "-m", "generator", "build", "-q", "--content",
+                    str(content), "--out", str(out)], check=True, env=environment)
+    return time.perf_counter() - start
 
 
-def _without_cards(content: Path) -> float:
-    real = pages._card_sources
-    pages._card_sources = lambda site, dirs: {}  # type: ignore[assignment]
-    try:
-        return _render(content)
-    finally:
-        pages._card_sources = real  # type: ignore[assignment]
-
-
-def _card_stage(content: Path) -> tuple[float, float, float, int]:
-    """(SVG text, rasterising, its CPU time, number of PNGs) of one run of the card stage.
-    CPU time is what the drawing costs whatever else the machine runs."""
-    site = public_view(pipeline.analyse(content))
-    cards._draw.cache_clear()
-    start = time.perf_counter()
-    svgs = pages.card_sources(site, Problems())
-    assert svgs is not None
-    middle, cpu = time.perf_counter(), time.process_time()
-    fonts = cards.font_files(pages.theme_dirs(None))
-    for svg in svgs.values():
-        cards.rasterise(svg, fonts)
-    return (middle - start, time.perf_counter() - middle, time.process_time() - cpu,
-            len(svgs))
+def _site(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".traction-site"}
 
 
 def _fmt(values: list[float]) -> str:
@@ -71,40 +50,66 @@ def _fmt(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("content", nargs="?", type=Path, default=REPO_ROOT / "content")
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--stage-only", action="store_true",
-                        help="time only the card stage (for a large log)")
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    if args.stage_only:
-        _svg, draw, cpu, count = _card_stage(args.content)
-        print(f"{args.content}: {count} PNGs, card stage once: SVG {_svg:.3f} s, "
-              f"rasterising {draw:.3f} s wall, {cpu:.3f} s CPU "
-              f"({cpu / count * 1000:.1f} ms a card)")
-        return
-    _render(args.content)  # warm-up: imports, page cache
-    with_cards, without, svg_times, draw_times, cpu_times = [], [], [], [], []
-    count = 0
-    for _ in range(args.runs):
-        with_cards.append(_render(args.content))
-        without.append(_without_cards(args.content))
-        svg, draw, cpu, count = _card_stage(args.content)
-        svg_times.append(svg)
-        draw_times.append(draw)
-        cpu_times.append(cpu)
-    stage = [s + d for s, d in zip(svg_times, draw_times, strict=True)]
-    per_card = statistics.median(draw_times) / count
-    print(f"{args.content}: {count} PNGs (cards and the touch icon), {args.runs} runs\n")
-    print("| Measure | Wall time, median (min) |")
-    print("|---|---|")
-    print(f"| render with cards | {_fmt(with_cards)} |")
-    print(f"| render without cards | {_fmt(without)} |")
-    print(f"| card stage: SVG text | {_fmt(svg_times)} |")
-    print(f"| card stage: rasterising | {_fmt(draw_times)} ({per_card * 1000:.1f} ms a card) |")
-    print(f"| card stage: rasterising, CPU time | {_fmt(cpu_times)} "
-          f"({statistics.median(cpu_times) / count * 1000:.1f} ms a card) |")
-    print(f"| card stage, total | {_fmt(stage)} |")
-    print(f"| difference of the medians | "
-          f"{statistics.median(with_cards) - statistics.median(without):.3f} s |")
+    work = Path(tempfile.mkdtemp(prefix="traction-bench-cards-"))
+    try:
+        with_cards = work / "content"
+        shutil.copytree(args.content, with_cards, ignore=shutil.ignore_patterns(".traction-cache"))
+        config = with_cards / "traction.yaml"
+        text = config.read_text("utf-8")
+        without = work / "without"
+        shutil.copytree(with_cards, without)
+        (without / "traction.yaml").write_text(
+            text.replace("site:\n", "site:\n  social_cards: false\n", 1), "utf-8")
+        cache = with_cards / ".traction-cache"
+        latest = sorted((with_cards / "weeks").glob("*.yaml"))[-1]
+        original = latest.read_bytes()
+
+        def cold() -> float:
+            shutil.rmtree(cache, ignore_errors=True)
+            return _build(with_cards, work / "cold")
+
+        def serial() -> float:  # one core allowed: the drawing is serial
+            shutil.rmtree(cache, ignore_errors=True)
+            return _build(with_cards, work / "serial", prefix=("taskset", "-c", "0"))
+
+        def warm() -> float:
+            return _build(with_cards, work / "warm")
+
+        def one_week() -> float:
+            latest.write_bytes(original + b"\n# edited\n" if latest.read_bytes() == original
+                               else original)
+            return _build(with_cards, work / "week")
+
+        ways: dict[str, Callable[[], float]] = {
+            "no cards": lambda: _build(without, work / "none"),
+            "cards, cold cache (every card drawn, all cores)": cold,
+            "cards, cold cache, one core (`taskset -c 0`)": serial,
+            "cards, warm cache (none drawn)": warm,
+            "cards, warm cache, a weekly log edited": one_week,
+        }
+        times: dict[str, list[float]] = {name: [] for name in ways}
+        _build(with_cards, work / "warm-up")
+        for _ in range(args.runs):
+            for name, way in ways.items():
+                times[name].append(way())
+        latest.write_bytes(original)
+        warm()
+        assert _site(work / "cold") == _site(work / "warm") == _site(work / "serial"), \
+            "builds with a cold, a warm or a serial card stage wrote other bytes"
+        none = statistics.median(times["no cards"])
+        cards = sum(1 for p in (work / "cold" / "cards").rglob("*.png"))
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+        print(f"{args.content}: {cards} cards, {cores} cores, {args.runs} runs, "
+              f"each `traction build` in a fresh process\n")
+        print("| Build | Wall time, median (min) | Cards add |")
+        print("|---|---|---|")
+        for name, values in times.items():
+            extra = "" if name == "no cards" else f"{statistics.median(values) - none:+.3f} s"
+            print(f"| {name} | {_fmt(values)} | {extra} |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

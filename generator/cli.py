@@ -54,6 +54,29 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--no-cache`: passed to the command as `cache`, the folder where drawn cards are kept
+    between builds (TRACTION_CACHE_DIR, else .traction-cache/ in the content folder), or
+    None. Needs `common` below it, for `content`."""
+
+    @click.option("--no-cache", is_flag=True,
+                  help="Draw every social card again; read and write no cache (the cache is "
+                       "TRACTION_CACHE_DIR if set, else .traction-cache/ in the content "
+                       "folder).")
+    @functools.wraps(command)
+    def wrapper(*args: Any, no_cache: bool, content: Path, **kwargs: Any) -> Any:
+        return command(*args, content=content, cache=None if no_cache else
+                       cache_folder(content), **kwargs)
+
+    return wrapper
+
+
+def cache_folder(content: Path) -> Path:
+    from generator.output.cache import FOLDER
+
+    return Path(os.environ.get("TRACTION_CACHE_DIR") or content / FOLDER)
+
+
 def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--as-of YYYY-MM-DD`, else SOURCE_DATE_EPOCH, else the latest day the log mentions
     (SPEC §4): passed to the command as `as_of` (a pipeline.AsOf or None)."""
@@ -122,15 +145,17 @@ def _print_problems(problems: Any, ui: Ui, *, err: bool = True) -> bool:
               show_default=True, help="text for people, json for tools, github for annotations.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @as_of_option
+@cache_option
 @common
-def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any) -> None:
+def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any, cache: Path | None
+          ) -> None:
     """Validate the content, and the theme with it: every problem with file:line:col and a
     hint. The site is rendered in memory (never written), so whatever would make `build` fail
     fails here."""
     from generator.pipeline import render
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
-    rendered = render(content, as_of=as_of)
+    rendered = render(content, as_of=as_of, cache=cache)
     analysis = rendered.analysis
     _describe(analysis, ui)
     problems = list(rendered.problems)
@@ -229,15 +254,17 @@ def schema(content: Path, ui: Ui, which: str) -> None:
               "server at the output folder (`python -m http.server`), with canonical URLs, "
               "feed and sitemap still at site.url.")
 @as_of_option
+@cache_option
 @common
-def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any) -> None:
+def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any,
+          cache: Path | None) -> None:
     """Build the static site: progress page, updates, milestones, feed, JSON and badges."""
     from generator.output.writer import OutputError
     from generator.pipeline import build as build_site
     from generator.problems import format_text
 
     try:
-        result = build_site(content, out, base_url, as_of)
+        result = build_site(content, out, base_url, as_of, cache)
     except OutputError as exc:
         ui.info(f"✗ {exc}")
         sys.exit(1)
@@ -248,6 +275,24 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any) ->
         ui.info(f"✗ nothing written; {out} is unchanged")
         sys.exit(1)
     ui.info(ui.style("✓", fg="green") + f" built {result.files} files into {out}")
+
+
+@main.command(epilog=EXIT_CODES)
+@common
+def clean(content: Path, ui: Ui) -> None:
+    """Remove the cache of drawn social cards (TRACTION_CACHE_DIR, else .traction-cache/ in
+    the content folder). The next build draws them again. The site is left alone."""
+    from generator.output.cache import clear
+    from generator.output.writer import OutputError
+
+    folder = cache_folder(content)
+    try:
+        removed = clear(folder)
+    except OutputError as exc:
+        ui.info(f"✗ {exc}")
+        sys.exit(1)
+    ui.info(ui.style("✓", fg="green") + (f" removed {folder}" if removed
+                                         else f" no cache at {folder}"))
 
 
 @main.command(epilog="Exit codes: 0 ok, 1 errors in the content at HEAD (or a git problem), "
@@ -282,14 +327,15 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
 @main.command(epilog=EXIT_CODES)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1.")
+@cache_option
 @common
-def serve(content: Path, ui: Ui, port: int) -> None:
+def serve(content: Path, ui: Ui, port: int, cache: Path | None) -> None:
     """Live-reloading preview on 127.0.0.1; rebuilds on every change, shows errors in the page."""
     from generator.tools.serve import ServeError
     from generator.tools.serve import serve as run
 
     try:
-        run(content, port, lambda message: click.echo(message, err=True))
+        run(content, port, lambda message: click.echo(message, err=True), cache)
     except ServeError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

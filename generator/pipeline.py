@@ -66,14 +66,17 @@ class BuildResult:
         return self.files > 0
 
 
-def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None
-           ) -> Rendered:
+def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None,
+           cache: Path | None = None, parallel: bool = True) -> Rendered:
     """Everything but the writing: the files of the site in memory, or the problems.
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
-    theme, a template that fails on this content) fails the check the same way."""
+    theme, a template that fails on this content) fails the check the same way. Cards
+    drawn before are taken from the `cache` folder, when given, and new ones kept there;
+    the others are drawn on every core unless `parallel` is off (then no child process)."""
     # The render and output stages are imported here, not at the top: `status` and `diff`
     # need only `analyse`, and jinja2 and Markdown cost a third of their start-up.
+    from generator.output.cache import Cache
     from generator.output.writer import check_paths
     from generator.render.pages import render_site
     from generator.render.site import public_view
@@ -84,7 +87,8 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
     theme = _theme(content_dir, config, problems)
     files = None
     if not problems.errors and analysis.progress is not None and config is not None:
-        files = render_site(public_view(analysis, base_url), problems, theme)
+        files = render_site(public_view(analysis, base_url), problems, theme,
+                            Cache(cache) if cache is not None else None, parallel)
         if files is not None:
             check_paths(files, problems)
     return Rendered(analysis, problems.sorted(), None if problems.errors else files)
@@ -112,7 +116,7 @@ def _theme(content_dir: Path, config: Config | None, problems: Problems) -> Path
 
 
 def build(content_dir: Path, out: Path, base_url: str | None = None,
-          as_of: AsOf | None = None) -> BuildResult:
+          as_of: AsOf | None = None, cache: Path | None = None) -> BuildResult:
     """Build the site into `out`, atomically. Raises OutputError for an unusable `out`
     or `base_url`."""
     from generator.output.writer import (
@@ -132,7 +136,7 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
     with output_lock(out):  # builds into one folder take turns
         recover(out)
         check_output_dir(out, content_dir)  # again: another build may have written it since
-        rendered = render(content_dir, base_url, as_of)
+        rendered = render(content_dir, base_url, as_of, cache)
         if rendered.files is None:
             return BuildResult(rendered.analysis, rendered.problems)
         write_site(rendered.files, out)

@@ -49,6 +49,20 @@ def write_content(root: Path, *, config: dict[str, Any] | str | None = None,
     return root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_card_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One card cache for every `traction` the tests run: a card is drawn once per session,
+    not once per test (each costs ~70 ms). Entries are keyed by everything that makes them,
+    so sharing cannot change an output; tests of the cache itself unset the variable."""
+    old = os.environ.get("TRACTION_CACHE_DIR")
+    os.environ["TRACTION_CACHE_DIR"] = str(tmp_path_factory.mktemp("card-cache"))
+    yield
+    if old is None:
+        del os.environ["TRACTION_CACHE_DIR"]
+    else:
+        os.environ["TRACTION_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> Callable[..., Path]:
     """`content(weeks={...})` writes a content dir under tmp_path and returns its path."""

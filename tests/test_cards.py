@@ -27,7 +27,7 @@ from test_privacy import (
 
 from generator import pipeline
 from generator.problems import Problems
-from generator.render import cards
+from generator.render import cards, raster
 from generator.render.pages import card_sources, default_theme_dir
 from generator.render.site import public_view
 
@@ -71,19 +71,25 @@ def render(root: Path) -> dict[str, bytes]:
     return rendered.files
 
 
-def with_cards(root: Path) -> Path:
-    """The content at `root` with `site.social_cards: true`: cards are opt-in."""
+def with_cards(root: Path, on: bool = True) -> Path:
+    """The content at `root` with `site.social_cards` set."""
     config = root / "traction.yaml"
     data = yaml.safe_load(config.read_text("utf-8"))
-    data["site"]["social_cards"] = True
+    data["site"]["social_cards"] = on
     config.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     return root
 
 
-def test_cards_are_opt_in(tmp_path: Path) -> None:
-    """A card costs about 75 ms (resvg), far over the budget for a default build: without
-    `site.social_cards: true` no card is drawn and no page names one; the touch icon stays."""
+def test_cards_are_on_by_default(tmp_path: Path) -> None:
     files = render(small_content(tmp_path / "content"))
+    assert png_size(files["cards/home.png"]) == (1200, 630)
+    assert "og:image" in files["index.html"].decode("utf-8")
+
+
+def test_cards_can_be_turned_off(tmp_path: Path) -> None:
+    """With `site.social_cards: false` no card is drawn and no page names one; the touch
+    icon stays."""
+    files = render(with_cards(small_content(tmp_path / "content"), on=False))
     assert not [p for p in files if p.startswith("cards/") and p != cards.ICON_PATH]
     home = files["index.html"].decode("utf-8")
     assert "og:image" not in home and "twitter:image" not in home
@@ -221,9 +227,13 @@ def test_only_the_bundled_font_draws_text() -> None:
     blank = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"></svg>'
     fonts = cards.font_files([default_theme_dir()])
     assert [Path(f).name for f in fonts] == ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"]
+
+    def draw(svg: str, fonts: list[Path]) -> bytes | raster.Failed:
+        return raster.draw_all({"x": svg}, fonts, family=cards.FONT_FAMILY)["x"]
+
     for family in ("DejaVu Sans", "sans-serif", "Liberation Sans", "serif"):
-        assert cards.rasterise(text.format(family), []) == cards.rasterise(blank, [])
-    assert cards.rasterise(text.format("DejaVu Sans"), fonts) != cards.rasterise(blank, fonts)
+        assert draw(text.format(family), []) == draw(blank, [])
+    assert draw(text.format("DejaVu Sans"), fonts) != draw(blank, fonts)
     licence = default_theme_dir() / "cards" / "fonts" / "LICENSE"
     assert "Bitstream" in licence.read_text("utf-8")
 

@@ -169,6 +169,17 @@ def test_at_most_52_weeks_the_latest() -> None:
     assert "for the last 52 weeks" in found[0].description
 
 
+def test_the_phone_picture_has_its_own_words_when_it_shows_fewer_weeks() -> None:
+    """A phone draws the last 13 weeks: the text under it says 13, not 30."""
+    series = tuple(stats(1 + i, calls=i % 7, paying=i // 3) for i in range(30))
+    for chart in charts(series, 5, 0.3):
+        assert "last 30 weeks" in chart.description
+        assert "last 13 weeks" in chart.description_phone
+        assert "chart-phone" in chart.svg_phone
+    few = charts(tuple(WEEKS), 5, 0.3)
+    assert all(chart.description_phone == "" for chart in few)  # the same weeks: one text
+
+
 def test_week_labels_on_the_axis_are_short_and_thinned() -> None:
     root = parse(sales_calls([stats(1 + i, calls=3) for i in range(24)], 5))
     labels = [t.text for t in root.findall(f"{SVG}text") if "W" in (t.text or "")]

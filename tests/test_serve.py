@@ -328,7 +328,7 @@ def test_preview_shows_what_crashed_the_build(preview: Preview,
     messages: list[str] = []
     monkeypatch.setattr(preview, "report", messages.append)
 
-    def crash(*args: Any) -> None:
+    def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("boom <b>")
 
     monkeypatch.setattr("generator.tools.serve.render", crash)

@@ -1,2 +1,3 @@
 """Output: the site written to disk atomically; the previous site stays until the new one is
-whole. Imports nothing else of Traction."""
+whole (`writer`), and the cache of drawn cards kept between builds (`cache`). Imports nothing
+else of Traction."""

@@ -10,8 +10,6 @@ before the template sees it, because SVG text does not wrap by itself.
 from __future__ import annotations
 
 import datetime
-import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -325,32 +323,12 @@ def environment(dirs: list[Path]) -> jinja2.Environment:
     return env
 
 
-def font_files(dirs: list[Path]) -> list[str]:
+def font_files(dirs: list[Path]) -> list[Path]:
     """Every font in the themes' `cards/fonts/`: the only fonts resvg sees."""
     found = []
     for directory in dirs:
         fonts = directory / "cards" / "fonts"
         if fonts.is_dir():
-            found += [str(p) for p in sorted(fonts.iterdir())
+            found += [p for p in sorted(fonts.iterdir())
                       if p.suffix.lower() in (".ttf", ".otf") and p.is_file()]
     return found
-
-
-def rasterise(svg: str, fonts: list[str]) -> bytes:
-    """PNG bytes of an SVG, drawn with `fonts` only (never the system's, which differ from
-    machine to machine). Raises ValueError for an SVG resvg cannot draw."""
-    # Drawing a card costs tens of milliseconds and the same SVG always gives the same
-    # bytes, so `traction serve`, which renders again on every save in one process, draws
-    # only the cards that changed. A font file is known by its size and time too, in case
-    # a theme's font is replaced while serving.
-    fingerprint = tuple((f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in fonts)
-    return _draw(svg, fingerprint)
-
-
-@functools.lru_cache(maxsize=256)  # a card is some 10-30 kB
-def _draw(svg: str, fonts: tuple[tuple[str, int, int], ...]) -> bytes:
-    import resvg_py  # lazy: only a build draws cards; `traction status` never pays for it
-
-    return bytes(resvg_py.svg_to_bytes(
-        svg_string=svg, skip_system_fonts=True, font_files=[f[0] for f in fonts],
-        font_family=FONT_FAMILY, sans_serif_family=FONT_FAMILY))

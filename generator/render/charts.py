@@ -48,6 +48,7 @@ class Chart:
     rows: tuple[tuple[str, ...], ...]
     in_progress: str | None = None  # the label of the week in progress, drawn apart
     svg_phone: str = ""  # the same chart for a phone: fewer weeks, a taller picture
+    description_phone: str = ""  # what the phone picture shows, when not the same weeks
 
 
 def _in_progress(weeks: list[WeekStats]) -> str | None:
@@ -283,4 +284,6 @@ def charts(series: tuple[WeekStats, ...], per_week: int, close_target: float
         (close_rate(weeks, close_target), close_rate(phone, close_target, PHONE_HEIGHT,
                                                      "-phone")),
     )
-    return tuple(replace(wide, svg_phone=small.svg) for wide, small in pairs)
+    return tuple(replace(wide, svg_phone=small.svg, description_phone=small.description
+                         if small.description != wide.description else "")
+                 for wide, small in pairs)

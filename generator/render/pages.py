@@ -18,7 +18,7 @@ import markupsafe
 
 from generator.problems import Pos, Problems
 from generator.public.progress_doc import dumps, progress_document
-from generator.render import cards
+from generator.render import cards, raster
 from generator.render.badges import badge_json, badge_svg
 from generator.render.site import SiteView
 
@@ -169,12 +169,14 @@ def _static_files(static: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def render_site(site: SiteView, problems: Problems, user_theme: Path | None = None
+def render_site(site: SiteView, problems: Problems, user_theme: Path | None = None,
+                store: raster.Store | None = None, parallel: bool = True
                 ) -> dict[str, bytes] | None:
     """Every output file of the site, by path relative to the output directory; None when a
-    template fails (reported, at its line)."""
+    template fails (reported, at its line). Cards already drawn are taken from `store`; the
+    others are drawn on every core, unless `parallel` is off."""
     try:
-        return _render_site(site, user_theme)
+        return _render_site(site, user_theme, store, parallel)
     except _TemplateFailed as exc:
         _theme_error(problems, exc.pos, exc.message)
         return None
@@ -192,7 +194,7 @@ def card_sources(site: SiteView, problems: Problems, user_theme: Path | None = N
 
 
 def _card_sources(site: SiteView, dirs: list[Path], pages: bool = True) -> dict[str, str]:
-    """With `pages` off (site.social_cards is), only the touch icon: a card costs ~75 ms."""
+    """With `pages` off (site.social_cards is), only the touch icon."""
     home = cards.home_card(site)
     found = ({cards.card_for(site, context, home) for _, _, context in _pages(site)}
              if pages else set())
@@ -204,16 +206,19 @@ def _card_sources(site: SiteView, dirs: list[Path], pages: bool = True) -> dict[
     return svgs
 
 
-def _rasterise(path: str, svg: str, fonts: list[str]) -> bytes:
-    try:
-        return cards.rasterise(svg, fonts)
-    except ValueError as exc:  # a theme's card template that is not an SVG resvg can draw
-        template = "icon.svg" if path == cards.ICON_PATH else "card.svg"
-        raise _TemplateFailed(Pos(f"cards/{template}"),
-                              f"the card for {path} is not a drawable SVG ({exc})") from None
+def _draw_cards(svgs: dict[str, str], dirs: list[Path], store: raster.Store | None,
+                parallel: bool) -> dict[str, bytes]:
+    drawn = raster.draw_all(svgs, cards.font_files(dirs), store, cards.FONT_FAMILY, parallel)
+    for path, png in drawn.items():
+        if isinstance(png, raster.Failed):  # a theme's card template resvg cannot draw
+            template = "icon.svg" if path == cards.ICON_PATH else "card.svg"
+            raise _TemplateFailed(Pos(f"cards/{template}"),
+                                  f"the card for {path} is not a drawable SVG ({png.reason})")
+    return {path: png for path, png in drawn.items() if isinstance(png, bytes)}
 
 
-def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
+def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | None,
+                 parallel: bool) -> dict[str, bytes]:
     dirs = theme_dirs(user_theme)
     env = environment(dirs)
     files: dict[str, bytes] = {}
@@ -229,9 +234,8 @@ def _render_site(site: SiteView, user_theme: Path | None) -> dict[str, bytes]:
             "touch_icon": site.url(cards.ICON_PATH), **context})
         if path != "404.html":
             html_paths.append(path)
-    fonts = cards.font_files(dirs)
-    for png, svg in _card_sources(site, dirs, pages=site.social_cards).items():
-        files[png] = _rasterise(png, svg, fonts)
+    files.update(_draw_cards(_card_sources(site, dirs, pages=site.social_cards), dirs, store,
+                             parallel))
     files["feed.xml"] = _render(env, "feed.xml", {"site": site})
     files["sitemap.xml"] = _render(env, "sitemap.xml", {
         "site": site, "paths": [p.removesuffix("index.html") for p in html_paths]})

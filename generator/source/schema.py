@@ -48,8 +48,9 @@ class Site(Record):
     url: str = spec(Url, doc="Absolute base URL of the published site; a sub-path works.")
     description: str = spec(Text, "", doc="One sentence for search engines and previews.")
     language: str = spec(Text, "en", doc="Language code of the site, e.g. en.")
-    social_cards: bool = spec(Bool, False, doc="Draw a 1200x630 PNG card for every page, for "
-                              "links shared on social sites (og:image); about 75 ms a card.")
+    social_cards: bool = spec(Bool, True, doc="Draw a 1200x630 PNG card for every page, for "
+                              "links shared on social sites (og:image). Each card is drawn "
+                              "once and kept in .traction-cache/ for the next build.")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,8 +35,10 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 class Preview:
     """A WSGI app serving the last good build, or the errors of the last failed one."""
 
-    def __init__(self, content: Path, port: int, report: Callable[[str], None]) -> None:
+    def __init__(self, content: Path, port: int, report: Callable[[str], None],
+                 cache: Path | None = None) -> None:
         self.content = content
+        self.cache = cache
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}/"
         self.report = report
@@ -50,7 +52,9 @@ class Preview:
     def rebuild(self) -> None:
         """Build into the preview directory; on errors keep the old files but show the errors."""
         try:
-            rendered = render(self.content, self.base_url)
+            # Drawn in this process: a preview killed with `kill -9` must leave no child
+            # behind, and after the first build only the cards of a change are drawn.
+            rendered = render(self.content, self.base_url, cache=self.cache, parallel=False)
         except Exception as exc:  # a bug must not stop the preview; show it instead
             self.failed, self.problems = True, []
             self.crash = "".join(traceback.format_exception(exc))
@@ -251,7 +255,8 @@ def _guarded_server(port: int) -> Any:
     return GuardedServer
 
 
-def serve(content: Path, port: int, report: Callable[[str], None]) -> None:
+def serve(content: Path, port: int, report: Callable[[str], None],
+          cache: Path | None = None) -> None:
     """Preview `content` on 127.0.0.1:`port` until interrupted. Raises ServeError."""
     from tornado.ioloop import IOLoop
 
@@ -262,8 +267,10 @@ def serve(content: Path, port: int, report: Callable[[str], None]) -> None:
         raise ServeError(taken)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
-    preview = Preview(content, port, report)
+    preview = Preview(content, port, report, cache)
     server = Server(preview)
+    if cache is not None:  # a rebuild writes there: watching it would rebuild again
+        server.watcher.ignore_dirs(cache.name)
     watching: set[Path] = set()
     serving = False
 
