@@ -210,3 +210,44 @@ def test_milestones_md_lists_every_built_in_parameter_and_default() -> None:
             written = dict(re.findall(r"`(\w+)` = ([\w.]+)", rows[milestone.id]))
             wanted = {name: shown_number(v) for name, v in milestone.params.items()}
             assert written == wanted, milestone.id
+
+
+# --- the tutorial's outputs --------------------------------------------------------------------
+
+
+def printed(page: str, command: str) -> str:
+    """The output block that follows the ```sh block running `command` in docs/<page>."""
+    text = (DOCS / page).read_text("utf-8")
+    match = re.search(f"```sh\n{re.escape(command)}\n```\n\n```\n(.*?)```", text, re.DOTALL)
+    assert match, f"{page}: no output shown for `{command}`"
+    return match[1]
+
+
+def test_the_first_week_prints_what_the_tutorial_shows(tmp_path: Path) -> None:
+    """The tutorial run for real: `init`, its two files, then check, status and build print
+    what docs/first-week.md says they print."""
+    result = run_traction("init", str(tmp_path / "my-progress"), "--company", "Acme Analytics")
+    assert result.returncode == 0, result.stderr
+    repo = tmp_path / "my-progress"
+    for old in (repo / "content" / "weeks").glob("*.yaml"):
+        old.unlink()  # whatever week it is today, the tutorial logs 2026-W49
+    for example in examples(DOCS / "first-week.md"):
+        target = repo / "content" / example.path
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(example.text, "utf-8")
+    env = {"SOURCE_DATE_EPOCH": ""}
+
+    def run(*args: str) -> str:
+        result = run_traction(*args, cwd=repo, env=env)
+        return result.stdout + result.stderr
+
+    assert run("check") == printed("first-week.md", "traction check")
+    status = printed("first-week.md", "traction status").removesuffix("...\n")
+    assert run("status").startswith(status)
+    assert run("build") == printed("first-week.md", "traction build")
+    week = repo / "content" / "weeks" / "2026-W49.yaml"
+    week.write_text(week.read_text("utf-8").replace("type: discovery", "type: dicovery", 1),
+                    "utf-8")
+    text = (DOCS / "first-week.md").read_text("utf-8")
+    typo = re.search(r"`type: dicovery` on line 9:\n\n```\n(.*?)```", text, re.DOTALL)
+    assert typo is not None and run("check") == typo[1]
