@@ -28,7 +28,7 @@ from builders import (
     sunday,
     w,
 )
-from conftest import write_content
+from conftest import BASE_CONFIG, write_content
 
 from generator.model.analysis import AsOfError, source_date
 from generator.model.engine import Progress
@@ -91,6 +91,16 @@ def test_empty_log_starts_nothing(run: Run) -> None:
     assert progress.stage == "prototype"
     assert progress.current_goal is not None
     assert progress.current_goal.milestone.id == "weekly-sales-calls"
+
+
+def test_a_close_rate_window_on_a_log_without_entries_starts_nothing(tmp_path: Path) -> None:
+    """A cohort close rate (`window_days`) is evaluated before any day has passed when no
+    entry is dated: no lead, no rate, and no crash."""
+    config = {**BASE_CONFIG, "milestones": {"close-rate": {"window_days": 45}}}
+    root = write_content(tmp_path / "content", config=config)
+    analysis = analyse(root)
+    assert analysis.ok and analysis.progress is not None
+    assert status(analysis.progress, "close-rate") == "not_started"
 
 
 # --- 1. weekly-sales-calls ------------------------------------------------------------------

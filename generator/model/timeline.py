@@ -284,9 +284,10 @@ class Ledger:
 
     def cohort(self, window_days: int, owners: str) -> tuple[int, int]:
         """(SQLs qualified at least window_days ago, of those won within window_days)."""
+        if self.day is None:  # a log with no dated entry: no lead yet
+            return 0, 0
         cursor = self._cursors.setdefault(("cohort", window_days), _Cursor())
         window = datetime.timedelta(days=window_days)
-        assert self.day is not None
         while cursor.index < len(self.qualified):
             account = self.qualified[cursor.index]
             assert account.qualified_on is not None
