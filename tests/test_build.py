@@ -672,10 +672,10 @@ def in_progress_site(root: Path, show_revenue: bool) -> Path:
 
 
 def site_text(out: Path) -> dict[str, str]:
-    """Every text file of the site (the PNG cards are binary; tests/test_cards.py reads
-    their SVG sources)."""
-    return {p.relative_to(out).as_posix(): p.read_text("utf-8")
-            for p in sorted(out.rglob("*")) if p.is_file() and p.suffix != ".png"}
+    """Every text file of the site (the PNG cards and the fonts are binary;
+    tests/test_cards.py reads the cards' SVG sources)."""
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix not in (".png", ".woff2")}
 
 
 @pytest.fixture(scope="module")

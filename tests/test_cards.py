@@ -226,16 +226,16 @@ def test_only_the_bundled_font_draws_text() -> None:
             '<text x="10" y="40" font-family="{}" font-size="30">Hello</text></svg>')
     blank = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"></svg>'
     fonts = cards.font_files([default_theme_dir()])
-    assert [Path(f).name for f in fonts] == ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"]
+    assert [Path(f).name for f in fonts] == ["Inter-Bold.ttf", "Inter-Regular.ttf"]
 
     def draw(svg: str, fonts: list[Path]) -> bytes | raster.Failed:
         return raster.draw_all({"x": svg}, fonts, family=cards.FONT_FAMILY)["x"]
 
-    for family in ("DejaVu Sans", "sans-serif", "Liberation Sans", "serif"):
+    for family in ("Inter", "sans-serif", "DejaVu Sans", "serif"):
         assert draw(text.format(family), []) == draw(blank, [])
-    assert draw(text.format("DejaVu Sans"), fonts) != draw(blank, fonts)
-    licence = default_theme_dir() / "cards" / "fonts" / "LICENSE"
-    assert "Bitstream" in licence.read_text("utf-8")
+    assert draw(text.format("Inter"), fonts) != draw(blank, fonts)
+    licence = default_theme_dir() / "cards" / "fonts" / "LICENSE.txt"
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence.read_text("utf-8")
 
 
 def test_a_theme_may_override_the_card_template(tmp_path: Path) -> None:
@@ -274,3 +274,54 @@ def test_status_does_not_import_the_rasteriser() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def advances(font: Path) -> dict[str, float]:
+    """Each character's advance width in em, read from a TrueType file's head, hhea, hmtx
+    and cmap (format 4) tables: a few lines instead of a font library the project does not
+    otherwise need."""
+    data = font.read_bytes()
+    count = struct.unpack_from(">H", data, 4)[0]
+    tables = {data[12 + 16 * i:16 + 16 * i].decode(): struct.unpack_from(">I", data, 20 + 16 * i)[0]
+              for i in range(count)}
+    units = struct.unpack_from(">H", data, tables["head"] + 18)[0]
+    metrics = struct.unpack_from(">H", data, tables["hhea"] + 34)[0]
+    widths = struct.unpack_from(f">{2 * metrics}H", data, tables["hmtx"])[::2]
+    cmap = tables["cmap"]
+    subtables = [struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+                 for i in range(struct.unpack_from(">H", data, cmap + 2)[0])]
+    [at] = [cmap + offset for platform, encoding, offset in subtables
+            if (platform, encoding) == (3, 1)]
+    assert struct.unpack_from(">H", data, at)[0] == 4
+    segments = struct.unpack_from(">H", data, at + 6)[0] // 2
+    ends = struct.unpack_from(f">{segments}H", data, at + 14)
+    starts = struct.unpack_from(f">{segments}H", data, at + 16 + 2 * segments)
+    deltas = struct.unpack_from(f">{segments}h", data, at + 16 + 4 * segments)
+    range_at = at + 16 + 6 * segments
+    found = {}
+    for i, (start, end, delta) in enumerate(zip(starts, ends, deltas, strict=True)):
+        offset = struct.unpack_from(">H", data, range_at + 2 * i)[0]
+        for code in range(start, min(end, 0xFFFE) + 1):
+            if offset:
+                glyph = struct.unpack_from(">H", data, range_at + 2 * i + offset
+                                           + 2 * (code - start))[0]
+                glyph = (glyph + delta) % 65536 if glyph else 0
+            else:
+                glyph = (code + delta) % 65536
+            if glyph:
+                found[chr(code)] = widths[min(glyph, metrics - 1)] / units
+    return found
+
+
+@pytest.mark.parametrize(("name", "w_units"), [("Inter-Bold.ttf", 2125),
+                                               ("Inter-Regular.ttf", 2018)])
+def test_text_width_is_never_less_than_the_bundled_font_draws(name: str, w_units: int) -> None:
+    found = advances(default_theme_dir() / "cards" / "fonts" / name)
+    assert found["W"] == w_units / 2048  # read right: Inter's own advance for "W"
+    ascii_printable = [chr(code) for code in range(32, 127)]
+    assert all(char in found for char in [*ascii_printable, "…", "·", "–", "→", "▲", "é", "Ж"])
+    narrower = {char: (width, cards.text_width(char, 1)) for char, width in found.items()
+                if cards.text_width(char, 1) < width}
+    assert narrower == {}
+    # and fitted to this font, not to a wider one: ASCII is never 0.3 em too wide
+    assert max(cards.text_width(char, 1) - found[char] for char in ascii_printable) < 0.3

@@ -1,5 +1,5 @@
-"""The wheel ships everything the command needs at run time: theme, ladders, schema, scaffold
-and the composite action `traction init` copies.
+"""The wheel ships everything the command needs at run time: theme (with its fonts and their
+licence), ladders, schema, scaffold and the composite action `traction init` copies.
 
 The sources are copied to a temporary folder first, so building the wheel
 leaves no `build/` or `*.egg-info` behind in the repository. The wheel is then
@@ -28,6 +28,13 @@ SHIPPED = [
     "generator/themes/default/templates/feed.xml",
     "generator/themes/default/templates/sitemap.xml",
     "generator/themes/default/static/style.css",
+    "generator/themes/default/static/fonts/inter-latin.woff2",
+    "generator/themes/default/static/fonts/inter-latin-ext.woff2",
+    "generator/themes/default/static/fonts/LICENSE.txt",
+    "generator/themes/default/cards/card.svg",
+    "generator/themes/default/cards/fonts/Inter-Regular.ttf",
+    "generator/themes/default/cards/fonts/Inter-Bold.ttf",
+    "generator/themes/default/cards/fonts/LICENSE.txt",
     "generator/model/builtin_ladders/zero-to-one.yaml",
     "generator/model/builtin_ladders/micro-traction.yaml",
     "generator/public/schemas/progress.schema.json",
@@ -94,6 +101,7 @@ def test_the_installed_wheel_builds_a_site_with_its_own_theme(wheel: Path,
     with zipfile.ZipFile(wheel) as archive:  # a pure-Python wheel installs by unpacking
         archive.extractall(target)
         shipped_css = archive.read("generator/themes/default/static/style.css")
+        shipped_font = archive.read("generator/themes/default/static/fonts/inter-latin.woff2")
     env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
     where = subprocess.run(
         [sys.executable, "-c",
@@ -110,6 +118,7 @@ def test_the_installed_wheel_builds_a_site_with_its_own_theme(wheel: Path,
     assert build.returncode == 0, build.stderr
     assert (out / "index.html").is_file()
     assert (out / "assets" / "style.css").read_bytes() == shipped_css
+    assert (out / "assets" / "fonts" / "inter-latin.woff2").read_bytes() == shipped_font
 
 
 def test_the_installed_wheel_scaffolds_the_action_and_its_release(wheel: Path,

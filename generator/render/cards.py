@@ -23,14 +23,16 @@ WIDTH, HEIGHT = 1200, 630
 ICON = 180  # apple-touch-icon: iOS asks for 180×180
 ICON_PATH = "apple-touch-icon.png"
 MARGIN = 80
-FONT_FAMILY = "DejaVu Sans"  # the bundled font; a theme that ships another names it in its SVG
+FONT_FAMILY = "Inter"  # the bundled font; a theme that ships another names it in its SVG
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 
-# Advance widths in em, each at least the widest glyph of its group in DejaVu Sans Bold
-# (Book is narrower): "m" 1.04, "W" 1.10, "O" 0.85, "d" 0.716, "&" 0.87, "(" 0.457. Kerning
-# only tightens, so a line measured with them never runs past the margin; at worst it
-# wraps a little early.
-_NARROW, _SEMI, _WIDE, _WIDEST = "ijl.,:;'|I ", "frt-/!()[]{}?\"*_", "mw%@", "MW"
+# Advance widths in em, each at least the widest glyph of its group in Inter Bold or
+# Regular (tests/test_cards.py checks every character of the shipped fonts): "g" 0.632,
+# "4" 0.676, "Q" 0.777, "%" 1.016, "W" 1.038; "…" 1.002, "Ж" 1.068 and the rest of Latin,
+# Greek and Cyrillic at most 1.2, but for the few in _OVERSIZE. Kerning only tightens, so
+# a line measured with them never runs past the margin; at worst it wraps a little early.
+_NARROW, _SEMI, _WIDE, _WIDEST = "ijl.,:;'|I ", "frt-/\\`!()[]{}?\"*_", "mw%@", "MW"
+_OVERSIZE = "‰‱₯↔⇔ǅǆǊǱǲǳѸ"
 
 
 def text_width(text: str, size: float) -> float:
@@ -38,21 +40,23 @@ def text_width(text: str, size: float) -> float:
     em = 0.0
     for char in text:
         if char in _NARROW:
-            em += 0.40
+            em += 0.38
         elif char in _SEMI:
-            em += 0.60
+            em += 0.57
         elif char in _WIDE:
-            em += 1.05
+            em += 1.02
         elif char in _WIDEST:
-            em += 1.15
+            em += 1.04
         elif char.isascii() and char.isupper():
-            em += 0.86
-        elif char.isascii() and (char.islower() or char.isdigit()):
-            em += 0.72
+            em += 0.78
+        elif char.isascii() and char.islower():
+            em += 0.64
         elif char.isascii():
-            em += 0.90  # & # + = < > ~ ^ and the like
+            em += 0.68  # digits, & # + = < > ~ ^ and the like
+        elif char in _OVERSIZE:
+            em += 1.8
         else:
-            em += 1.0  # "·", "–", "→", letters with accents, anything else: room for the widest
+            em += 1.2  # "·", "–", "→", "…", letters with accents, anything else
     return em * size
 
 
