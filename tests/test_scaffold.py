@@ -120,7 +120,7 @@ def test_init_vendors_this_traction_pinned_by_its_hash(tmp_path: Path) -> None:
         wheel.read_bytes(), "the same Traction vendors the same bytes"
 
 
-def test_init_says_what_to_do_next(tmp_path: Path) -> None:
+def test_init_says_what_to_do_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = cli("init", str(tmp_path / "repo"))
     assert code == 0, err
     steps = err[err.index("Next:"):]
@@ -129,6 +129,10 @@ def test_init_says_what_to_do_next(tmp_path: Path) -> None:
         assert step in steps, step
     code, out, err = cli("init", "-q", str(tmp_path / "quiet"))
     assert code == 0 and out == err == "", "-q: only problems"
+    monkeypatch.chdir(tmp_path / "quiet")
+    code, out, err = cli("init")
+    assert code == 0, err
+    assert "  cd " not in err and "traction new week" in err, "already there"
 
 
 def test_a_kept_requirements_file_keeps_the_traction_it_pins(scaffolded: Path) -> None:

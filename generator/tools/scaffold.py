@@ -164,7 +164,8 @@ def init(target: Path, company: str, today: datetime.date) -> Written:
         with path.open("xb") as handle:  # "x": never overwrite, even racing
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         created.append(path)
-    steps = (installs, "Next:", f"  cd {target}",
+    here = () if target.resolve() == Path.cwd() else (f"  cd {target}",)
+    steps = (installs, "Next:", *here,
              "  traction new week    # this week's log: fill it in, then `traction check`",
              "  traction serve       # preview the site on http://127.0.0.1:8000/",
              "  on GitHub: a repository for this folder, and Settings → Pages → Source:",
