@@ -557,7 +557,7 @@ def _fake_gh(root: Path, args: list[str]) -> int:
 def _fake_pip(state: Path, args: list[str]) -> int:
     """`python -m pip install TARGET`: check TARGET is Traction, remember it, install nothing.
     `--require-hashes --no-deps -r FILE` must name a Traction wheel and its real sha256 (this
-    checkout stands in for it); `traction-pages` alone (its dependencies) needs it installed."""
+    checkout stands in for it); `-r FILE` of its dependencies needs it installed first."""
     if args[:4] == ["--disable-pip-version-check", "--require-hashes", "--no-deps", "-r"] \
             and len(args) == 5:
         try:
@@ -583,12 +583,14 @@ def _fake_pip(state: Path, args: list[str]) -> int:
         (state / "installed").write_text(f"{ROOT} (as {wheel})", "utf-8")
         print(f"Successfully installed {Path(wheel).name} (simulated: nothing was installed)")
         return 0
-    if args == ["--disable-pip-version-check", "traction-pages"]:
-        if not (state / "installed").is_file():
-            print("fake pip: installing traction-pages from an index is not simulated",
-                  file=sys.stderr)
+    if args[:2] == ["--disable-pip-version-check", "-r"] and len(args) == 3:
+        # Traction's dependencies, as its metadata names them: already here, like Traction.
+        wanted = [line for line in Path(args[2]).read_text("utf-8").splitlines() if line]
+        if not (state / "installed").is_file() or not wanted or any(
+                re.match(r"traction[-_]pages\b", line, re.I) for line in wanted):
+            print(f"fake pip: `pip install -r` of {wanted!r} is not simulated", file=sys.stderr)
             return 1
-        print("Requirement already satisfied: traction-pages (simulated)")
+        print(f"Requirement already satisfied: {', '.join(wanted)} (simulated)")
         return 0
     flags = {arg for arg in args if arg.startswith("-")}
     targets = [arg for arg in args if not arg.startswith("-")]
@@ -1843,6 +1845,9 @@ def test_a_fresh_init_publishes_with_no_index_holding_traction(tmp_path: Path) -
     from generator import __version__
     assert f"Processing ./.traction/traction_pages-{__version__}-py3-none-any.whl" in install
     assert f"Successfully installed traction-pages-{__version__}" in install
+    # Its dependencies, named by the wheel's metadata: all here already, none from an index.
+    assert "Requirement already satisfied: resvg-py" in install
+    assert "Downloading" not in install and "Collecting" not in install
     assert action.step("Check content").stdout == ""  # no problem, not even a warning
     where = subprocess.run([python, "-c", "import generator; print(generator.__file__)"],
                            capture_output=True, text=True, env=job_env, cwd=tmp_path,
