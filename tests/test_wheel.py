@@ -1,5 +1,7 @@
 """The wheel ships everything the command needs at run time: theme (with its fonts and their
-licence), ladders, schema, scaffold and the composite action `traction init` copies.
+licence), ladders, schema, scaffold and the composite action `traction init` copies; and the
+wheel `traction init` vendors into a content repository is that same wheel, whichever way
+Traction was installed.
 
 The sources are copied to a temporary folder first, so building the wheel
 leaves no `build/` or `*.egg-info` behind in the repository. The wheel is then
@@ -9,7 +11,10 @@ working directory: the default theme must come from inside the package.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,8 +126,56 @@ def test_the_installed_wheel_builds_a_site_with_its_own_theme(wheel: Path,
     assert (out / "assets" / "fonts" / "inter-latin.woff2").read_bytes() == shipped_font
 
 
-def test_the_installed_wheel_scaffolds_the_action_and_its_release(wheel: Path,
-                                                                  tmp_path: Path) -> None:
+def runtime_requirements(metadata_text: str) -> set[tuple[str, str]]:
+    """The Requires-Dist of a METADATA file, without extras, as (name, specifier set)."""
+    from packaging.requirements import Requirement
+
+    found = set()
+    for line in metadata_text.splitlines():
+        if line.startswith("Requires-Dist: "):
+            requirement = Requirement(line.removeprefix("Requires-Dist: "))
+            if requirement.marker is None:
+                found.add((requirement.name, str(requirement.specifier)))
+    return {(name, ",".join(sorted(spec.split(",")))) for name, spec in found}
+
+
+def same_wheel(vendored: zipfile.ZipFile, built: zipfile.ZipFile) -> None:
+    """The same files with the same bytes, and metadata pip reads the same way."""
+    def files(archive: zipfile.ZipFile) -> dict[str, bytes]:
+        return {name: archive.read(name) for name in archive.namelist()
+                if ".dist-info/" not in name}
+
+    assert files(vendored) == files(built)
+    [meta] = [n for n in built.namelist() if n.endswith(".dist-info/METADATA")]
+    [entry] = [n for n in built.namelist() if n.endswith(".dist-info/entry_points.txt")]
+    assert vendored.read(entry) == built.read(entry)
+    mine, theirs = vendored.read(meta).decode(), built.read(meta).decode()
+    assert runtime_requirements(mine) == runtime_requirements(theirs)
+    for field in ("Name", "Version", "Requires-Python"):
+        assert re.search(rf"^{field}: (.*)$", mine, re.M)[1] == (  # type: ignore[index]
+            re.search(rf"^{field}: (.*)$", theirs, re.M)[1])  # type: ignore[index]
+    assert "extra ==" not in mine, "the test extra is not needed at run time"
+
+
+def test_the_vendored_wheel_is_the_wheel_pip_builds(wheel: Path) -> None:
+    """`traction init` run from a source checkout (this one) vendors what `pip wheel` makes."""
+    from generator.tools.vendor import wheel as vendored
+
+    made = vendored()
+    assert made.name == wheel.name
+    assert hashlib.sha256(made.data).hexdigest() == made.sha256
+    assert vendored().data == made.data, "reproducible: the same bytes every time"
+    with zipfile.ZipFile(io.BytesIO(made.data)) as mine, zipfile.ZipFile(wheel) as built:
+        assert mine.testzip() is None
+        same_wheel(mine, built)
+        [record] = [n for n in mine.namelist() if n.endswith("RECORD")]
+        listed = {line.split(",")[0] for line in mine.read(record).decode().splitlines()}
+        assert listed == set(mine.namelist())
+
+
+def test_the_installed_wheel_vendors_itself(wheel: Path, tmp_path: Path) -> None:
+    """A Traction installed from its wheel (the PyPI case) vendors the same wheel into the
+    repositories it makes, pinned by hash, with the action and workflows beside it."""
     target = tmp_path / "installed"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
@@ -133,9 +186,10 @@ def test_the_installed_wheel_scaffolds_the_action_and_its_release(wheel: Path,
     assert done.returncode == 0, done.stderr
     written = repo / ".github" / "actions" / "traction" / "action.yml"
     assert written.read_bytes() == (ACTION / "action.yml").read_bytes()
-    version = subprocess.run(
-        [sys.executable, "-c", "import generator; print(generator.__version__)"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env).stdout.strip()
-    assert f"traction-pages=={version}\n" in (repo / "requirements.txt").read_text("utf-8")
-    assert f"Version: {version}\n" in zipfile.ZipFile(wheel).read(
-        next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))).decode()
+    [vendored] = (repo / ".traction").glob("*.whl")
+    assert vendored.name == wheel.name
+    with zipfile.ZipFile(vendored) as mine, zipfile.ZipFile(wheel) as built:
+        same_wheel(mine, built)
+    digest = hashlib.sha256(vendored.read_bytes()).hexdigest()
+    pin = f"./.traction/{wheel.name} --hash=sha256:{digest}\n"
+    assert (repo / ".traction" / "requirements.txt").read_text("utf-8").endswith(pin)

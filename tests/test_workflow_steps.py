@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import io
 import json
 import os
@@ -555,20 +556,41 @@ def _fake_gh(root: Path, args: list[str]) -> int:
 
 def _fake_pip(state: Path, args: list[str]) -> int:
     """`python -m pip install TARGET`: check TARGET is Traction, remember it, install nothing.
-    `-r FILE` must pin the traction-pages release; this checkout stands in for it."""
-    if args[:1] == ["--disable-pip-version-check"] and args[1:2] == ["-r"] and len(args) == 3:
+    `--require-hashes --no-deps -r FILE` must name a Traction wheel and its real sha256 (this
+    checkout stands in for it); `-r FILE` of its dependencies needs it installed first."""
+    if args[:4] == ["--disable-pip-version-check", "--require-hashes", "--no-deps", "-r"] \
+            and len(args) == 5:
         try:
-            lines = Path(args[2]).read_text("utf-8").splitlines()
+            lines = Path(args[4]).read_text("utf-8").splitlines()
         except FileNotFoundError:
-            print(f"ERROR: Could not open requirements file: {args[2]!r}", file=sys.stderr)
+            print(f"ERROR: Could not open requirements file: {args[4]!r}", file=sys.stderr)
             return 1
-        pins = [line for line in lines if line.strip() and not line.startswith("#")]
-        pin = r"traction-pages(==[\w.]+| @ git\+https://\S+@[0-9a-f]{40})"
-        if not pins or not all(re.fullmatch(pin, p) for p in pins):
-            print(f"fake pip: {args[2]} does not pin traction-pages: {pins!r}", file=sys.stderr)
+        pins = [re.fullmatch(r"(\S+/traction_pages-[\w.]+-py3-none-any\.whl)"
+                             r" --hash=sha256:([0-9a-f]{64})", line)
+                for line in lines if line.strip() and not line.startswith("#")]
+        if len(pins) != 1 or pins[0] is None:
+            print(f"fake pip: {args[4]} does not pin one Traction wheel by hash", file=sys.stderr)
             return 1
-        (state / "installed").write_text(f"{ROOT} (as {pins[0]})", "utf-8")
-        print(f"Successfully installed {pins[0]} (simulated: nothing was installed)")
+        wheel, digest = pins[0][1], pins[0][2]
+        if not Path(wheel).is_file():
+            print(f"ERROR: Could not install requirement: {wheel!r} does not exist",
+                  file=sys.stderr)
+            return 1
+        if hashlib.sha256(Path(wheel).read_bytes()).hexdigest() != digest:
+            print("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.",
+                  file=sys.stderr)
+            return 1
+        (state / "installed").write_text(f"{ROOT} (as {wheel})", "utf-8")
+        print(f"Successfully installed {Path(wheel).name} (simulated: nothing was installed)")
+        return 0
+    if args[:2] == ["--disable-pip-version-check", "-r"] and len(args) == 3:
+        # Traction's dependencies, as its metadata names them: already here, like Traction.
+        wanted = [line for line in Path(args[2]).read_text("utf-8").splitlines() if line]
+        if not (state / "installed").is_file() or not wanted or any(
+                re.match(r"traction[-_]pages\b", line, re.I) for line in wanted):
+            print(f"fake pip: `pip install -r` of {wanted!r} is not simulated", file=sys.stderr)
+            return 1
+        print(f"Requirement already satisfied: {', '.join(wanted)} (simulated)")
         return 0
     flags = {arg for arg in args if arg.startswith("-")}
     targets = [arg for arg in args if not arg.startswith("-")]
@@ -654,7 +676,9 @@ exec {date} --date=@{int(seconds)} "$@"
 
 
 def _write_tools(bin_dir: Path, state: Path, github: FakeGitHub,
-                 clock: datetime.datetime | None = None) -> None:
+                 clock: datetime.datetime | None = None, venv: Path | None = None) -> None:
+    """The shims on the job's PATH. With `venv`, `python` is that environment's own
+    interpreter (pip installs for real) and `traction` is the command installed there."""
     python, me, st = (shlex.quote(str(p)) for p in (sys.executable, SELF, state))
     root = shlex.quote(str(ROOT))
     clock_dir = state.parent / "clock"
@@ -662,12 +686,13 @@ def _write_tools(bin_dir: Path, state: Path, github: FakeGitHub,
     timed = f"export PYTHONPATH={shlex.quote(str(clock_dir))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
     if clock is None:
         timed = ""
-    tools = {
-        "python": f"""
+    set_up = f"""
 if [ ! -e {st}/python ]; then
   echo "python: command not found (no actions/setup-python step has run)" >&2; exit 127
 fi
-{timed}if [ "${{1-}} ${{2-}} ${{3-}}" = "-m pip install" ]; then
+"""
+    tools = {
+        "python": set_up + f"""{timed}if [ "${{1-}} ${{2-}} ${{3-}}" = "-m pip install" ]; then
   exec {python} {me} pip {st} "${{@:4}}"
 fi
 exec {python} "$@"
@@ -679,6 +704,11 @@ export PYTHONPATH={root}${{PYTHONPATH:+:$PYTHONPATH}}
 """,
         "gh": f'exec {python} {me} gh {shlex.quote(str(github.root))} "$@"\n',
     }
+    if venv is not None:
+        real = shlex.quote(str(venv / "bin"))
+        tools["python"] = set_up + f'exec {real}/python "$@"\n'
+        tools["traction"] = (f'if [ ! -x {real}/traction ]; then echo "traction: command not '
+                             f'found" >&2; exit 127; fi\nexec {real}/traction "$@"\n')
     if shutil.which("jq", path=_clean_environ().get("PATH", os.defpath)) is None:
         tools["jq"] = f'exec {python} {me} jq "$@"\n'
     if clock is not None:
@@ -787,9 +817,12 @@ class Runner:
 
     def __init__(self, origin: Path, workdir: Path, github: FakeGitHub,
                  actions: Mapping[str, Path] | None = None,
-                 clock: datetime.datetime | None = None) -> None:
+                 clock: datetime.datetime | None = None, venv: Path | None = None) -> None:
         self.origin = origin
         self.clock = clock  # the time the jobs run at; None: the machine's own clock
+        # A real virtual environment for setup-python to provide, pip and all, offline: no
+        # index, no pip configuration, nothing on PYTHONPATH. None: the simulated pip.
+        self.venv = venv
         self.workdir = workdir
         self.github = github
         self.actions = dict(actions or {})  # `uses:` reference → a local action directory
@@ -842,8 +875,13 @@ class Runner:
         summary.touch()
         event_file = state.home / "files" / "event.json"
         event_file.write_text(json.dumps(event.payload), "utf-8")
-        _write_tools(state.home / "bin", state.state, self.github, self.clock)
+        _write_tools(state.home / "bin", state.state, self.github, self.clock, self.venv)
         env = _clean_environ()
+        if self.venv is not None:
+            env = {key: value for key, value in env.items()
+                   if not key.startswith("PIP_") and key not in ("PYTHONPATH", "PYTHONHOME")}
+            env.update({"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull,
+                        "PYTHONNOUSERSITE": "1"})
         env.update({
             "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": REPOSITORY,
             "GITHUB_REPOSITORY_OWNER": REPOSITORY.split("/")[0], "GITHUB_JOB": job_id,
@@ -1643,7 +1681,7 @@ def test_pr_checks_as_of_the_head_commit_not_github_s_merge_commit(tmp_path: Pat
     assert f"no log for 2026-W16 (as of {pushed})" in warning
 
 
-# --- the workflows `traction init` writes: the action's copy, the pinned release -------------
+# --- the workflows `traction init` writes: the action's copy, the vendored wheel -------------
 
 
 def content_repo(path: Path) -> Path:
@@ -1661,7 +1699,7 @@ def installed(job: JobResult) -> str:
     return (job.workspace.parent / "state" / "installed").read_text("utf-8")
 
 
-def test_init_publish_workflow_builds_with_the_pinned_release(tmp_path: Path) -> None:
+def test_init_publish_workflow_builds_with_the_vendored_wheel(tmp_path: Path) -> None:
     origin = content_repo(tmp_path / "origin")
     assert not (origin / "pyproject.toml").exists()  # a content repository, no Traction source
     run = make_runner(tmp_path, origin).run(origin / ".github" / "workflows" / "publish.yml",
@@ -1672,7 +1710,8 @@ def test_init_publish_workflow_builds_with_the_pinned_release(tmp_path: Path) ->
     assert outcomes(action.steps) == action_outcomes(action, **BUILD_SKIPS)
     assert action.outputs == {"out": "_site", "markdown-file": ""}
     from generator import __version__
-    assert installed(build) == f"{ROOT} (as traction-pages=={__version__})"
+    wheel = f"./.traction/traction_pages-{__version__}-py3-none-any.whl"
+    assert installed(build) == f"{ROOT} (as {wheel})"
     index = (run.artifacts["github-pages"] / "index.html").read_text("utf-8")
     assert f'<link rel="canonical" href="{PAGES_BASE_URL}/">' in index
     assert run.jobs["deploy"].status == "success" and run.deployed is not None
@@ -1707,6 +1746,147 @@ def test_init_action_is_the_repository_action(tmp_path: Path) -> None:
     origin = content_repo(tmp_path / "origin")
     assert (origin / ".github" / "actions" / "traction" / "action.yml").read_bytes() == (
         ACTION_DIR / "action.yml").read_bytes()
+
+
+def test_a_tampered_vendored_wheel_is_refused(tmp_path: Path) -> None:
+    origin = content_repo(tmp_path / "origin")
+    [wheel] = (origin / ".traction").glob("*.whl")
+    wheel.write_bytes(wheel.read_bytes() + b"\0")
+    commit(origin, "a changed wheel")
+    run = make_runner(tmp_path, origin).run(origin / ".github" / "workflows" / "publish.yml",
+                                           push_event(origin))
+    action = run.jobs["build"].step("./.github/actions/traction")
+    assert run.jobs["build"].status == "failure"
+    install = action.step("Install traction")
+    assert install.outcome == "failure"
+    assert "DO NOT MATCH THE HASHES" in install.stderr
+    assert action.step("Check content").outcome == "skipped" and not run.artifacts
+
+
+def runtime_distributions() -> list[str]:
+    """pip and everything Traction needs at run time (pyproject.toml, then each dependency's
+    own requirements), as installed in the environment running the tests."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    todo = ["pip", *pyproject["project"]["dependencies"]]
+    found: dict[str, str] = {}
+    while todo:
+        requirement = Requirement(todo.pop())
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        dist = metadata.distribution(requirement.name)
+        if dist.name.lower() not in found:
+            found[dist.name.lower()] = dist.name
+            todo += dist.requires or []
+    return sorted(found.values())
+
+
+def offline_venv(root: Path) -> Path:
+    """A new virtual environment that has pip and Traction's dependencies but not Traction:
+    each dependency is linked from the test's environment into one folder that a .pth file
+    puts on the new environment's path. The runner's jobs give its pip no index and no
+    configuration, so Traction can come only from the content repository."""
+    from importlib import metadata
+
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   capture_output=True, timeout=120, env=_clean_environ())
+    linked = root / "dependencies"
+    linked.mkdir()
+    for name in runtime_distributions():
+        dist = metadata.distribution(name)
+        assert dist.files, f"{name} lists no files: its folders cannot be linked"
+        for top in {path.parts[0] for path in dist.files if path.parts[0] != ".."}:
+            if not (linked / top).exists():
+                (linked / top).symlink_to(dist.locate_file(top))
+    site = subprocess.run([str(venv / "bin" / "python"), "-c",
+                           "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    (Path(site) / "traction-dependencies.pth").write_text(f"{linked}\n", "utf-8")
+    return venv
+
+
+def test_a_fresh_init_publishes_with_no_index_holding_traction(tmp_path: Path) -> None:
+    """Issue 12 §1, the proof: `traction init` (the real command), committed as is, then
+    publish.yml on a runner whose Python is a new virtual environment without Traction and
+    whose pip has no package index: the composite action installs the vendored wheel for real,
+    checks its hash, and the `traction` it installed checks and builds the Pages artifact."""
+    origin = new_repo(tmp_path / "origin")
+    done = run_traction("init", str(origin), "--company", "Acme Analytics",
+                        env={"PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    commit(origin, "traction init")
+    venv = offline_venv(tmp_path / "python")
+    job_env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.defpath}", "PIP_NO_INDEX": "1",
+               "PIP_CONFIG_FILE": os.devnull, "PYTHONNOUSERSITE": "1"}
+    python = str(venv / "bin" / "python")
+    absent = subprocess.run([python, "-c", "import generator"], capture_output=True, text=True,
+                            env=job_env, cwd=tmp_path, timeout=60)
+    assert "No module named 'generator'" in absent.stderr, "Traction is not in the new venv"
+    present = subprocess.run([python, "-c", "import jinja2, resvg_py, yaml, pip"],
+                             env=job_env, cwd=tmp_path, timeout=60)
+    assert present.returncode == 0, "its dependencies are"
+    nowhere = subprocess.run([python, "-m", "pip", "install", "traction-pages"],
+                             capture_output=True, text=True, env=job_env, cwd=tmp_path,
+                             timeout=120)
+    assert nowhere.returncode != 0, "no package index holds traction-pages"
+    assert "No matching distribution found for traction-pages" in nowhere.stderr
+
+    runner = Runner(origin, tmp_path / "runner", FakeGitHub(tmp_path / "github"), venv=venv)
+    run = runner.run(origin / ".github" / "workflows" / "publish.yml", push_event(origin))
+    build = run.jobs["build"]
+    assert build.status == "success", run.log()
+    action = build.step("./.github/actions/traction")
+    assert outcomes(action.steps) == action_outcomes(action, **BUILD_SKIPS), run.log()
+    install = action.step("Install traction").stdout
+    from generator import __version__
+    assert f"Processing ./.traction/traction_pages-{__version__}-py3-none-any.whl" in install
+    assert f"Successfully installed traction-pages-{__version__}" in install
+    # Its dependencies, named by the wheel's metadata: all here already, none from an index.
+    assert "Requirement already satisfied: resvg-py" in install
+    assert "Downloading" not in install and "Collecting" not in install
+    assert action.step("Check content").stdout == ""  # no problem, not even a warning
+    where = subprocess.run([python, "-c", "import generator; print(generator.__file__)"],
+                           capture_output=True, text=True, env=job_env, cwd=tmp_path,
+                           timeout=60)
+    assert Path(where.stdout.strip()).is_relative_to(venv), "installed in the venv"
+    site = run.artifacts["github-pages"]
+    index = (site / "index.html").read_text("utf-8")
+    assert "Acme Analytics" in index
+    assert f'<link rel="canonical" href="{PAGES_BASE_URL}/">' in index
+    assert (site / "progress.json").is_file() and (site / "assets" / "style.css").is_file()
+    assert run.jobs["deploy"].status == "success" and run.deployed == site
+
+
+def test_a_template_copy_starts_clean_and_publishes_from_its_own_source(
+        tmp_path: Path) -> None:
+    """README option A: a copy of this repository without the demo company, then `traction
+    init .`: a fresh content/, nothing vendored, this repository's workflows kept, and they
+    install the Traction source of the copy."""
+    origin = traction_checkout(tmp_path / "origin")
+    shutil.copytree(WORKFLOWS, origin / ".github" / "workflows",
+                    ignore=shutil.ignore_patterns("ci.yml"))
+    done = run_traction("init", str(origin), "--company", "Acme Analytics",
+                        env={"PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "nothing was vendored" in done.stderr
+    assert not (origin / ".traction").exists()
+    for name in ("publish.yml", "pr.yml"):
+        assert (origin / ".github" / "workflows" / name).read_bytes() == (
+            WORKFLOWS / name).read_bytes()
+    assert not (origin / "content" / "weeks").exists()
+    commit(origin, "our own log")
+    run = make_runner(tmp_path, origin).run(origin / ".github" / "workflows" / "publish.yml",
+                                           push_event(origin))
+    build = run.jobs["build"]
+    assert build.status == "success", run.log()
+    action = build.step("Check and build")
+    assert installed(build) == str(build.workspace.resolve())  # the copy's own source
+    assert action.step("Check content").stdout == ""  # no warning: no missing week
+    assert "Acme Analytics" in (run.artifacts["github-pages"] / "index.html").read_text("utf-8")
 
 
 CALLER = """\
@@ -1751,7 +1931,8 @@ def test_action_without_requirements_or_traction_source_says_what_to_set(
     assert action.step("Install traction").outcome == "failure"
     assert workflow_commands(action.step("Install traction").stdout) == [
         "::error title=traction::no Traction source beside this action: set the input "
-        "'requirements' to a file that pins traction-pages"]
+        "'requirements' to a file that pins traction-pages by hash (traction init writes "
+        ".traction/requirements.txt)"]
     assert action.step("Check content").outcome == "skipped"
 
 

@@ -440,7 +440,11 @@ def test_composite_action() -> None:
     # A composite action's `run:` steps must name their shell.
     assert [name for name, s in action_steps.items() if "run" in s and not s.get("shell")] == []
     install = action_steps["Install traction"]["run"]
-    assert 'pip install --disable-pip-version-check -r "$REQUIREMENTS"' in install
+    # The pinned Traction only if it matches its hash, then its dependencies.
+    assert ('pip install --disable-pip-version-check --require-hashes --no-deps '
+            '-r "$REQUIREMENTS"') in install
+    assert 'requires("traction-pages")' in install  # by its metadata, not by name on an index
+    assert 'pip install --disable-pip-version-check -r "$dependencies"' in install
     assert 'pip install --disable-pip-version-check "$source"' in install
     assert "--format github" in action_steps["Check content"]["run"]
     assert "traction build" in action_steps["Build site"]["run"]
