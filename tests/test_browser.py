@@ -2,9 +2,9 @@
 
 The demo content, with social cards on (`site.social_cards: true`, set here), is built into a
 temporary directory with `--base-url` pointing at a local `http.server` on 127.0.0.1, then
-loaded by Chromium through Playwright. Content checks run with
-JavaScript disabled (the site has none and must work without it); axe-core runs in a context
-with JavaScript enabled, only so that axe itself can run.
+loaded by Chromium through Playwright. Content checks run with JavaScript disabled (the site
+has none and must work without it); axe-core runs in a context with JavaScript enabled, only
+so that axe itself can run.
 
 Everything here is installed by `.ci/run`: Chromium (Debian's `chromium` package; on GitHub
 runners the preinstalled Google Chrome is used when there is no Chromium), a JRE for the Nu HTML
