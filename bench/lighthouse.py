@@ -13,8 +13,10 @@ Each page and form factor is run `--runs` times and the run with the median perf
 score is kept, as Lighthouse's documentation advises against the variance of one run (on a
 busy machine the phone's simulated CPU, 4x slower than the host, turns the host's load into
 blocking time). Prints the four category scores (0-100) of that run with the range of the
-performance scores, its LCP, TBT and CLS, then every weighted audit that kept a score below 100
-from its category. tests/test_lighthouse.py runs this script and asserts 100 everywhere.
+performance scores, its LCP, TBT and CLS and Lighthouse's benchmark of the host's CPU (it warns
+below 1,000 that a slow CPU lowers the score), then every weighted audit that kept a score below
+100 from its category, and Lighthouse's warnings. tests/test_lighthouse.py runs this script
+and asserts 100 everywhere.
 
 The site is built with `--base-url http://127.0.0.1:PORT/`, the address it is served from,
 so that its canonical links, og:url and robots.txt's sitemap name the page Lighthouse loads;
@@ -67,6 +69,8 @@ class Run:
     scores: dict[str, float]  # category id -> 0..1
     metrics: dict[str, str]  # "LCP" -> "1.1 s", as Lighthouse displays it
     failing: list[str]  # "category: audit-id (score): title", weighted audits below 1
+    benchmark_index: float  # Lighthouse's measure of the host's CPU speed at the start
+    warnings: list[str]  # Lighthouse's run warnings, e.g. that the host's CPU is too slow
     performance_range: tuple[float, float] = (0, 0)  # lowest and highest of all the runs
 
 
@@ -165,7 +169,8 @@ def summarise(report: dict[str, Any], page: str, path: str, form_factor: str) ->
                                + (f" — {shown}" if shown else ""))
     metrics = {name: audits[audit_id].get("displayValue", "?")
                for name, audit_id in METRICS.items()}
-    return Run(page, path, form_factor, scores, metrics, failing)
+    return Run(page, path, form_factor, scores, metrics, failing,
+               report["environment"]["benchmarkIndex"], report.get("runWarnings", []))
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -192,17 +197,20 @@ def measure(content: Path, chromium: str, repeat: int) -> list[Run]:
 
 def table(runs: list[Run]) -> str:
     lines = ["| Page | Form factor | Performance | Accessibility | Best practices | SEO "
-             "| LCP | TBT | CLS |", "|---|---|---|---|---|---|---|---|---|"]
+             "| LCP | TBT | CLS | Host CPU |", "|---|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         scores = " | ".join(str(round(run.scores[c] * 100)) for c in CATEGORIES)
         low, high = (round(score * 100) for score in run.performance_range)
         if low != high:
             scores = scores.replace(" |", f" ({low}–{high}) |", 1)
         metrics = " | ".join(run.metrics[m] for m in METRICS)
-        lines.append(f"| {run.page} (`/{run.path}`) | {run.form_factor} | {scores} | {metrics} |")
+        lines.append(f"| {run.page} (`/{run.path}`) | {run.form_factor} | {scores} | {metrics} "
+                     f"| {run.benchmark_index:.0f} |")
     for run in runs:
         for failure in run.failing:
             lines.append(f"- {run.page}, {run.form_factor}: {failure}")
+        for warning in run.warnings:
+            lines.append(f"- {run.page}, {run.form_factor}: Lighthouse warns: {warning}")
     return "\n".join(lines)
 
 
