@@ -260,13 +260,17 @@ def _definition(status: PublicMilestone) -> tuple[str, ...]:
 def _measure(measure: PublicMeasure) -> MeasureView:
     text = measure_text(measure)
     label, _, figure = text.partition(": ")
-    if len(figure) <= 16:  # "15 (target 4)", "1 of 3" never break; longer words may
-        figure = figure.replace(" ", NBSP)
-    return MeasureView(text, label, figure, measure.met,
+    return MeasureView(text, label, unbroken(figure), measure.met,
                        None if measure.progress is None else percent(measure.progress))
 
 
 NBSP = "\u00a0"
+
+
+def unbroken(figure: str) -> str:
+    """A short figure on one line: "15 (target 4)", "1 of 3", "about 45" never break; a
+    longer text may."""
+    return figure.replace(" ", NBSP) if len(figure) <= 16 else figure
 
 
 @dataclass(frozen=True)
@@ -550,7 +554,8 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
         case_studies.append(CaseStudyView(
             slug=doc.slug, title=meta.title, summary=meta.summary, date=meta.date,
             customer=names.get(meta.customer, "A customer") if meta.customer else None,
-            results=tuple(Result(r.metric, r.before, r.after) for r in meta.results),
+            results=tuple(Result(r.metric, unbroken(r.before), unbroken(r.after))
+                          for r in meta.results),
             tags=tuple(meta.tags),
             tag_links=tuple(Link(urls.url("case-studies/") + "#" + tag_anchor(tag), tag)
                             for tag in meta.tags),
