@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -26,17 +27,19 @@ CATEGORIES = {"performance", "accessibility", "best-practices", "seo"}
 FAST_ENOUGH = 1000
 
 
-def test_home_and_a_case_study_score_100_on_phone_and_desktop(tmp_path: Path) -> None:
-    assert LIGHTHOUSE.is_file(), f"Lighthouse missing: npm ci --prefix .ci/node ({LIGHTHOUSE})"
-    report = tmp_path / "lighthouse.json"
+def run_bench(tmp_path: Path, runs: int) -> tuple[list[dict[str, Any]], str]:
+    report = tmp_path / f"lighthouse-{runs}.json"
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "lighthouse.py"),
-                             "--runs", "1", "--json", str(report)],
+                             "--runs", str(runs), "--json", str(report)],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
-    runs = json.loads(report.read_text("utf-8"))
+    return json.loads(report.read_text("utf-8")), result.stdout
+
+
+def below_100(runs: list[dict[str, Any]]) -> list[str]:
+    below = []
     assert {(r["page"], r["form_factor"]) for r in runs} == {
         (page, form) for page in ("home", "case study") for form in ("mobile", "desktop")}
-    below = []
     for run in runs:
         assert set(run["scores"]) == CATEGORIES, run
         scores = dict(run["scores"])
@@ -49,4 +52,15 @@ def test_home_and_a_case_study_score_100_on_phone_and_desktop(tmp_path: Path) ->
         if any(score != 1 for score in scores.values()):
             below.append(f"{run['page']} ({run['form_factor']}): {run['scores']}: "
                          f"{run['failing']}")
-    assert below == [], "\n".join(below) + "\n" + result.stdout
+    return below
+
+
+def test_home_and_a_case_study_score_100_on_phone_and_desktop(tmp_path: Path) -> None:
+    """One run of each; when one scores below 100, the median of three decides, as
+    Lighthouse's own advice on variance says (a busy moment slows one run's main thread)."""
+    assert LIGHTHOUSE.is_file(), f"Lighthouse missing: npm ci --prefix .ci/node ({LIGHTHOUSE})"
+    runs, output = run_bench(tmp_path, 1)
+    if below_100(runs):
+        runs, output = run_bench(tmp_path, 3)
+    below = below_100(runs)
+    assert below == [], "\n".join(below) + "\n" + output
