@@ -220,11 +220,13 @@ accounts:
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_status_exits_1_with_problems_on_stderr(content: Any, fmt: str) -> None:
     root = content(weeks={"2026-W10": BAD_WEEK})
-    result = run_traction("status", "--format", fmt, "--content", str(root))
+    result = run_traction("status", "--format", fmt, cwd=root.parent,
+                          env={"PYTHONPATH": str(ROOT)})  # finds ./content
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "weeks/2026-W10.yaml:4:25: error: account Customer 2: 'won' without 'qualified' before it",
+        "content/weeks/2026-W10.yaml:4:25: error: account Customer 2: 'won' without "
+        "'qualified' before it",
         "  hint: add a qualified event for this account on or before 2026-03-03",
         "✗ fix the errors above first (`traction check`)",
     ]
@@ -237,16 +239,16 @@ def test_status_reports_every_problem_sorted(content: Any) -> None:
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert [e.split(": error: ")[0].split(":")[0] for e in errors] == [
-        "traction.yaml", "weeks/2026-W10.yaml"]
+        f"{root}/traction.yaml", f"{root}/weeks/2026-W10.yaml"]
     assert "unknown ladder 'zero-to-on'" in errors[0]
     assert "did you mean 'zero-to-one'?" in result.stderr
 
 
-def test_status_on_a_missing_content_dir(tmp_path: Path) -> None:
+def test_status_on_a_missing_content_dir_is_a_usage_error(tmp_path: Path) -> None:
     result = run_traction("status", "--content", str(tmp_path / "nowhere"))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stdout == ""
-    assert "error: content directory not found" in result.stderr
+    assert result.stderr.startswith(f"✗ content directory not found: {tmp_path / 'nowhere'}")
 
 
 def test_warnings_do_not_stop_status(content: Any) -> None:
@@ -376,7 +378,7 @@ def test_as_of_before_the_latest_entry_is_one_error(content: Any) -> None:
     result = run_traction("status", "--content", str(root), "--as-of", "2026-03-30")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines()[0] == (
-        "weeks/2026-W14.yaml:6:9: error: --as-of 2026-03-30 is before this entry "
+        f"{root}/weeks/2026-W14.yaml:6:9: error: --as-of 2026-03-30 is before this entry "
         "(2026-03-31), the latest the log mentions")
     # build and check refuse it the same way; a failed build writes nothing.
     out = root.parent / "_site"
@@ -388,8 +390,8 @@ def test_as_of_before_the_latest_entry_is_one_error(content: Any) -> None:
 
 @pytest.mark.parametrize(("args", "env", "code", "message"), [
     (["--as-of", "30/03/2026"], {}, 2, "Invalid value for '--as-of'"),
-    ([], {"SOURCE_DATE_EPOCH": "last tuesday"}, 1,
-     "Error: SOURCE_DATE_EPOCH='last tuesday' is not a time in seconds since 1970"),
+    ([], {"SOURCE_DATE_EPOCH": "last tuesday"}, 2,
+     "✗ SOURCE_DATE_EPOCH='last tuesday' is not a time in seconds since 1970"),
 ])
 def test_a_malformed_as_of_is_refused(content: Any, args: list[str], env: dict[str, str],
                                       code: int, message: str) -> None:
