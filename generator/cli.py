@@ -256,7 +256,10 @@ def _repo_prefix(content: Path) -> str:
 @as_of_option
 @common
 def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
-    """Where the company stands on its milestone ladders, current goal first."""
+    """Where the company stands on its milestone ladders, current goal first.
+
+    The text wraps to the terminal's width (COLUMNS, when set); piped to a file or another
+    command, each line is whole."""
     from generator.pipeline import analyse
     from generator.public.boundary import public_progress
 
@@ -278,7 +281,17 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
     else:
         from generator.render.status_text import render
 
-        click.echo(render(shown, ui.style))
+        click.echo(render(shown, ui.style, _text_width()))
+
+
+def _text_width() -> int | None:
+    """The width `status` wraps to: COLUMNS when set, else the terminal's; in a pipe
+    (a file, `grep`, CI logs) none: each line whole, whatever the reader's width."""
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 @main.command(epilog="Exit codes: 0 ok, 2 usage error.")

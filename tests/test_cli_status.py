@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
+import os
+import pty
 import re
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 from typing import Any
 
@@ -399,3 +406,49 @@ def test_a_malformed_as_of_is_refused(content: Any, args: list[str], env: dict[s
     result = run_traction("status", "--content", str(root), *args, env=env)
     assert result.returncode == code and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- the width of the terminal -------------------------------------------------------------
+
+MILESTONE_LINE = re.compile(r"  [✓!▸·] \d+\. ")
+
+
+def test_status_wraps_to_columns_with_hanging_indentation() -> None:
+    whole = run_traction("status", "--content", str(DEMO)).stdout
+    assert max(map(len, whole.splitlines())) > 100, "piped, each line is whole"
+    for columns in (40, 60, 80):
+        text = run_traction("status", "--content", str(DEMO),
+                            env={"COLUMNS": str(columns)}).stdout
+        lines = text.splitlines()
+        assert max(map(len, lines)) <= columns
+        assert text.split() == whole.split(), "the same words; only the breaks move"
+        ladders = lines[lines.index("Zero to one") + 1:]
+        for line in ladders:  # under a milestone, every line is indented under its title
+            assert (not line or line in ("Micro-traction",) or MILESTONE_LINE.match(line)
+                    or line.startswith(" " * 7)), line
+    narrow = run_traction("status", "--content", str(DEMO), env={"COLUMNS": "5"}).stdout
+    assert max(map(len, narrow.splitlines())) <= 30  # the narrowest it wraps to
+
+
+def test_status_on_a_terminal_wraps_to_its_width(tmp_path: Path) -> None:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 64, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "status", "--content",
+                                str(DEMO)], cwd=ROOT, env={**env, "NO_COLOR": "1"},
+                               stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert process.wait(timeout=120) == 0
+    lines = b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+    assert 50 < max(map(len, lines)) <= 64
+    assert any(line.startswith("  ✓ 1. 5+ sales calls every week") for line in lines)

@@ -175,7 +175,7 @@ _LISTEN_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 def _port_problem(port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
-        return f"Error: port {port} on {HOST} is in use; pick another with --port"
+        return f"port {port} on {HOST} is in use; pick another with --port"
     return f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc}; pick another with --port"
 
 
