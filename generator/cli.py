@@ -49,6 +49,56 @@ class Ui:
             click.echo(message, err=True)
 
 
+class Stages:
+    """What a long command is doing, on stderr: on a terminal, once it has taken `delay`
+    seconds (a quick build shows nothing), the current stage on one line that the next
+    replaces and the end clears; with -v, every stage as a line, wherever stderr goes;
+    otherwise (a pipe, a CI log, -q) nothing. Use it as a context manager."""
+
+    def __init__(self, ui: Ui, terminal: bool | None = None, delay: float = 1.0) -> None:
+        import threading
+
+        self.verbose = ui.verbosity > 0
+        terminal = sys.stderr.isatty() if terminal is None else terminal
+        self._live = terminal and ui.verbosity == 0
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(delay, self._show)
+        self._timer.daemon = True
+        self._stage = ""
+        self._shown = False
+
+    def __call__(self, stage: str) -> None:
+        if self.verbose:
+            click.echo(stage, err=True)
+            return
+        with self._lock:
+            self._stage = stage
+            if self._shown:
+                self._write(stage)
+
+    def _show(self) -> None:
+        with self._lock:
+            self._shown = True
+            self._write(self._stage)
+
+    def _write(self, text: str) -> None:
+        # Not click.echo: off a terminal it strips the escape that clears the line.
+        sys.stderr.write(f"\r\x1b[K{text}")
+        sys.stderr.flush()
+
+    def __enter__(self) -> Stages:
+        if self._live:
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._shown:
+                self._write("")
+            self._shown = False
+
+
 def _options(command: Callable[..., Any], locate: Callable[[Path | None], Path]
              ) -> Callable[..., Any]:
     @click.option("--content", "content", type=click.Path(path_type=Path, file_okay=False),
@@ -210,7 +260,8 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any, cache: Path
     from generator.pipeline import render
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
-    rendered = render(content, as_of=as_of, cache=cache)
+    with Stages(ui) as stages:
+        rendered = render(content, as_of=as_of, cache=cache, progress=stages)
     analysis = rendered.analysis
     _describe(analysis, ui)
     problems = list(rendered.problems)
@@ -331,7 +382,8 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any,
     from generator.pipeline import build as build_site
 
     try:
-        result = build_site(content, out, base_url, as_of, cache)
+        with Stages(ui) as stages:
+            result = build_site(content, out, base_url, as_of, cache, stages)
     except OutputError as exc:
         refuse(str(exc))
     _describe(result.analysis, ui)

@@ -188,13 +188,16 @@ def test_verbose_says_what_was_read_and_evaluated(content: Content) -> None:
     result = run_traction("check", "--content", str(DEMO), "-v")
     assert result.returncode == 0 and result.stdout == ""
     weeks = len(list((DEMO / "weeks").glob("*.yaml")))
-    assert result.stderr.splitlines()[:3] == [
+    stages = ("checking ", "rendering ", "drawing ")  # tests/test_cli_progress.py
+    assert [line for line in result.stderr.splitlines()
+            if not line.startswith(stages)][:3] == [
         f"read {DEMO}: {weeks} weekly logs (2026-W14 to 2026-W47), 2 case studies, 1 page",
         "ladders: zero-to-one, micro-traction",
         "as of 2026-11-19 (2026-W47 in progress)"]
     broken = content(weeks={"2026-W47": ERROR_WEEK})
     lines = run_traction("check", "--content", str(broken), "-v").stderr.splitlines()
-    assert lines[0] == (f"read {broken}: 0 weekly logs, 0 case studies, 0 pages; "
+    assert lines[0] == f"checking {broken}"
+    assert lines[1] == (f"read {broken}: 0 weekly logs, 0 case studies, 0 pages; "
                         "1 week file with errors")
     quiet = run_traction("check", "--content", str(DEMO))
     assert "ladders:" not in quiet.stderr  # only with -v
