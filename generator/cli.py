@@ -168,7 +168,8 @@ def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
                        "TRACTION_CACHE_DIR if set, else .traction-cache/ in the content "
                        "folder).")
     @functools.wraps(command)
-    def wrapper(*args: Any, no_cache: bool, content: Path, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, no_cache: bool, content: Path | None, **kwargs: Any) -> Any:
+        content = _existing_content(content)  # found here, before `common` sees it
         return command(*args, content=content, cache=None if no_cache else
                        cache_folder(content), **kwargs)
 
@@ -394,7 +395,8 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any,
     ui.info(ui.style("✓", fg="green") + f" built {result.files} files into {out}")
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog="Exit codes: 0 ok, 2 usage error (no content folder, a folder that is "
+              "not Traction's cache).")
 @common
 def clean(content: Path, ui: Ui) -> None:
     """Remove the cache of drawn social cards (TRACTION_CACHE_DIR, else .traction-cache/ in
@@ -446,7 +448,8 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
         sys.exit(1)
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog="Exit codes: 0 stopped with Ctrl-C, 2 usage error (no content folder, "
+              "the port in use). Errors in the content show in the page; the preview stays up.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1.")
 @cache_option
@@ -463,7 +466,7 @@ def serve(content: Path, ui: Ui, port: int, cache: Path | None) -> None:
         refuse(str(exc))
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog="Exit codes: 0 ok, 2 usage error.")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option("--company", default="Acme", show_default=True, help="Company name.")
 @click.option("-v", "--verbose", count=True, help="Say more.")
@@ -493,7 +496,8 @@ def new() -> None:
     """Create content from a template."""
 
 
-@new.command("week", epilog=EXIT_CODES)
+@new.command("week", epilog="Exit codes: 0 created, 2 usage error (no content folder or "
+             "traction.yaml, the week's file already exists).")
 @click.option("--week", "week", help="ISO week, e.g. 2026-W48 (default: this week).")
 @common
 def new_week(content: Path, ui: Ui, week: str | None) -> None:

@@ -134,3 +134,30 @@ def test_cleaning_a_folder_that_is_not_a_cache_exits_2(repo: Path) -> None:
     result = run_traction("clean", "--content", str(repo / "content"),
                           env={"TRACTION_CACHE_DIR": ""})
     assert result.returncode == 2 and "is not a Traction cache" in result.stderr
+
+
+def test_the_card_cache_is_kept_in_the_content_folder_found(repo: Path) -> None:
+    (repo / "content" / "weeks" / "2026-W47.yaml").write_text("week: 2026-W47\n", "utf-8")
+    result = run_traction("build", "--out", str(repo / "_site"), cwd=repo / "docs",
+                          env={"PYTHONPATH": str(ROOT), "TRACTION_CACHE_DIR": ""})
+    assert result.returncode == 0, result.stderr
+    assert (repo / "content" / ".traction-cache" / "CACHEDIR.TAG").is_file()
+
+
+@pytest.mark.parametrize(("command", "codes"), [
+    ([], "0 ok, 1 errors in the content, 2 usage error"),
+    (["check"], "0 the content is valid, 1 errors (or warnings with --strict), 2 usage error"),
+    (["status"], "0 ok, 1 errors in the content, 2 usage error"),
+    (["build"], "0 ok, 1 errors in the content, 2 usage error"),
+    (["diff"], "0 ok, 1 errors in the content at HEAD, 2 usage error"),
+    (["serve"], "0 stopped with Ctrl-C, 2 usage error (no content folder, the port in use)"),
+    (["clean"], "0 ok, 2 usage error"),
+    (["schema"], "0 ok, 2 usage error"),
+    (["init"], "0 ok, 2 usage error"),
+    (["new", "week"], "0 created, 2 usage error (no content folder or traction.yaml, the "
+                      "week's file already exists)"),
+])
+def test_every_command_states_its_exit_codes(command: list[str], codes: str) -> None:
+    result = run_traction(*command, "--help")
+    assert result.returncode == 0
+    assert f"Exit codes: {codes}" in " ".join(result.stdout.split())
