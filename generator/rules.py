@@ -165,7 +165,8 @@ def mistyped_account_ids(config: Config, content: Content, problems: Problems) -
         else:
             where = first[known].at("id") if known in first else config.at("accounts", known)
             named = "another account's id (not shown: the account is not public)"
-            guess = f"did you mean the account first logged at {where}?"
+            alias = shown_in_messages(config, content.weeks)[known]
+            guess = f"did you mean {alias}, first logged at {where}?"
         problems.warning(event.at("id"), f"this account id appears nowhere else and is close "
                          f"to {named}: a typo starts a new account ('{event.event}' would "
                          "not count for the one you meant)",

@@ -466,7 +466,7 @@ accounts:
                                         "account is not public): a typo starts a new account "
                                         "('paid' would not count for the one you meant)")
     assert problems[0].hint is not None and problems[0].hint.startswith(
-        "did you mean the account first logged at weeks/2026-W47.yaml:3:10?")
+        "did you mean Customer 1, first logged at weeks/2026-W47.yaml:3:10?")
     result = run_traction("check", "--content", str(root), "--format", "json", "--strict")
     assert result.returncode == 1  # --strict: the warning is an error
     assert json.loads(result.stdout)["problems"][0]["severity"] == "error"
