@@ -1,7 +1,9 @@
 """The `traction` command: thin click wrappers around the pipeline.
 
-Exit codes: 0 ok, 1 the content has errors (or a command failed on bad input),
-2 usage error. Modules are imported inside commands so `traction --help` stays fast.
+Exit codes: 0 ok, 1 the content has errors, 2 a usage error: a bad option or argument, or
+a command that cannot run as asked (no content folder, a file that already exists, a port
+in use, an output folder or git revision Traction cannot use). Modules are imported inside
+commands so `traction --help` stays fast.
 """
 
 from __future__ import annotations
@@ -11,11 +13,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-EXIT_CODES = "Exit codes: 0 ok, 1 errors in the content, 2 usage error."
+EXIT_CODES = ("Exit codes: 0 ok, 1 errors in the content, 2 usage error (a bad option, no "
+              "content folder, a file that already exists, ...).")
+
+
+def refuse(message: str) -> NoReturn:
+    """A command that cannot run as asked: `✗ message` on stderr (even with -q: it is the
+    only output), exit status 2."""
+    click.echo(f"✗ {message}", err=True)
+    sys.exit(2)
 
 
 class Ui:
@@ -39,19 +49,113 @@ class Ui:
             click.echo(message, err=True)
 
 
-def common(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--content DIR`, `-v` and `-q`, defined once for every command."""
+class Stages:
+    """What a long command is doing, on stderr: on a terminal, once it has taken `delay`
+    seconds (a quick build shows nothing), the current stage on one line that the next
+    replaces and the end clears; with -v, every stage as a line, wherever stderr goes;
+    otherwise (a pipe, a CI log, -q) nothing. Use it as a context manager."""
 
+    def __init__(self, ui: Ui, terminal: bool | None = None, delay: float = 1.0) -> None:
+        import threading
+
+        self.verbose = ui.verbosity > 0
+        terminal = sys.stderr.isatty() if terminal is None else terminal
+        self._live = terminal and ui.verbosity == 0
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(delay, self._show)
+        self._timer.daemon = True
+        self._stage = ""
+        self._shown = False
+
+    def __call__(self, stage: str) -> None:
+        if self.verbose:
+            click.echo(stage, err=True)
+            return
+        with self._lock:
+            self._stage = stage
+            if self._shown:
+                self._write(stage)
+
+    def _show(self) -> None:
+        with self._lock:
+            self._shown = True
+            self._write(self._stage)
+
+    def _write(self, text: str) -> None:
+        # Not click.echo: off a terminal it strips the escape that clears the line.
+        sys.stderr.write(f"\r\x1b[K{text}")
+        sys.stderr.flush()
+
+    def __enter__(self) -> Stages:
+        if self._live:
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._shown:
+                self._write("")
+            self._shown = False
+
+
+def _options(command: Callable[..., Any], locate: Callable[[Path | None], Path]
+             ) -> Callable[..., Any]:
     @click.option("--content", "content", type=click.Path(path_type=Path, file_okay=False),
-                  default=Path("content"), show_default=True,
-                  help="Content directory (traction.yaml, weeks/, case-studies/, pages/).")
+                  help="Content directory (traction.yaml, weeks/, case-studies/, pages/). "
+                       "Default: ./content, else the nearest folder above with a "
+                       "traction.yaml or content/traction.yaml, as git finds its repository.")
     @click.option("-v", "--verbose", count=True, help="Say more.")
     @click.option("-q", "--quiet", is_flag=True, help="Only print problems and results.")
     @functools.wraps(command)
-    def wrapper(*args: Any, content: Path, verbose: int, quiet: bool, **kwargs: Any) -> Any:
-        return command(*args, content=content, ui=Ui(-1 if quiet else verbose), **kwargs)
+    def wrapper(*args: Any, content: Path | None, verbose: int, quiet: bool, **kwargs: Any
+                ) -> Any:
+        return command(*args, content=locate(content), ui=Ui(-1 if quiet else verbose),
+                       **kwargs)
 
     return wrapper
+
+
+def common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--content DIR`, `-v` and `-q`, defined once for every command. The content folder
+    must exist: the one given, else the one found from the working directory up."""
+    return _options(command, _existing_content)
+
+
+def common_unread(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The same options for a command that never reads the content folder."""
+    return _options(command, lambda given: given or Path("content"))
+
+
+def common_in_git(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The same options for a command that reads the content from git revisions, where it
+    may exist though the working tree has none."""
+    from generator.source.loader import find_content
+
+    return _options(command, lambda given: given or find_content(Path.cwd()) or Path("content"))
+
+
+def _existing_content(given: Path | None) -> Path:
+    from generator.source.loader import find_content
+
+    if given is not None:
+        if not given.is_dir():
+            refuse(f"content directory not found: {given} (pass --content DIR, or run "
+                   "`traction init` to make one)")
+        return given
+    found = find_content(Path.cwd())
+    if found is None:
+        refuse("no content folder: no content/traction.yaml or traction.yaml here or in any "
+               "folder above (up to the git repository's root); pass --content DIR, or run "
+               "`traction init` to make one")
+    return found
+
+
+def path_base(content: Path) -> str:
+    """The content folder as problems start their paths in text and JSON (see
+    `problems.located`): as named on the command line or found, so from the working
+    directory (or absolute); "" for the working directory itself."""
+    return "" if content == Path(".") else content.as_posix()
 
 
 def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,7 +168,8 @@ def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
                        "TRACTION_CACHE_DIR if set, else .traction-cache/ in the content "
                        "folder).")
     @functools.wraps(command)
-    def wrapper(*args: Any, no_cache: bool, content: Path, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, no_cache: bool, content: Path | None, **kwargs: Any) -> Any:
+        content = _existing_content(content)  # found here, before `common` sees it
         return command(*args, content=content, cache=None if no_cache else
                        cache_folder(content), **kwargs)
 
@@ -95,7 +200,7 @@ def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
             try:
                 as_of = source_date(os.environ["SOURCE_DATE_EPOCH"])
             except AsOfError as exc:
-                raise click.ClickException(str(exc)) from None
+                refuse(str(exc))
         return command(*args, as_of=as_of, **kwargs)
 
     return wrapper
@@ -130,12 +235,13 @@ def _describe(analysis: Any, ui: Ui) -> None:
                                                if progress.week_in_progress else ""))
 
 
-def _print_problems(problems: Any, ui: Ui, *, err: bool = True) -> bool:
-    """Print problems; return True when there are errors."""
+def _print_problems(problems: Any, ui: Ui, content: Path, *, err: bool = True) -> bool:
+    """Print problems, paths from the working directory; return True when there are errors."""
     from generator.problems import format_text
 
     if problems:
-        click.echo(format_text(problems, color=ui.color), err=err)
+        click.echo(format_text(list(problems), color=ui.color, base=path_base(content)),
+                   err=err)
     return any(p.is_error for p in problems)
 
 
@@ -155,7 +261,8 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any, cache: Path
     from generator.pipeline import render
     from generator.problems import format_github, format_json, promote_warnings, summary_line
 
-    rendered = render(content, as_of=as_of, cache=cache)
+    with Stages(ui) as stages:
+        rendered = render(content, as_of=as_of, cache=cache, progress=stages)
     analysis = rendered.analysis
     _describe(analysis, ui)
     problems = list(rendered.problems)
@@ -163,12 +270,12 @@ def check(content: Path, ui: Ui, fmt: str, strict: bool, as_of: Any, cache: Path
         problems = promote_warnings(problems)
     failed = any(p.is_error for p in problems)
     if fmt == "json":
-        click.echo(format_json(problems))
+        click.echo(format_json(problems, base=path_base(content)))
     elif fmt == "github":
         if problems:
             click.echo(format_github(problems, _repo_prefix(content)))
     else:
-        _print_problems(problems, ui, err=False)
+        _print_problems(problems, ui, content, err=False)
         weeks = len(analysis.content.weeks)
         if not failed:
             read = analysis.content
@@ -201,7 +308,10 @@ def _repo_prefix(content: Path) -> str:
 @as_of_option
 @common
 def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
-    """Where the company stands on its milestone ladders, current goal first."""
+    """Where the company stands on its milestone ladders, current goal first.
+
+    The text wraps to the terminal's width (COLUMNS, when set); piped to a file or another
+    command, each line is whole."""
     from generator.pipeline import analyse
     from generator.public.boundary import public_progress
 
@@ -210,7 +320,7 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
 
     analysis = analyse(content, as_of=as_of)
     _describe(analysis, ui)
-    if _print_problems(analysis.problems, ui) or analysis.progress is None:
+    if _print_problems(analysis.problems, ui, content) or analysis.progress is None:
         ui.info("✗ fix the errors above first (`traction check`)")
         sys.exit(1)
     config = analysis.content.config
@@ -223,12 +333,22 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
     else:
         from generator.render.status_text import render
 
-        click.echo(render(shown, ui.style))
+        click.echo(render(shown, ui.style, _text_width()))
+
+
+def _text_width() -> int | None:
+    """The width `status` wraps to: COLUMNS when set, else the terminal's; in a pipe
+    (a file, `grep`, CI logs) none: each line whole, whatever the reader's width."""
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 @main.command(epilog="Exit codes: 0 ok, 2 usage error.")
 @click.argument("which", type=click.Choice(["all", "config", "week"]), default="all")
-@common
+@common_unread
 def schema(content: Path, ui: Ui, which: str) -> None:
     """Print the JSON Schema of traction.yaml ("config") and of a weekly log ("week").
 
@@ -261,23 +381,22 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any,
     """Build the static site: progress page, updates, milestones, feed, JSON and badges."""
     from generator.output.writer import OutputError
     from generator.pipeline import build as build_site
-    from generator.problems import format_text
 
     try:
-        result = build_site(content, out, base_url, as_of, cache)
+        with Stages(ui) as stages:
+            result = build_site(content, out, base_url, as_of, cache, stages)
     except OutputError as exc:
-        ui.info(f"✗ {exc}")
-        sys.exit(1)
+        refuse(str(exc))
     _describe(result.analysis, ui)
-    if result.problems:
-        click.echo(format_text(list(result.problems), color=ui.color), err=True)
+    _print_problems(result.problems, ui, content)
     if not result.ok:
         ui.info(f"✗ nothing written; {out} is unchanged")
         sys.exit(1)
     ui.info(ui.style("✓", fg="green") + f" built {result.files} files into {out}")
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog="Exit codes: 0 ok, 2 usage error (no content folder, a folder that is "
+              "not Traction's cache).")
 @common
 def clean(content: Path, ui: Ui) -> None:
     """Remove the cache of drawn social cards (TRACTION_CACHE_DIR, else .traction-cache/ in
@@ -289,21 +408,20 @@ def clean(content: Path, ui: Ui) -> None:
     try:
         removed = clear(folder)
     except OutputError as exc:
-        ui.info(f"✗ {exc}")
-        sys.exit(1)
+        refuse(str(exc))
     ui.info(ui.style("✓", fg="green") + (f" removed {folder}" if removed
                                          else f" no cache at {folder}"))
 
 
-@main.command(epilog="Exit codes: 0 ok, 1 errors in the content at HEAD (or a git problem), "
-              "2 usage error.")
+@main.command(epilog="Exit codes: 0 ok, 1 errors in the content at HEAD, 2 usage error (a "
+              "bad option, not a git repository, an unknown revision).")
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "text"]),
               default="markdown", show_default=True,
               help="markdown for a pull-request comment, json for tools, text for the terminal.")
 @as_of_option
-@common
+@common_in_git
 def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: Any) -> None:
     """What changes between two git revisions: milestones, goal, stage, new weeks, problems.
 
@@ -311,20 +429,27 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
     revision is evaluated as of its commit's date, as the publish workflow builds it (the
     working tree as of SOURCE_DATE_EPOCH or its latest day); `--as-of` sets one date for both.
     """
+    from generator.problems import located
     from generator.render.diff_text import render
     from generator.tools.diff import GitError, diff_revisions
 
     try:
         report = diff_revisions(content, base, head, as_of)
     except GitError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(render(report, fmt, ui.style), nl=False)
+        refuse(str(exc))
+    in_repo = _repo_prefix(content)
+
+    def from_here(file: str) -> str:  # the text format's paths are check's
+        return located(file.removeprefix(in_repo), path_base(content))
+
+    click.echo(render(report, fmt, ui.style, from_here), nl=False)
     if not report.ok:
         ui.info(f"✗ the content at {head or 'the working tree'} has errors")
         sys.exit(1)
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog="Exit codes: 0 stopped with Ctrl-C, 2 usage error (no content folder, "
+              "the port in use). Errors in the content show in the page; the preview stays up.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1.")
 @cache_option
@@ -335,13 +460,13 @@ def serve(content: Path, ui: Ui, port: int, cache: Path | None) -> None:
     from generator.tools.serve import serve as run
 
     try:
-        run(content, port, lambda message: click.echo(message, err=True), cache)
+        run(content, port, lambda message: click.echo(message, err=True), cache,
+            path_base(content))
     except ServeError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        refuse(str(exc))
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog="Exit codes: 0 ok, 2 usage error.")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option("--company", default="Acme", show_default=True, help="Company name.")
 @click.option("-v", "--verbose", count=True, help="Say more.")
@@ -376,7 +501,8 @@ def new() -> None:
     """Create content from a template."""
 
 
-@new.command("week", epilog=EXIT_CODES)
+@new.command("week", epilog="Exit codes: 0 created, 2 usage error (no content folder or "
+             "traction.yaml, the week's file already exists).")
 @click.option("--week", "week", help="ISO week, e.g. 2026-W48 (default: this week).")
 @common
 def new_week(content: Path, ui: Ui, week: str | None) -> None:
@@ -397,6 +523,5 @@ def new_week(content: Path, ui: Ui, week: str | None) -> None:
     try:
         path = create(content, week)
     except ScaffoldError as exc:
-        ui.info(f"✗ {exc}")
-        sys.exit(1)
+        refuse(str(exc))
     ui.info(ui.style("✓", fg="green") + f" created {path}")

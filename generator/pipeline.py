@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,10 @@ from generator.source.schema import Config
 # A path alone as --base-url: links start with it, absolute URLs stay at site.url
 # (render.site.site_base). Not `//host`, which a browser reads as another site.
 _BASE_PATH = re.compile(r"""^/(?!/)[^\s"'<>\\`?#]*$""")
+
+
+def _silent(stage: str) -> None:
+    """The default progress: say nothing (the CLI shows it on a terminal)."""
 
 
 def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True) -> Analysis:
@@ -67,13 +72,15 @@ class BuildResult:
 
 
 def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None,
-           cache: Path | None = None, parallel: bool = True) -> Rendered:
+           cache: Path | None = None, parallel: bool = True,
+           progress: Callable[[str], None] = _silent) -> Rendered:
     """Everything but the writing: the files of the site in memory, or the problems.
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
     theme, a template that fails on this content) fails the check the same way. Cards
     drawn before are taken from the `cache` folder, when given, and new ones kept there;
-    the others are drawn on every core unless `parallel` is off (then no child process)."""
+    the others are drawn on every core unless `parallel` is off (then no child process).
+    `progress` hears each stage as it starts ("rendering the pages")."""
     # The render and output stages are imported here, not at the top: `status` and `diff`
     # need only `analyse`, and jinja2 and Markdown cost a third of their start-up.
     from generator.output.cache import Cache
@@ -81,14 +88,16 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
     from generator.render.pages import render_site
     from generator.render.site import public_view
 
+    progress(f"checking {content_dir}")
     analysis = analyse(content_dir, as_of=as_of)
     problems = Problems(analysis.problems)
     config = analysis.content.config
     theme = _theme(content_dir, config, problems)
     files = None
     if not problems.errors and analysis.progress is not None and config is not None:
+        progress("rendering the pages")
         files = render_site(public_view(analysis, base_url), problems, theme,
-                            Cache(cache) if cache is not None else None, parallel)
+                            Cache(cache) if cache is not None else None, parallel, progress)
         if files is not None:
             check_paths(files, problems)
     return Rendered(analysis, problems.sorted(), None if problems.errors else files)
@@ -116,9 +125,10 @@ def _theme(content_dir: Path, config: Config | None, problems: Problems) -> Path
 
 
 def build(content_dir: Path, out: Path, base_url: str | None = None,
-          as_of: AsOf | None = None, cache: Path | None = None) -> BuildResult:
-    """Build the site into `out`, atomically. Raises OutputError for an unusable `out`
-    or `base_url`."""
+          as_of: AsOf | None = None, cache: Path | None = None,
+          progress: Callable[[str], None] = _silent) -> BuildResult:
+    """Build the site into `out`, atomically; `progress` hears each stage. Raises
+    OutputError for an unusable `out` or `base_url`."""
     from generator.output.writer import (
         OutputError,
         check_output_dir,
@@ -136,8 +146,9 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
     with output_lock(out):  # builds into one folder take turns
         recover(out)
         check_output_dir(out, content_dir)  # again: another build may have written it since
-        rendered = render(content_dir, base_url, as_of, cache)
+        rendered = render(content_dir, base_url, as_of, cache, progress=progress)
         if rendered.files is None:
             return BuildResult(rendered.analysis, rendered.problems)
+        progress(f"writing {len(rendered.files)} files into {out}")
         write_site(rendered.files, out)
     return BuildResult(rendered.analysis, rendered.problems, len(rendered.files))

@@ -9,6 +9,7 @@ them all at once, sorted by file and line, in text, JSON or GitHub workflow-comm
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -105,16 +106,25 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def format_text(problems: list[Problem], color: bool = False) -> str:
+def located(file: str, base: str = "") -> str:
+    """A problem's file (relative to the content folder) as a path from `base`, the content
+    folder as the user named it: `content/weeks/2026-W47.yaml` from the repository's root,
+    `weeks/2026-W47.yaml` from inside the folder, absolute for an absolute --content. So
+    an editor or terminal opens it from where the command ran."""
+    return posixpath.normpath(posixpath.join(base, file)) if base else file
+
+
+def format_text(problems: list[Problem], color: bool = False, base: str = "") -> str:
     """`path:line:col: error: message` and its hint; errors first, then warnings, each
-    group in file and line order."""
+    group in file and line order. Paths start at `base` (see `located`)."""
     lines = []
     ordered = [p for p in problems if p.is_error] + [p for p in problems if not p.is_error]
     for p in ordered:
         label: str = p.severity
         if color:
             label = f"\x1b[1;31m{label}\x1b[0m" if p.is_error else f"\x1b[1;33m{label}\x1b[0m"
-        lines.append(f"{printable(str(p.pos))}: {label}: {printable(p.message)}")
+        where = f"{located(p.pos.file, base)}:{p.pos.line}:{p.pos.col}"
+        lines.append(f"{printable(where)}: {label}: {printable(p.message)}")
         if p.hint:
             lines.append(f"  hint: {printable(p.hint)}")
     return "\n".join(lines)
@@ -126,11 +136,12 @@ def summary_line(problems: list[Problem]) -> str:
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
-def format_json(problems: list[Problem]) -> str:
+def format_json(problems: list[Problem], base: str = "") -> str:
+    """The problems for tools; paths start at `base`, as in `format_text`."""
     items = [
         {
             "severity": p.severity,
-            "file": p.pos.file,
+            "file": located(p.pos.file, base),
             "line": p.pos.line,
             "col": p.pos.col,
             "message": p.message,
@@ -153,7 +164,9 @@ def _escape_github(text: str, *, prop: bool = False) -> str:
 
 
 def format_github(problems: list[Problem], content_prefix: str = "") -> str:
-    """`::error file=…,line=…,col=…::message` annotations for GitHub Actions."""
+    """`::error file=…,line=…,col=…::message` annotations for GitHub Actions. GitHub places
+    them by paths from the repository's root, wherever the command ran: `content_prefix`
+    is the content folder's path from there."""
     lines = []
     for p in problems:
         path = f"{content_prefix}{p.pos.file}"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from generator.problems import Pos, Problems
 from generator.source.accounts import account_ids, is_public, shown_in_messages
 from generator.source.events import account_events
 from generator.source.loader import Content
+from generator.source.placeholders import is_example_url, is_placeholder
 from generator.source.scalars import did_you_mean
 from generator.source.schema import AccountEvent, CaseStudyMeta, Config, WeekLog
 
@@ -121,6 +124,71 @@ def lifecycle(config: Config, content: Content, problems: Problems) -> None:
         if kind == "paid" and churned is not None:
             del history["churned"]  # re-activated
         history[kind] = event
+
+
+# How alike a lone id must be to a known one to look like its typo (difflib's ratio):
+# `globx` and `globex` are 0.91; `acme` and `acne`, two plausible companies, 0.75.
+MISTYPED_ID_CUTOFF = 0.8
+
+
+def mistyped_account_ids(config: Config, content: Content, problems: Problems) -> None:
+    """An account id written once, in one event, close to another id is most likely that
+    account mistyped (`globx` for `globex`): its `paid` would start a customer that never
+    was and leave the real one short. A warning, an error with --strict. A new account is
+    confirmed by declaring it under `accounts:`. Ids are named as everywhere: a public one
+    quoted, any other not at all (its first place is given instead)."""
+    events = account_events(content.weeks)
+    mentions = Counter(event.id for event in events)
+    mentions.update(call.account for week in content.weeks for call in week.calls
+                    if call.account)
+    mentions.update(doc.meta.customer for doc in content.case_studies
+                    if isinstance(doc.meta, CaseStudyMeta) and doc.meta.customer)
+    mentions.update(list(config.accounts))
+    first: dict[str, AccountEvent] = {}
+    for event in events:
+        first.setdefault(event.id, event)
+    order = {account: index for index, account in enumerate(first)}
+    for account, event in first.items():
+        if mentions[account] != 1:
+            continue
+        others = [other for other in first if other != account
+                  # of two lone ids alike, only the later one is the suspect
+                  and (mentions[other] > 1 or order[other] < order[account])]
+        others += [other for other in config.accounts if other not in first]
+        close = difflib.get_close_matches(account, sorted(others), n=1,
+                                          cutoff=MISTYPED_ID_CUTOFF)
+        if not close:
+            continue
+        known = close[0]
+        if is_public(config, known):
+            named, guess = f"'{known}'", f"did you mean '{known}'?"
+        else:
+            where = first[known].at("id") if known in first else config.at("accounts", known)
+            named = "another account's id (not shown: the account is not public)"
+            alias = shown_in_messages(config, content.weeks)[known]
+            guess = f"did you mean {alias}, first logged at {where}?"
+        problems.warning(event.at("id"), f"this account id appears nowhere else and is close "
+                         f"to {named}: a typo starts a new account ('{event.event}' would "
+                         "not count for the one you meant)",
+                         f"{guess} If it is a new account, declare it under `accounts:` in "
+                         "traction.yaml")
+
+
+def placeholders_left(config: Config, content: Content, problems: Problems) -> None:
+    """Text a template wrote for the founder to replace, about to be published as is, and a
+    site URL that is an example's (SPEC: `site.url` is where the site is published)."""
+    if is_example_url(config.site.url):
+        problems.warning(config.site.at("url"), "site.url is still the example address; "
+                         "canonical links, the feed and the sitemap would point there",
+                         "set it to where the site is published, e.g. "
+                         "https://<owner>.github.io/<repository>/")
+    texts = [(config.site.at("description"), config.site.description),
+             (config.company.at("tagline"), config.company.tagline),
+             *_public_texts(config, content)]
+    for pos, text in texts:
+        if text and is_placeholder(text):
+            problems.warning(pos, "this is the template's example text; it would be "
+                             "published as is", "write your own, or remove the line")
 
 
 def sources_declared(config: Config, content: Content, problems: Problems) -> None:
@@ -302,11 +370,11 @@ def _public_texts(config: Config, content: Content) -> Iterator[tuple[Pos, str]]
 RULES: tuple[Rule, ...] = (
     founders_listed, event_fields, dates_in_week, lifecycle, sources_declared,
     scalable_sources_priced, log_span, missing_weeks, documents,
-    private_names_in_public_fields,
+    private_names_in_public_fields, mistyped_account_ids, placeholders_left,
 )
 # Rules over the whole history of an account: with a week file unread they would report
 # the gap it leaves (a `paid` event missing) as errors of other files.
-HISTORY_RULES = frozenset({lifecycle})
+HISTORY_RULES = frozenset({lifecycle, mistyped_account_ids})
 
 
 def check(config: Config, content: Content, problems: Problems,

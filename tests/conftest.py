@@ -76,7 +76,9 @@ def content(tmp_path: Path) -> Callable[..., Path]:
 def run_traction(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                  ) -> subprocess.CompletedProcess[str]:
     """Run the real command line (`python -m generator`) in a subprocess."""
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    # COLUMNS would wrap `status` to the width of the terminal the tests run in.
+    full_env = {**{k: v for k, v in os.environ.items() if k != "COLUMNS"}, "NO_COLOR": "1",
+                **(env or {})}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT,
                           env=full_env, capture_output=True, text=True, timeout=120)
 

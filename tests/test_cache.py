@@ -123,6 +123,6 @@ def test_clean_leaves_a_folder_it_did_not_make(tmp_path: Path,
     (root / cache.FOLDER).mkdir()
     (root / cache.FOLDER / "precious.txt").write_text("keep", "utf-8")
     result = run_traction("clean", "--content", str(root))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "not a Traction cache" in result.stderr + result.stdout
     assert (root / cache.FOLDER / "precious.txt").exists()

@@ -69,26 +69,29 @@ def test_errors_exit_1_and_are_printed(content: Content) -> None:
     root = content(weeks={"2026-W47": ERROR_WEEK})
     result = run_traction("check", "--content", str(root))
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [ERROR_LINE, "  hint: did you mean 'calls'?"]
+    assert result.stdout.splitlines() == [f"{root}/{ERROR_LINE}",
+                                          "  hint: did you mean 'calls'?"]
     assert result.stderr == f"✗ {root}: 1 error, 0 warnings\n"
 
 
-def test_missing_content_directory_exits_1(tmp_path: Path) -> None:
+def test_a_missing_content_directory_is_a_usage_error(tmp_path: Path) -> None:
     result = run_traction("check", "--content", str(tmp_path / "nope"))
-    assert result.returncode == 1
-    assert f"{tmp_path / 'nope'}:1:1: error: content directory not found" in result.stdout
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"✗ content directory not found: {tmp_path / 'nope'} (pass "
+                             "--content DIR, or run `traction init` to make one)\n")
 
 
 def test_warnings_alone_exit_0_and_strict_makes_them_errors(content: Content) -> None:
     root = content(weeks=WARNING_WEEKS)
     relaxed = run_traction("check", "--content", str(root))
     assert relaxed.returncode == 0
-    assert relaxed.stdout.splitlines()[0] == WARNING_LINE
+    assert relaxed.stdout.splitlines()[0] == f"{root}/{WARNING_LINE}"
     assert relaxed.stderr.endswith("; 0 errors, 1 warning\n")
 
     strict = run_traction("check", "--content", str(root), "--strict")
     assert strict.returncode == 1
-    assert strict.stdout.splitlines()[0] == WARNING_LINE.replace("warning:", "error:")
+    assert strict.stdout.splitlines()[0] == f"{root}/{WARNING_LINE}".replace("warning:",
+                                                                                "error:")
     assert strict.stderr == f"✗ {root}: 1 error, 0 warnings\n"
 
 
@@ -115,12 +118,13 @@ def test_json_output_matches_the_analysis(content: Content, strict: bool) -> Non
     assert result.returncode == 1
     doc = json.loads(result.stdout)
     problems = list(analyse(root).problems)
-    assert result.stdout == format_json(promote_warnings(problems) if strict else problems) + "\n"
+    assert result.stdout == format_json(promote_warnings(problems) if strict else problems,
+                                        base=str(root)) + "\n"
     assert (doc["ok"], doc["errors"], doc["warnings"]) == ((False, 2, 0) if strict
                                                            else (False, 1, 1))
     assert [(p["file"], p["line"], p["col"], p["severity"]) for p in doc["problems"]] == [
-        ("weeks/2026-W47.yaml", 1, 7, "error" if strict else "warning"),
-        ("weeks/2026-W48.yaml", 2, 1, "error"),
+        (f"{root}/weeks/2026-W47.yaml", 1, 7, "error" if strict else "warning"),
+        (f"{root}/weeks/2026-W48.yaml", 2, 1, "error"),
     ]
     assert result.stderr == ""
 
@@ -173,7 +177,8 @@ def test_quiet_prints_only_problems(content: Content) -> None:
     root = content(weeks={"2026-W47": ERROR_WEEK})
     result = run_traction("check", "--content", str(root), "-q")
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [ERROR_LINE, "  hint: did you mean 'calls'?"]
+    assert result.stdout.splitlines() == [f"{root}/{ERROR_LINE}",
+                                          "  hint: did you mean 'calls'?"]
     assert result.stderr == ""
     clean = run_traction("check", "--content", str(DEMO), "--quiet")
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
@@ -183,13 +188,16 @@ def test_verbose_says_what_was_read_and_evaluated(content: Content) -> None:
     result = run_traction("check", "--content", str(DEMO), "-v")
     assert result.returncode == 0 and result.stdout == ""
     weeks = len(list((DEMO / "weeks").glob("*.yaml")))
-    assert result.stderr.splitlines()[:3] == [
+    stages = ("checking ", "rendering ", "drawing ")  # tests/test_cli_progress.py
+    assert [line for line in result.stderr.splitlines()
+            if not line.startswith(stages)][:3] == [
         f"read {DEMO}: {weeks} weekly logs (2026-W14 to 2026-W47), 2 case studies, 1 page",
         "ladders: zero-to-one, micro-traction",
         "as of 2026-11-19 (2026-W47 in progress)"]
     broken = content(weeks={"2026-W47": ERROR_WEEK})
     lines = run_traction("check", "--content", str(broken), "-v").stderr.splitlines()
-    assert lines[0] == (f"read {broken}: 0 weekly logs, 0 case studies, 0 pages; "
+    assert lines[0] == f"checking {broken}"
+    assert lines[1] == (f"read {broken}: 0 weekly logs, 0 case studies, 0 pages; "
                         "1 week file with errors")
     quiet = run_traction("check", "--content", str(DEMO))
     assert "ladders:" not in quiet.stderr  # only with -v
@@ -220,7 +228,8 @@ def test_no_colour_when_output_is_not_a_terminal(content: Content) -> None:
 def test_help_lists_the_exit_codes() -> None:
     top = run_traction("--help")
     assert top.returncode == 0
-    assert "Exit codes: 0 ok, 1 errors in the content, 2 usage error." in one_line(top.stdout)
+    assert ("Exit codes: 0 ok, 1 errors in the content, 2 usage error (a bad option, no "
+            "content folder, a file that already exists, ...).") in one_line(top.stdout)
     check = run_traction("check", "--help")
     assert check.returncode == 0
     text = one_line(check.stdout)

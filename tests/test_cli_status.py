@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
+import os
+import pty
 import re
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 from typing import Any
 
@@ -220,11 +227,13 @@ accounts:
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_status_exits_1_with_problems_on_stderr(content: Any, fmt: str) -> None:
     root = content(weeks={"2026-W10": BAD_WEEK})
-    result = run_traction("status", "--format", fmt, "--content", str(root))
+    result = run_traction("status", "--format", fmt, cwd=root.parent,
+                          env={"PYTHONPATH": str(ROOT)})  # finds ./content
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "weeks/2026-W10.yaml:4:25: error: account Customer 2: 'won' without 'qualified' before it",
+        "content/weeks/2026-W10.yaml:4:25: error: account Customer 2: 'won' without "
+        "'qualified' before it",
         "  hint: add a qualified event for this account on or before 2026-03-03",
         "✗ fix the errors above first (`traction check`)",
     ]
@@ -237,16 +246,16 @@ def test_status_reports_every_problem_sorted(content: Any) -> None:
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert [e.split(": error: ")[0].split(":")[0] for e in errors] == [
-        "traction.yaml", "weeks/2026-W10.yaml"]
+        f"{root}/traction.yaml", f"{root}/weeks/2026-W10.yaml"]
     assert "unknown ladder 'zero-to-on'" in errors[0]
     assert "did you mean 'zero-to-one'?" in result.stderr
 
 
-def test_status_on_a_missing_content_dir(tmp_path: Path) -> None:
+def test_status_on_a_missing_content_dir_is_a_usage_error(tmp_path: Path) -> None:
     result = run_traction("status", "--content", str(tmp_path / "nowhere"))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stdout == ""
-    assert "error: content directory not found" in result.stderr
+    assert result.stderr.startswith(f"✗ content directory not found: {tmp_path / 'nowhere'}")
 
 
 def test_warnings_do_not_stop_status(content: Any) -> None:
@@ -376,7 +385,7 @@ def test_as_of_before_the_latest_entry_is_one_error(content: Any) -> None:
     result = run_traction("status", "--content", str(root), "--as-of", "2026-03-30")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines()[0] == (
-        "weeks/2026-W14.yaml:6:9: error: --as-of 2026-03-30 is before this entry "
+        f"{root}/weeks/2026-W14.yaml:6:9: error: --as-of 2026-03-30 is before this entry "
         "(2026-03-31), the latest the log mentions")
     # build and check refuse it the same way; a failed build writes nothing.
     out = root.parent / "_site"
@@ -388,8 +397,8 @@ def test_as_of_before_the_latest_entry_is_one_error(content: Any) -> None:
 
 @pytest.mark.parametrize(("args", "env", "code", "message"), [
     (["--as-of", "30/03/2026"], {}, 2, "Invalid value for '--as-of'"),
-    ([], {"SOURCE_DATE_EPOCH": "last tuesday"}, 1,
-     "Error: SOURCE_DATE_EPOCH='last tuesday' is not a time in seconds since 1970"),
+    ([], {"SOURCE_DATE_EPOCH": "last tuesday"}, 2,
+     "✗ SOURCE_DATE_EPOCH='last tuesday' is not a time in seconds since 1970"),
 ])
 def test_a_malformed_as_of_is_refused(content: Any, args: list[str], env: dict[str, str],
                                       code: int, message: str) -> None:
@@ -397,3 +406,49 @@ def test_a_malformed_as_of_is_refused(content: Any, args: list[str], env: dict[s
     result = run_traction("status", "--content", str(root), *args, env=env)
     assert result.returncode == code and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- the width of the terminal -------------------------------------------------------------
+
+MILESTONE_LINE = re.compile(r"  [✓!▸·] \d+\. ")
+
+
+def test_status_wraps_to_columns_with_hanging_indentation() -> None:
+    whole = run_traction("status", "--content", str(DEMO)).stdout
+    assert max(map(len, whole.splitlines())) > 100, "piped, each line is whole"
+    for columns in (40, 60, 80):
+        text = run_traction("status", "--content", str(DEMO),
+                            env={"COLUMNS": str(columns)}).stdout
+        lines = text.splitlines()
+        assert max(map(len, lines)) <= columns
+        assert text.split() == whole.split(), "the same words; only the breaks move"
+        ladders = lines[lines.index("Zero to one") + 1:]
+        for line in ladders:  # under a milestone, every line is indented under its title
+            assert (not line or line in ("Micro-traction",) or MILESTONE_LINE.match(line)
+                    or line.startswith(" " * 7)), line
+    narrow = run_traction("status", "--content", str(DEMO), env={"COLUMNS": "5"}).stdout
+    assert max(map(len, narrow.splitlines())) <= 30  # the narrowest it wraps to
+
+
+def test_status_on_a_terminal_wraps_to_its_width(tmp_path: Path) -> None:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 64, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "status", "--content",
+                                str(DEMO)], cwd=ROOT, env={**env, "NO_COLOR": "1"},
+                               stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert process.wait(timeout=120) == 0
+    lines = b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+    assert 50 < max(map(len, lines)) <= 64
+    assert any(line.startswith("  ✓ 1. 5+ sales calls every week") for line in lines)

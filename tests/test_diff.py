@@ -428,13 +428,18 @@ def test_head_with_errors_exits_1_and_lists_them(repo: Path, tmp_path: Path) -> 
     assert {p["file"] for p in doc["problems"]} == {"content/weeks/2026-W16.yaml"}
     text = diff(broken, "HEAD~1", "HEAD", "--format", "text")
     assert text.returncode == 1 and "content/weeks/2026-W16.yaml:" in text.stdout
+    # In the terminal, paths are from the working directory, as `check` prints them; the
+    # comment and the JSON keep them from the repository's root.
+    inside = run_traction("diff", "HEAD~1", "HEAD", "--format", "text",
+                          cwd=broken / "content" / "weeks", env={"PYTHONPATH": str(ROOT)})
+    assert "\n  ../weeks/2026-W16.yaml:" in inside.stdout, inside.stdout + inside.stderr
 
 
-# --- git problems: one line, exit 1 -----------------------------------------------------------
+# --- git problems: one line, exit 2 -----------------------------------------------------------
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -445,14 +450,14 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
 def test_not_a_git_repository(tmp_path: Path) -> None:
     write_content(tmp_path / "plain" / "content", weeks=BASE_WEEKS)
     message = one_line_error(diff(tmp_path / "plain", "HEAD"))
-    assert message.startswith("Error: not a git repository: ")
+    assert message.startswith("✗ not a git repository: ")
 
 
 def test_unknown_revision(repo: Path) -> None:
     assert one_line_error(diff(repo, "no-such-branch")) == (
-        "Error: unknown revision 'no-such-branch'")
+        "✗ unknown revision 'no-such-branch'")
     assert one_line_error(diff(repo, "HEAD", "--format=json", "--", "-rf")) == (
-        "Error: unknown revision '-rf'")
+        "✗ unknown revision '-rf'")
 
 
 def test_shallow_clone_lacking_the_base(repo: Path, tmp_path: Path) -> None:

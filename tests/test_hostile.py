@@ -21,7 +21,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import run_traction, write_content
+from conftest import ROOT, run_traction, write_content
 
 from generator.render.markup import URL_SCHEMES, to_html
 from generator.source.yamlsource import MAX_MARKDOWN_CHARS
@@ -228,16 +228,19 @@ def test_nul_and_escaped_controls_are_refused_by_the_loader(tmp_path: Path) -> N
         "2026-W46": 'week: 2026-W46\nsummary: "a\\0b"\n',
         "2026-W47": 'week: 2026-W47\ncalls:\n  - {date: 2026-11-17, notes: "x\\x01y"}\n'})
     (root / "weeks" / "2026-W48.yaml").write_bytes(b"week: 2026-W48\nsummary: a\x00b\n")
-    result = run_traction("check", "--content", str(root))
+    result = run_traction("check", "--content", "content", cwd=tmp_path,
+                          env={"PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     assert result.stdout.splitlines()[:6] == [
-        "weeks/2026-W46.yaml:2:10: error: non-printable character U+0000 written as an escape",
+        "content/weeks/2026-W46.yaml:2:10: error: non-printable character U+0000 written as "
+        "an escape",
         "  hint: remove the escape; an emoji is written as itself or as \\U0001F600, not as "
         "two \\u",
-        "weeks/2026-W47.yaml:3:31: error: non-printable character U+0001 written as an escape",
+        "content/weeks/2026-W47.yaml:3:31: error: non-printable character U+0001 written as "
+        "an escape",
         "  hint: remove the escape; an emoji is written as itself or as \\U0001F600, not as "
         "two \\u",
-        "weeks/2026-W48.yaml:2:11: error: NUL byte in file",
+        "content/weeks/2026-W48.yaml:2:11: error: NUL byte in file",
         "  hint: remove the NUL character",
     ]
 

@@ -305,9 +305,12 @@ def test_missing_traction_yaml(content: Content, fast: bool) -> None:
 def test_missing_content_directory(tmp_path: Path) -> None:
     root = tmp_path / "nowhere"
     assert loaded(root, True) == [
-        f"{root}:1:1: error: content directory not found",
+        ".:1:1: error: content directory not found",  # the folder itself: "." within it
         "  hint: pass --content DIR or run `traction init`",
     ]
+    problems = Problems()
+    load(root, problems)  # printed from where the command ran: the folder's own path
+    assert format_text(list(problems), base=str(root)).startswith(f"{root}:1:1: error:")
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "# nothing yet\n", "---\n", "~\n"],

@@ -426,14 +426,126 @@ def test_case_study_customer_must_be_a_known_account(content: Content) -> None:
     ]
 
 
+# --- mistyped account ids ---------------------------------------------------------------
+
+GLOBEX_HISTORY = """\
+accounts:
+  - {id: globex, event: qualified, date: 2026-11-16, source: cold-email}
+  - {id: globex, event: won, date: 2026-11-17}
+"""
+PUBLIC_GLOBEX = CONFIG + "accounts:\n  globex: {name: Globex, public: true}\n"
+
+
+def test_a_lone_id_close_to_a_public_one_is_a_warning_with_did_you_mean(content: Content
+                                                                         ) -> None:
+    root = content(config=PUBLIC_GLOBEX, weeks={"2026-W47": week("2026-W47", GLOBEX_HISTORY + """\
+  - {id: globx, event: paid, date: 2026-11-18, amount: 500, interval: month}
+""")})
+    assert with_hints(root) == [
+        "weeks/2026-W47.yaml:5:10: warning: this account id appears nowhere else and is close "
+        "to 'globex': a typo starts a new account ('paid' would not count for the one you "
+        "meant)",
+        "  hint: did you mean 'globex'? If it is a new account, declare it under `accounts:` "
+        "in traction.yaml",
+    ]
+
+
+def test_a_lone_id_close_to_a_private_one_never_names_either(content: Content) -> None:
+    # Canaries: neither the private id nor its typo may appear in any output.
+    secret = "zqvortexa"
+    root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", f"""\
+accounts:
+  - {{id: {secret}, event: qualified, date: 2026-11-16}}
+  - {{id: {secret}, event: won, date: 2026-11-17}}
+  - {{id: {secret[:-1]}, event: paid, date: 2026-11-18}}
+""")})
+    problems = list(analyse(root).problems)
+    assert [(str(p.pos), p.severity) for p in problems] == [("weeks/2026-W47.yaml:5:10",
+                                                             "warning")]
+    assert problems[0].message.endswith("close to another account's id (not shown: the "
+                                        "account is not public): a typo starts a new account "
+                                        "('paid' would not count for the one you meant)")
+    assert problems[0].hint is not None and problems[0].hint.startswith(
+        "did you mean Customer 1, first logged at weeks/2026-W47.yaml:3:10?")
+    result = run_traction("check", "--content", str(root), "--format", "json", "--strict")
+    assert result.returncode == 1  # --strict: the warning is an error
+    assert json.loads(result.stdout)["problems"][0]["severity"] == "error"
+    for text in (format_text(problems), format_json(problems), format_github(problems),
+                 result.stdout + result.stderr):
+        assert secret[:-1] not in text, text
+
+
+def test_ids_seen_twice_declared_or_unalike_are_not_suspects(content: Content) -> None:
+    root = content(config=CONFIG + "accounts:\n  globx: {}\n", weeks={
+        "2026-W47": week("2026-W47", GLOBEX_HISTORY + """\
+  - {id: globx, event: paid, date: 2026-11-18}
+  - {id: initech, event: paid, date: 2026-11-18}
+  - {id: acne, event: paid, date: 2026-11-19}
+  - {id: acme, event: paid, date: 2026-11-19}
+  - {id: acme, event: hell-yes, date: 2026-11-20}
+""")})
+    assert rule_problems(rules.mistyped_account_ids, root) == []  # acne/acme: 0.75
+
+
+def test_of_two_lone_ids_alike_only_the_later_is_suspect(content: Content) -> None:
+    root = content(config=PUBLIC_GLOBEX.replace("globex:", "umbrella:"), weeks={
+        "2026-W47": week("2026-W47", """\
+accounts:
+  - {id: globex, event: paid, date: 2026-11-16}
+  - {id: globx, event: paid, date: 2026-11-18}
+""")})
+    assert [str(p.pos) for p in rule_problems(rules.mistyped_account_ids, root)] == [
+        "weeks/2026-W47.yaml:4:10"]
+
+
+# --- template text left in ------------------------------------------------------------------
+
+def test_template_text_and_the_example_url_are_warnings(content: Content) -> None:
+    root = content(config=CONFIG.replace("acme.github.io", "example.github.io").replace(
+        "company: {name: Acme}", 'company: {name: Acme, tagline: "What you do, in one line"}'),
+        weeks={"2026-W47": week("2026-W47", "summary: |\n  What happened, what we learned, "
+                                "what's next.\n")},
+        case_studies={"draft": "---\ntitle: TODO\ndraft: true\n---\n",
+                      "shown": "---\ntitle: How a customer got to hell yes\n---\nTODO\n"})
+    assert report(root) == [
+        "case-studies/shown.md:2:8: warning: this is the template's example text; it would be "
+        "published as is",
+        "case-studies/shown.md:4:1: warning: this is the template's example text; it would be "
+        "published as is",
+        "traction.yaml:1:26: warning: site.url is still the example address; canonical links, "
+        "the feed and the sitemap would point there",
+        "traction.yaml:2:32: warning: this is the template's example text; it would be "
+        "published as is",
+        "weeks/2026-W47.yaml:2:10: warning: this is the template's example text; it would be "
+        "published as is",
+    ]  # the draft is never published: its TODO is fine
+
+
+def test_every_placeholder_is_still_written_by_a_template() -> None:
+    from generator.source.placeholders import PLACEHOLDER_TEXTS
+
+    folder = Path(rules.__file__).parent / "tools" / "scaffold"
+    templates = " ".join(path.read_text("utf-8") for path in folder.rglob("*") if path.is_file())
+    assert all(text in templates.casefold() for text in PLACEHOLDER_TEXTS)
+    assert "https://example.github.io/" in templates
+
+
+def test_a_fresh_init_warns_about_what_is_left_to_fill_in(tmp_path: Path) -> None:
+    assert run_traction("init", str(tmp_path / "repo")).returncode == 0
+    result = run_traction("check", "--content", str(tmp_path / "repo" / "content"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "site.url is still the example address" in result.stdout
+    assert "template's example text" in result.stdout
+
+
 # --- rules are pure functions over records ----------------------------------------------
 
 def test_every_rule_is_registered_and_runs_on_records_only(content: Content) -> None:
     names = {rule.__name__ for rule in rules.RULES}
     assert names == {"founders_listed", "event_fields", "dates_in_week", "lifecycle",
                      "sources_declared", "scalable_sources_priced", "log_span", "missing_weeks",
-                     "private_names_in_public_fields",
-                     "documents"}
+                     "private_names_in_public_fields", "mistyped_account_ids",
+                     "placeholders_left", "documents"}
     root = content(config=CONFIG, weeks={"2026-W47": week("2026-W47", """\
 accounts:
   - {id: globex, event: won, date: 2026-11-17}

@@ -254,7 +254,7 @@ def test_new_week_never_overwrites(tmp_path: Path) -> None:
     path = content / "weeks" / "2026-W11.yaml"
     before = path.read_bytes()
     code, _, err = cli("new", "week", "--week", "2026-W11", "--content", str(content))
-    assert code == 1
+    assert code == 2  # a usage error: nothing is wrong with the content
     assert "already exists" in err and err.strip().count("\n") == 0
     assert path.read_bytes() == before
     code, _, _ = cli("new", "week", "--week", "2026-W49", "--content", str(content))
@@ -263,7 +263,7 @@ def test_new_week_never_overwrites(tmp_path: Path) -> None:
     edited.write_text(edited.read_text("utf-8") + "# mine\n", "utf-8")
     first = edited.read_bytes()
     code, _, _ = cli("new", "week", "--week", "2026-W49", "--content", str(content))
-    assert code == 1
+    assert code == 2
     assert edited.read_bytes() == first
 
 
@@ -275,7 +275,7 @@ def test_new_week_defaults_to_this_week(scaffolded: Path) -> None:
     names = {p.stem for p in (content / "weeks").iterdir()}
     assert names <= {before, this_week()} and len(names) == 1
     code, _, err = cli("new", "week", "--content", str(content))
-    assert code == 1, "the same week again is refused"
+    assert code == 2, "the same week again is refused"
 
 
 @pytest.mark.parametrize("week", ["2026-W60", "2026-W00", "2026-49", "W49", "2026-w49",
@@ -298,7 +298,7 @@ def test_new_week_accepts_week_53_of_a_long_year(tmp_path: Path) -> None:
 
 def test_new_week_needs_a_content_directory(tmp_path: Path) -> None:
     code, _, err = cli("new", "week", "--week", "2026-W49", "--content", str(tmp_path / "none"))
-    assert code == 1
+    assert code == 2
     assert "traction init" in err
     assert not (tmp_path / "none").exists()
 

@@ -201,10 +201,10 @@ def test_serve_reports_a_port_in_use_in_one_line(tmp_path: Path) -> None:
             [sys.executable, "-m", "generator", "serve", "--port", str(port),
              "--content", str(content)],
             capture_output=True, text=True, cwd=tmp_path, env=env, timeout=30)
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip() == (
-        f"Error: port {port} on 127.0.0.1 is in use; pick another with --port")
+        f"✗ port {port} on 127.0.0.1 is in use; pick another with --port")
     assert list(scratch.iterdir()) == [], "no preview folder is left behind"
 
 

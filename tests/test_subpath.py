@@ -228,7 +228,7 @@ def test_a_root_preview_keeps_the_published_urls_absolute(preview: tuple[str, Pa
 def test_a_base_url_that_is_neither_a_url_nor_a_path_is_refused(tmp_path: Path) -> None:
     for bad in ("repo/", "//evil.example/", "/a b/"):
         result = build(DEMO, tmp_path / "out", "--base-url", bad)
-        assert result.returncode == 1
+        assert result.returncode == 2  # a usage error
         assert "--base-url" in result.stderr + result.stdout
         assert not (tmp_path / "out" / "index.html").exists()
 

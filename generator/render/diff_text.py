@@ -182,8 +182,8 @@ def _name(m: MilestoneChange, report: DiffReport, escape: Escape) -> str:
     return name
 
 
-def _problem(p: ProblemRow, escape: Escape) -> str:
-    where = escape(f"{p.file}:{p.line}:{p.col}")
+def _problem(p: ProblemRow, escape: Escape, path: Callable[[str], str] = str) -> str:
+    where = escape(f"{path(p.file)}:{p.line}:{p.col}")
     hint = f" (hint: {escape(p.hint)})" if p.hint else ""
     return f"{where}: {p.severity}: {escape(p.message, 500)}{hint}"
 
@@ -278,7 +278,11 @@ def json_text(report: DiffReport) -> str:
     return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def text(report: DiffReport, style: Style | None = None) -> str:
+def text(report: DiffReport, style: Style | None = None,
+         path: Callable[[str], str] = str) -> str:
+    """For the terminal. `path` turns a problem's path (from the repository's root, as the
+    comment and JSON give it) into the one printed: from the working directory, as `check`
+    prints it, so a terminal or editor opens it."""
     def paint(s: str, **kwargs: Any) -> str:
         return style(s, **kwargs) if style else s
 
@@ -306,16 +310,18 @@ def text(report: DiffReport, style: Style | None = None) -> str:
                               zip(WEEK_COLUMNS, _week_cells(w), strict=True))
             lines.append(f"  {w.week} {w.change:<7} {cells}")
     lines += ["", paint("Check", bold=True)]
-    lines += [f"  {_problem(p, plain)}" for p in report.problems]
+    lines += [f"  {_problem(p, plain, path)}" for p in report.problems]
     counts = report.counts
     lines.append(f"  {counts.errors} error{'s' * (counts.errors != 1)}, "
                  f"{counts.warnings} warning{'s' * (counts.warnings != 1)}")
     return "\n".join(lines) + "\n"
 
 
-def render(report: DiffReport, fmt: str, style: Style | None = None) -> str:
+def render(report: DiffReport, fmt: str, style: Style | None = None,
+           path: Callable[[str], str] = str) -> str:
+    """The report in `fmt`; `path` applies to the text format only (see `text`)."""
     if fmt == "json":
         return json_text(report)
     if fmt == "text":
-        return text(report, style)
+        return text(report, style, path)
     return markdown(report)

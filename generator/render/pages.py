@@ -170,13 +170,13 @@ def _static_files(static: Path) -> list[tuple[str, Path]]:
 
 
 def render_site(site: SiteView, problems: Problems, user_theme: Path | None = None,
-                store: raster.Store | None = None, parallel: bool = True
-                ) -> dict[str, bytes] | None:
+                store: raster.Store | None = None, parallel: bool = True,
+                progress: raster.Progress = raster.silent) -> dict[str, bytes] | None:
     """Every output file of the site, by path relative to the output directory; None when a
     template fails (reported, at its line). Cards already drawn are taken from `store`; the
-    others are drawn on every core, unless `parallel` is off."""
+    others are drawn on every core, unless `parallel` is off (`progress` hears of it)."""
     try:
-        return _render_site(site, user_theme, store, parallel)
+        return _render_site(site, user_theme, store, parallel, progress)
     except _TemplateFailed as exc:
         _theme_error(problems, exc.pos, exc.message)
         return None
@@ -207,8 +207,9 @@ def _card_sources(site: SiteView, dirs: list[Path], pages: bool = True) -> dict[
 
 
 def _draw_cards(svgs: dict[str, str], dirs: list[Path], store: raster.Store | None,
-                parallel: bool) -> dict[str, bytes]:
-    drawn = raster.draw_all(svgs, cards.font_files(dirs), store, cards.FONT_FAMILY, parallel)
+                parallel: bool, progress: raster.Progress) -> dict[str, bytes]:
+    drawn = raster.draw_all(svgs, cards.font_files(dirs), store, cards.FONT_FAMILY, parallel,
+                            progress)
     for path, png in drawn.items():
         if isinstance(png, raster.Failed):  # a theme's card template resvg cannot draw
             template = "icon.svg" if path == cards.ICON_PATH else "card.svg"
@@ -218,7 +219,7 @@ def _draw_cards(svgs: dict[str, str], dirs: list[Path], store: raster.Store | No
 
 
 def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | None,
-                 parallel: bool) -> dict[str, bytes]:
+                 parallel: bool, progress: raster.Progress) -> dict[str, bytes]:
     dirs = theme_dirs(user_theme)
     env = environment(dirs)
     files: dict[str, bytes] = {}
@@ -235,7 +236,7 @@ def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | 
         if path != "404.html":
             html_paths.append(path)
     files.update(_draw_cards(_card_sources(site, dirs, pages=site.social_cards), dirs, store,
-                             parallel))
+                             parallel, progress))
     files["feed.xml"] = _render(env, "feed.xml", {"site": site})
     files["sitemap.xml"] = _render(env, "sitemap.xml", {
         "site": site, "paths": [p.removesuffix("index.html") for p in html_paths]})

@@ -33,6 +33,15 @@ _recent: OrderedDict[str, bytes] = OrderedDict()
 _RECENT_MAX = 512
 
 
+# What a long step says it is doing ("drawing 51 social cards"), for the terminal; the
+# caller decides whether and when to show it.
+Progress = Callable[[str], None]
+
+
+def silent(stage: str) -> None:
+    """The default `Progress`: say nothing."""
+
+
 class Store(Protocol):
     """Where drawings are kept between builds (`output.cache.Cache`)."""
 
@@ -49,10 +58,12 @@ class Failed:
 
 
 def draw_all(svgs: dict[str, str], fonts: Sequence[Path], store: Store | None = None,
-             family: str = "sans-serif", parallel: bool = True) -> dict[str, bytes | Failed]:
+             family: str = "sans-serif", parallel: bool = True, progress: Progress = silent
+             ) -> dict[str, bytes | Failed]:
     """The PNG of each SVG, by the same key, drawn with `fonts` only (never the machine's,
     which differ from one to the next) and `family` as the default. With `parallel` off
-    everything is drawn in this process, which then never has a child."""
+    everything is drawn in this process, which then never has a child. `progress` hears
+    how many are drawn, when any is."""
     font_bytes = [Path(f).read_bytes() for f in fonts]
     salt = _salt(font_bytes, family)
     keys = {path: hashlib.sha256(salt + svg.encode("utf-8")).hexdigest()
@@ -68,6 +79,8 @@ def draw_all(svgs: dict[str, str], fonts: Sequence[Path], store: Store | None = 
         else:
             missing.append(path)
     font_list = [str(f) for f in fonts]
+    if missing:
+        progress(f"drawing {len(missing)} social card{'s' * (len(missing) != 1)}…")
     drawn = _map(_draw, [(svgs[p], font_list, family) for p in missing], parallel)
     for path, result in zip(missing, drawn, strict=True):
         found[path] = result

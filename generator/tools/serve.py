@@ -26,7 +26,7 @@ from typing import Any
 
 from generator.output.writer import write_site
 from generator.pipeline import render
-from generator.problems import Problem, format_text
+from generator.problems import Problem, format_text, located
 from generator.render.pages import default_theme_dir
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -36,8 +36,9 @@ class Preview:
     """A WSGI app serving the last good build, or the errors of the last failed one."""
 
     def __init__(self, content: Path, port: int, report: Callable[[str], None],
-                 cache: Path | None = None) -> None:
+                 cache: Path | None = None, base: str = "") -> None:
         self.content = content
+        self.base = base  # where problem paths start (problems.located)
         self.cache = cache
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}/"
@@ -68,12 +69,13 @@ class Preview:
             self.theme = (self.content / config.theme_dir).resolve() if config.theme_dir else None
         if files is None:
             self.failed = True
-            self.report(format_text(problems) + "\n✗ errors: the preview shows them until fixed")
+            self.report(format_text(problems, base=self.base)
+                        + "\n✗ errors: the preview shows them until fixed")
             return
         write_site(files, self.site)
         self.failed = False
         if problems:
-            self.report(format_text(problems))
+            self.report(format_text(problems, base=self.base))
         self.report(f"✓ rebuilt {len(files)} files")
 
     def watched(self) -> list[Path]:
@@ -113,7 +115,8 @@ class Preview:
 
     def _problem_items(self) -> str:
         return "".join(
-            f"<li><code>{html.escape(str(p.pos))}</code> <strong>{p.severity}</strong>: "
+            f"<li><code>{html.escape(located(p.pos.file, self.base))}:{p.pos.line}:"
+            f"{p.pos.col}</code> <strong>{p.severity}</strong>: "
             f"{html.escape(p.message)}"
             + (f"<br><small>hint: {html.escape(p.hint)}</small>" if p.hint else "") + "</li>"
             for p in self.problems)
@@ -172,7 +175,7 @@ _LISTEN_ERRORS = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 def _port_problem(port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
-        return f"Error: port {port} on {HOST} is in use; pick another with --port"
+        return f"port {port} on {HOST} is in use; pick another with --port"
     return f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc}; pick another with --port"
 
 
@@ -256,8 +259,9 @@ def _guarded_server(port: int) -> Any:
 
 
 def serve(content: Path, port: int, report: Callable[[str], None],
-          cache: Path | None = None) -> None:
-    """Preview `content` on 127.0.0.1:`port` until interrupted. Raises ServeError."""
+          cache: Path | None = None, base: str = "") -> None:
+    """Preview `content` on 127.0.0.1:`port` until interrupted; problems name files from
+    `base` (problems.located). Raises ServeError."""
     from tornado.ioloop import IOLoop
 
     Server = _guarded_server(port)
@@ -267,7 +271,7 @@ def serve(content: Path, port: int, report: Callable[[str], None],
         raise ServeError(taken)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
-    preview = Preview(content, port, report, cache)
+    preview = Preview(content, port, report, cache, base)
     server = Server(preview)
     if cache is not None:  # a rebuild writes there: watching it would rebuild again
         server.watcher.ignore_dirs(cache.name)

@@ -1,0 +1,91 @@
+"""A long build says what it is doing on a terminal, and only there (or with -v): through
+the real command on a pseudo-terminal, and `cli.Stages` with the terminal forced."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DEMO, ROOT, run_traction
+
+from generator.cli import Stages, Ui
+
+CLEAR = "\r\x1b[K"
+
+
+def build_in_terminal(out: Path, cache: Path) -> tuple[int, str]:
+    """`traction build` with stderr on a pseudo-terminal and an empty card cache, so the
+    cards are drawn: a build of well over a second."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "TRACTION_CACHE_DIR": str(cache)}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content",
+                                str(DEMO), "--out", str(out)], cwd=ROOT, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return process.wait(timeout=300), b"".join(chunks).decode("utf-8")
+
+
+def test_a_long_build_shows_its_stages_on_a_terminal(tmp_path: Path) -> None:
+    code, err = build_in_terminal(tmp_path / "site", tmp_path / "cache")
+    assert code == 0, err
+    drawing = re.search(rf"{re.escape(CLEAR)}drawing (\d+) social cards…", err)
+    assert drawing and int(drawing[1]) > 40, err  # every card of the demo, and its icon
+    # The stage line is cleared before the result, which stays.
+    assert err.endswith(f"{CLEAR}✓ built {err.split('✓ built ')[1]}")
+    assert err.split("✓ built ")[0].endswith(CLEAR)
+
+
+def test_pipes_and_ci_logs_get_no_progress_unless_verbose(tmp_path: Path) -> None:
+    env = {"TRACTION_CACHE_DIR": str(tmp_path / "cache")}
+    quiet = run_traction("build", "--content", str(DEMO), "--out", str(tmp_path / "a"), env=env)
+    assert quiet.returncode == 0
+    assert "drawing" not in quiet.stderr and "\x1b" not in quiet.stderr
+    verbose = run_traction("build", "--content", str(DEMO), "--out", str(tmp_path / "b"),
+                           "-v", env={"TRACTION_CACHE_DIR": str(tmp_path / "cold")})
+    built = verbose.stderr.split("✓ built ")[1].split()[0]
+    assert verbose.stderr.splitlines()[:4] == [
+        f"checking {DEMO}", "rendering the pages",
+        f"drawing {len(list((tmp_path / 'b').rglob('*.png')))} social cards…",
+        f"writing {built} files into {tmp_path / 'b'}"]
+
+
+def test_a_quick_command_shows_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    with Stages(Ui(0), terminal=True, delay=5) as stages:
+        stages("checking content")
+    assert capfd.readouterr().err == ""
+
+
+def test_after_the_delay_each_stage_replaces_the_last(capfd: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    with Stages(Ui(0), terminal=True, delay=0.01) as stages:
+        stages("checking content")
+        time.sleep(0.5)
+        stages("drawing 3 social cards…")
+    assert capfd.readouterr().err == (f"{CLEAR}checking content{CLEAR}drawing 3 social cards…"
+                                      f"{CLEAR}")
+
+
+@pytest.mark.parametrize(("verbosity", "terminal"), [(0, False), (-1, True)])
+def test_no_progress_off_a_terminal_or_with_quiet(capfd: pytest.CaptureFixture[str],
+                                                  verbosity: int, terminal: bool) -> None:
+    with Stages(Ui(verbosity), terminal=terminal, delay=0) as stages:
+        time.sleep(0.1)
+        stages("drawing 3 social cards…")
+    assert capfd.readouterr().err == ""
