@@ -26,7 +26,7 @@ from generator.isoweek import IsoWeek
 from generator.pipeline import analyse
 from generator.problems import Pos, Problem, Problems
 from generator.source.declare import key_names
-from generator.source.loader import load
+from generator.source.loader import load, report_symlink
 from generator.source.scalars import is_null
 from generator.source.schema import WeekLog
 from generator.source.yamlsource import LocDict, LocList, Plain, Scalar, decode, parse
@@ -131,6 +131,9 @@ def log(content_dir: Path, entry: Entry) -> Logged:
     rel = week_file(entry.date)
     path = content_dir / rel
     problems = Problems()
+    if path.is_symlink():  # as `check` says: never followed, never replaced
+        report_symlink(rel, problems)
+        return Logged(path, False, False, 0, problems.sorted())
     original = _read(path)
     created = original is None
     if original is None:
@@ -230,7 +233,7 @@ def _first_changed_line(old: str, new: str) -> int:
 
 def _read(path: Path) -> bytes | None:
     """The file's bytes, or None when there is none. A symbolic link is not followed."""
-    if not path.exists() and not path.is_symlink():
+    if not path.exists():
         return None
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))

@@ -41,13 +41,7 @@ def quote(value: str) -> str:
     (JSON's string syntax is YAML's double-quoted one; only YAML's extra line breaks and the
     characters a file may not hold raw are escaped on top.)"""
     quoted = json.dumps(value, ensure_ascii=False)
-    return _ESCAPED.sub(lambda m: "".join(f"\\u{unit:04x}" for unit in _utf16(m.group())),
-                        quoted)
-
-
-def _utf16(char: str) -> list[int]:
-    data = char.encode("utf-16-be", "surrogatepass")
-    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)  # all in the BMP
 
 
 def word(value: str) -> str:
