@@ -128,6 +128,15 @@ def test_a_note_replaces_the_template_placeholder_then_follows_what_is_written(
     assert analyse(folder).content.weeks[0].summary == "Two demos.\n\nAnd a third.\n"
 
 
+@pytest.mark.parametrize("summary", ["summary:\n", "summary: ''\n", "summary: Hi\n", ""])
+def test_a_note_goes_into_any_form_of_summary(content: Callable[..., Path], summary: str
+                                              ) -> None:
+    folder = content(weeks={"2026-W47": "week: 2026-W47\n" + summary + "calls: []\n"})
+    assert log(folder, note(MONDAY, "Closed: Initech.")).written
+    expected = "Hi\n\nClosed: Initech." if "Hi" in summary else "Closed: Initech."
+    assert analyse(folder).content.weeks[0].summary.rstrip("\n") == expected
+
+
 @pytest.mark.parametrize("entry", [
     account_event(MONDAY, "hooli", "won"),  # won without qualified: a rule
     call(MONDAY, type_="demoo"),  # not a call type: the schema
@@ -213,6 +222,25 @@ def test_a_file_changed_during_the_check_is_not_overwritten(
     with pytest.raises(ScaffoldError, match="changed while the entry was checked"):
         log(folder, call(MONDAY))
     assert path.read_text("utf-8") == WEEK + "# edited in an editor\n"
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary_file(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(logentry.os, "replace", disk_full)
+    with pytest.raises(ScaffoldError, match="No space left on device; it is unchanged"):
+        log(folder, call(MONDAY))
+    assert [p.name for p in (folder / "weeks").iterdir()] == ["2026-W47.yaml"]
+    assert (folder / "weeks/2026-W47.yaml").read_text("utf-8") == WEEK
+
+
+def test_the_mode_of_the_file_is_kept(folder: Path) -> None:
+    path = folder / "weeks/2026-W47.yaml"
+    path.chmod(0o640)
+    assert log(folder, call(MONDAY)).written
+    assert path.stat().st_mode & 0o777 == 0o640
 
 
 def test_warnings_about_the_week_file_are_returned(folder: Path) -> None:

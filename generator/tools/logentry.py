@@ -189,9 +189,11 @@ def _adds_only(before: LocDict, after: Any, entry: Entry) -> bool:
     """`after` is `before` with the entry added, and nothing else changed."""
     expected = _plain(before)
     got = _plain(after)
-    if entry.paragraph:
-        old = expected.get(SUMMARY, ("plain", ""))[1]
-        new = got.get(SUMMARY, ("plain", ""))[1] if isinstance(got, dict) else ""
+    if not isinstance(got, dict):
+        return False
+    if entry.paragraph:  # the text may be rewrapped or requoted: its words must match
+        old = (expected.get(SUMMARY) or ("plain", ""))[1]
+        new = (got.get(SUMMARY) or ("plain", ""))[1]
         kept = "" if old.strip() == _placeholder().strip() else old
         expected[SUMMARY] = got[SUMMARY] = None
         return bool(new.split() == (kept + " " + entry.paragraph).split() and got == expected)
@@ -252,23 +254,22 @@ def _write(path: Path, text: str, original: bytes | None) -> None:
     if current != original:
         raise ScaffoldError(f"{path} changed while the entry was checked; nothing was "
                             "written, run the command again")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = os.stat(path).st_mode & 0o777 if original is not None else None
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, before the rename)
-        "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    temp: str | None = None
     try:
-        with handle:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = os.stat(path).st_mode & 0o777 if original is not None else 0o666 & ~_umask()
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tmp", delete=False) as handle:
+            temp = handle.name  # a dot file: the loader never reads it
             handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(handle.name, mode)
-        else:
-            os.chmod(handle.name, 0o666 & ~_umask())
-        os.replace(handle.name, path)
+        os.chmod(temp, mode)
+        os.replace(temp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
         raise ScaffoldError(f"cannot write {path}: {exc.strerror}; it is unchanged") from None
 
 
