@@ -399,11 +399,13 @@ def log_date(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _log(content: Path, ui: Ui, entry: Any) -> None:
+def _log(content: Path, ui: Ui, make_entry: Callable[[], Any]) -> None:
+    """Make the entry (a value that cannot be one is refused there) and log it."""
     from generator.tools.logentry import log as append
     from generator.tools.scaffold import ScaffoldError
 
     try:
+        entry = make_entry()
         logged = append(content, entry)
     except ScaffoldError as exc:
         ui.info(f"✗ {exc}")
@@ -443,8 +445,8 @@ def log_call(content: Path, ui: Ui, day: Any, with_: str | None, account: str | 
     """A call with a prospect or customer."""
     from generator.tools.logentry import call
 
-    _log(content, ui, call(day, with_=with_, account=account, type_=type_, status=status,
-                           notes=notes))
+    _log(content, ui, lambda: call(day, with_=with_, account=account, type_=type_,
+                                   status=status, notes=notes))
 
 
 @log.command("account", epilog=EXIT_CODES)
@@ -466,8 +468,8 @@ def log_account(content: Path, ui: Ui, day: Any, account: str, event: str,
     """An account's event: qualified, won, lost, paid, hell-yes, meh, renewed or churned."""
     from generator.tools.logentry import account_event
 
-    _log(content, ui, account_event(day, account, event, source=source, owner=owner,
-                                    amount=amount, interval=interval, note=note))
+    _log(content, ui, lambda: account_event(day, account, event, source=source, owner=owner,
+                                            amount=amount, interval=interval, note=note))
 
 
 @log.command("sale", epilog=EXIT_CODES)
@@ -481,7 +483,7 @@ def log_sale(content: Path, ui: Ui, day: Any, price: str, product: str | None,
     """A sale to the email list, at PRICE (private)."""
     from generator.tools.logentry import list_event
 
-    _log(content, ui, list_event(day, "sale", price=price, product=product, note=note))
+    _log(content, ui, lambda: list_event(day, "sale", price=price, product=product, note=note))
 
 
 @log.command("question", epilog=EXIT_CODES)
@@ -492,7 +494,7 @@ def log_question(content: Path, ui: Ui, day: Any, note: str | None) -> None:
     """A question from a subscriber of the email list."""
     from generator.tools.logentry import list_event
 
-    _log(content, ui, list_event(day, "question", note=note))
+    _log(content, ui, lambda: list_event(day, "question", note=note))
 
 
 @log.command("inquiry", epilog=EXIT_CODES)
@@ -504,8 +506,8 @@ def log_inquiry(content: Path, ui: Ui, day: Any, prompted: bool, note: str | Non
     """An inquiry for services from the email list."""
     from generator.tools.logentry import list_event
 
-    _log(content, ui, list_event(day, "inquiry", spontaneous=False if prompted else None,
-                                 note=note))
+    _log(content, ui, lambda: list_event(day, "inquiry",
+                                         spontaneous=False if prompted else None, note=note))
 
 
 @log.command("spend", epilog=EXIT_CODES)
@@ -517,7 +519,7 @@ def log_spend(content: Path, ui: Ui, day: Any, source: str, amount: str) -> None
     """Spend on a pipeline source (the AMOUNT is private), in the week of the date."""
     from generator.tools.logentry import spend
 
-    _log(content, ui, spend(day, source, amount))
+    _log(content, ui, lambda: spend(day, source, amount))
 
 
 @log.command("note", epilog=EXIT_CODES)
@@ -529,4 +531,4 @@ def log_note(content: Path, ui: Ui, day: Any, text: str) -> None:
     (or instead of the template's placeholder)."""
     from generator.tools.logentry import note
 
-    _log(content, ui, note(day, text))
+    _log(content, ui, lambda: note(day, text))

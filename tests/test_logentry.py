@@ -249,6 +249,11 @@ def test_warnings_about_the_week_file_are_returned(folder: Path) -> None:
     assert [(p.is_error, "billboards" in p.message) for p in logged.problems] == [(False, True)]
 
 
+def test_an_empty_note_is_refused() -> None:
+    with pytest.raises(ScaffoldError, match="the note is empty"):
+        note(MONDAY, " \n ")
+
+
 def test_no_traction_yaml_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ScaffoldError, match="run `traction init` first"):
         log(tmp_path, call(MONDAY))

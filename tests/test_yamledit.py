@@ -164,6 +164,12 @@ def test_a_paragraph_joins_a_literal_block_after_a_blank_line() -> None:
         "First paragraph.\n\n- a list item\n\nClosed Initech.\n  indented line\n")
 
 
+def test_a_paragraph_joins_a_folded_block_as_a_paragraph_of_its_own() -> None:
+    new = append_paragraph("summary: >\n  One\n  line.\n", "summary", "Two.")
+    assert new == "summary: >\n  One\n  line.\n\n\n  Two.\n"
+    assert yaml.safe_load(new)["summary"] == "One line.\n\nTwo.\n"
+
+
 def test_a_paragraph_replaces_the_placeholder() -> None:
     old = "summary: |\n  What happened.\ncalls: []\n"
     assert append_paragraph(old, "summary", "Closed.", replace="What happened.\n") == (

@@ -91,7 +91,7 @@ def list_event(day: datetime.date, type_: str, *, price: str | None = None,
                product: str | None = None, spontaneous: bool | None = None,
                note: str | None = None) -> Entry:
     shown = None if spontaneous is None else ("true" if spontaneous else "false")
-    return Entry(f"list {type_}", day, ("list", "events"), _fields(
+    return Entry(type_, day, ("list", "events"), _fields(
         ("date", day.isoformat()), ("type", word(type_)), ("price", _number(price, "PRICE")),
         ("product", _text(product)), ("spontaneous", shown), ("note", _text(note))))
 
@@ -103,6 +103,8 @@ def spend(day: datetime.date, source: str, amount: str) -> Entry:
 
 def note(day: datetime.date, paragraph: str) -> Entry:
     """A paragraph for the week's public summary."""
+    if not paragraph.strip():
+        raise ScaffoldError("the note is empty; nothing was written")
     return Entry("note", day, (SUMMARY,), paragraph=paragraph.strip())
 
 

@@ -283,4 +283,5 @@ def append_paragraph(text: str, key: str, paragraph: str, *, replace: str | None
         if value.end <= header_end:  # an empty block: nothing to replace
             return text[:header_end + 1] + body + text[header_end + 1:]
         return text[:header_end + 1] + body + text[_line_end(text, value.end) + 1:]
-    return _after_line(text, value.end, nl + body)
+    # A blank line ends a paragraph; in a folded block (`>`) it takes two.
+    return _after_line(text, value.end, nl * (2 if text[value.start] == ">" else 1) + body)
