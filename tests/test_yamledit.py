@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.problems import Problems
@@ -130,6 +130,18 @@ def test_nested_keys_missing_or_in_flow_style() -> None:
                        block=False) == "list:\n  events:\n    - {type: b}\n"
 
 
+def test_an_empty_value_inside_a_flow_mapping_stays_in_flow_style() -> None:
+    item = (("type", "sale"),)
+    assert append_item("{week: 1, calls: []}\n", ["calls"], item, block=True) == (
+        "{week: 1, calls: [{type: sale}]}\n")
+    assert append_item("{list: {}}\n", ["list", "events"], item, block=True) == (
+        "{list: {events: [{type: sale}]}}\n")
+    assert append_item("{calls: ~}\n", ["calls"], item, block=True) == "{calls: [{type: sale}]}\n"
+    assert append_item("{list: ~}\n", ["list", "events"], item, block=True) == (
+        "{list: {events: [{type: sale}]}}\n")
+    assert append_item("{calls: {}}\n", ["calls"], item, block=True) is None
+
+
 def test_crlf_files_get_crlf_lines() -> None:
     old = "week: 1\r\ncalls:\r\n  - date: 1\r\n    type: demo\r\n"
     new = append_item(old, ["calls"], (("date", "2"), ("type", "sales")), block=True)
@@ -213,6 +225,7 @@ def test_quoted_text_reads_back_exactly_in_flow_and_block_items(value: str) -> N
         assert _read_back(new)["calls"][0]["with"] == value
 
 
+@settings(deadline=None)  # the machine may be busy; speed is bench/'s to measure
 @given(st.text())
 def test_any_text_reads_back_exactly(value: str) -> None:
     assert yaml.safe_load("{with: " + quote(value) + "}") == {"with": value}
@@ -223,3 +236,30 @@ def test_words_are_plain_only_when_yaml_reads_them_as_written() -> None:
         "cold-email", "2026-11-17", "1200", "49.5"]
     assert [word(w) for w in ("yes", "null", "Globex", "a: b", "1,200", "0x10", "")] == [
         '"yes"', '"null"', '"Globex"', '"a: b"', '"1,200"', '"0x10"', '""']
+
+
+VALUES = st.text(max_size=12) | st.integers(-5, 5) | st.booleans()
+ITEMS = st.lists(st.dictionaries(st.sampled_from(["a", "with", "notes"]), VALUES, min_size=1),
+                 max_size=3)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.fixed_dictionaries({"week": st.just("2026-W47"), "calls": ITEMS},
+                             optional={"list": st.fixed_dictionaries(
+                                 {}, optional={"events": ITEMS, "subscribers": VALUES}),
+                                 "summary": st.text(max_size=20)}),
+       st.sampled_from([False, True, None]), st.sampled_from([2, 4]), st.text(max_size=8))
+def test_any_dumped_log_gets_exactly_one_more_item(data: dict[str, Any], flow: bool | None,
+                                                   indent: int, value: str) -> None:
+    """Whatever layout PyYAML writes (block, flow, indentless lists, wrapped text)."""
+    old = yaml.safe_dump(data, default_flow_style=flow, indent=indent, allow_unicode=True,
+                         sort_keys=False, width=30)
+    for path in (["calls"], ["list", "events"], ["spend"]):
+        new = append_item(old, path, (("with", quote(value)), ("n", "1")), block=True)
+        assert new is not None, old
+        expected = yaml.safe_load(old)
+        holder = expected
+        for key in path[:-1]:
+            holder = holder.setdefault(key, {})
+        holder[path[-1]] = (holder.get(path[-1]) or []) + [{"with": value, "n": 1}]
+        assert yaml.safe_load(new) == expected, (old, new)

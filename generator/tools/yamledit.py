@@ -188,6 +188,19 @@ def _fill_empty(text: str, key: _Node, value: _Node, path: Sequence[str], fields
     return _after_line(edited, line_start, _new_block(path, column + 2, fields, block, nl))
 
 
+def _fill_flow(text: str, value: _Node, path: Sequence[str], fields: Fields) -> str | None:
+    """An empty value inside `{...}`: the list (under the keys `path`) written in flow style."""
+    if value.kind == "scalar":
+        if value.start == value.end:  # `{calls: }`: rare, left to the user
+            return None
+        written = "{" + _nested_flow(path, fields) + "}" if path else f"[{flow_item(fields)}]"
+        return text[:value.start] + written + text[value.end:]
+    if (value.kind == "map") != bool(path):
+        return None
+    inner = _nested_flow(path, fields) if path else flow_item(fields)
+    return text[:value.end - 1] + inner + text[value.end - 1:]
+
+
 def _append_to_list(text: str, seq: _Node, fields: Fields) -> str:
     nl = _newline(text)
     last = seq.items[-1]
@@ -237,6 +250,8 @@ def append_item(text: str, path: Sequence[str], fields: Fields, *, block: bool) 
             return _add_key(text, node, path[depth:], fields, block, at_end_of_file=depth == 0)
         key_node, value = node.keys[key]
         rest = path[depth + 1:]
+        if _is_empty(value) and node.flow:
+            return _fill_flow(text, value, rest, fields)
         if _is_empty(value):
             return _fill_empty(text, key_node, value, rest, fields, block)
         if not rest:
