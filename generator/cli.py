@@ -412,8 +412,8 @@ def _log(content: Path, ui: Ui, make_entry: Callable[[], Any]) -> None:
         sys.exit(1)
     _print_problems(logged.problems, ui)
     if not logged.written:
-        ui.info(f"✗ not logged: {logged.file} is unchanged (the line numbers above count "
-                f"the {entry.kind} as added)")
+        ui.info(f"✗ not logged: {logged.file} is unchanged" + (
+            f" (the line numbers above count the {entry.kind} as added)" if logged.line else ""))
         sys.exit(1)
     ui.info(ui.style("✓", fg="green") + f" logged the {entry.kind} of {entry.date} at "
             f"{logged.file}:{logged.line}" + (" (a new week file)" if logged.created else ""))

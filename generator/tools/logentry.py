@@ -116,7 +116,7 @@ class Logged:
     file: Path
     written: bool
     created: bool  # the week's file was new
-    line: int  # where the entry starts in the file (as it would be, when refused)
+    line: int  # where the entry starts in the file (would start, when refused); 0: unknown
     problems: tuple[Problem, ...]
 
 
