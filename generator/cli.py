@@ -525,3 +525,185 @@ def new_week(content: Path, ui: Ui, week: str | None) -> None:
     except ScaffoldError as exc:
         refuse(str(exc))
     ui.info(ui.style("✓", fg="green") + f" created {path}")
+
+
+# --- traction log -----------------------------------------------------------------------------
+
+
+def _complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    """Shell completion from the ids the content folder knows (`accounts`, `sources`,
+    `owners`)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        from generator.tools.logentry import known_ids
+
+        try:
+            ids = known_ids(Path(ctx.params.get("content") or "content"))[kind]
+        except Exception:
+            return []
+        return [found for found in ids if found.startswith(incomplete)]
+
+    return complete
+
+
+def _complete_words(name: str) -> Callable[[click.Context, click.Parameter, str], list[str]]:
+    """Shell completion from one of the format's word lists in `source.schema` (read when
+    completing, so `traction --help` does not load the schema); check validates the word."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        from generator.source import schema
+
+        words: tuple[str, ...] = getattr(schema, name)
+        return [word for word in words if word.startswith(incomplete)]
+
+    return complete
+
+
+def log_date(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--date YYYY-MM-DD`, else today: passed on as `day`. Besides `init` and `new week`, the
+    one place that reads the clock; the entry's week is the date's ISO week."""
+
+    @click.option("--date", "date_flag", type=click.DateTime(formats=["%Y-%m-%d"]),
+                  help="When it happened (default: today); the entry goes to that ISO week.")
+    @functools.wraps(command)
+    def wrapper(*args: Any, date_flag: Any, **kwargs: Any) -> Any:
+        import datetime
+
+        day = date_flag.date() if date_flag is not None else datetime.date.today()
+        return command(*args, day=day, **kwargs)
+
+    return wrapper
+
+
+def _log(content: Path, ui: Ui, make_entry: Callable[[], Any]) -> None:
+    """Make the entry (a value that cannot be one is refused there) and log it."""
+    from generator.tools.logentry import log as append
+    from generator.tools.scaffold import ScaffoldError
+
+    try:
+        entry = make_entry()
+        logged = append(content, entry)
+    except ScaffoldError as exc:  # a value that cannot be an entry: a usage error
+        refuse(str(exc))
+    _print_problems(logged.problems, ui, content)
+    if not logged.written:
+        ui.info(f"✗ not logged: {logged.file} is unchanged" + (
+            f" (the line numbers above count the {entry.kind} as added)" if logged.line else ""))
+        sys.exit(1)
+    ui.info(ui.style("✓", fg="green") + f" logged the {entry.kind} of {entry.date} at "
+            f"{logged.file}:{logged.line}" + (" (a new week file)" if logged.created else ""))
+
+
+@main.group(epilog=EXIT_CODES)
+def log() -> None:
+    """Add one fact to the log, in the week file of its date (created if missing).
+
+    The file keeps its comments and layout. The entry is checked with the content, as
+    `traction check` does, and written only if there is no error.
+    """
+
+
+@log.command("call", epilog=EXIT_CODES)
+@click.option("--with", "with_", help="Who the call was with (private).")
+@click.option("--account", shell_complete=_complete_ids("accounts"), help="Account id.")
+@click.option("--type", "type_", default="sales", show_default=True,
+              shell_complete=_complete_words("CALL_TYPES"),
+              help="sales, discovery or demo (counted); check-in or onboarding.")
+@click.option("--status", default="held", show_default=True,
+              shell_complete=_complete_words("CALL_STATUSES"),
+              help="held (counted), scheduled, no-show or cancelled.")
+@click.option("--notes", help="Call notes (private).")
+@log_date
+@common
+def log_call(content: Path, ui: Ui, day: Any, with_: str | None, account: str | None,
+             type_: str, status: str, notes: str | None) -> None:
+    """A call with a prospect or customer."""
+    from generator.tools.logentry import call
+
+    _log(content, ui, lambda: call(day, with_=with_, account=account, type_=type_,
+                                   status=status, notes=notes))
+
+
+@log.command("account", epilog=EXIT_CODES)
+@click.argument("account", shell_complete=_complete_ids("accounts"))
+@click.argument("event", shell_complete=_complete_words("ACCOUNT_EVENTS"))
+@click.option("--source", shell_complete=_complete_ids("sources"),
+              help="qualified: the pipeline source.")
+@click.option("--owner", shell_complete=_complete_ids("owners"),
+              help="qualified: who owns the deal (default: the founders).")
+@click.option("--amount", help="paid: the amount (private).")
+@click.option("--interval", shell_complete=_complete_words("PAID_INTERVALS"),
+              help="paid: month, year or once.")
+@click.option("--note", help="A note (private).")
+@log_date
+@common
+def log_account(content: Path, ui: Ui, day: Any, account: str, event: str,
+                source: str | None, owner: str | None, amount: str | None,
+                interval: str | None, note: str | None) -> None:
+    """An account's event: qualified, won, lost, paid, hell-yes, meh, renewed or churned."""
+    from generator.tools.logentry import account_event
+
+    _log(content, ui, lambda: account_event(day, account, event, source=source, owner=owner,
+                                            amount=amount, interval=interval, note=note))
+
+
+@log.command("sale", epilog=EXIT_CODES)
+@click.argument("price")
+@click.option("--product", help="What was sold (public).")
+@click.option("--note", help="A note (private).")
+@log_date
+@common
+def log_sale(content: Path, ui: Ui, day: Any, price: str, product: str | None,
+             note: str | None) -> None:
+    """A sale to the email list, at PRICE (private)."""
+    from generator.tools.logentry import list_event
+
+    _log(content, ui, lambda: list_event(day, "sale", price=price, product=product, note=note))
+
+
+@log.command("question", epilog=EXIT_CODES)
+@click.option("--note", help="A note (private).")
+@log_date
+@common
+def log_question(content: Path, ui: Ui, day: Any, note: str | None) -> None:
+    """A question from a subscriber of the email list."""
+    from generator.tools.logentry import list_event
+
+    _log(content, ui, lambda: list_event(day, "question", note=note))
+
+
+@log.command("inquiry", epilog=EXIT_CODES)
+@click.option("--prompted", is_flag=True, help="It answered a pitch (not spontaneous).")
+@click.option("--note", help="A note (private).")
+@log_date
+@common
+def log_inquiry(content: Path, ui: Ui, day: Any, prompted: bool, note: str | None) -> None:
+    """An inquiry for services from the email list."""
+    from generator.tools.logentry import list_event
+
+    _log(content, ui, lambda: list_event(day, "inquiry",
+                                         spontaneous=False if prompted else None, note=note))
+
+
+@log.command("spend", epilog=EXIT_CODES)
+@click.argument("source", shell_complete=_complete_ids("sources"))
+@click.argument("amount")
+@log_date
+@common
+def log_spend(content: Path, ui: Ui, day: Any, source: str, amount: str) -> None:
+    """Spend on a pipeline source (the AMOUNT is private), in the week of the date."""
+    from generator.tools.logentry import spend
+
+    _log(content, ui, lambda: spend(day, source, amount))
+
+
+@log.command("note", epilog=EXIT_CODES)
+@click.argument("text")
+@log_date
+@common
+def log_note(content: Path, ui: Ui, day: Any, text: str) -> None:
+    """A paragraph for the week's summary (public Markdown), after what is there already
+    (or instead of the template's placeholder)."""
+    from generator.tools.logentry import note
+
+    _log(content, ui, lambda: note(day, text))

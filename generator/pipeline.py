@@ -23,7 +23,7 @@ from generator.model.engine import evaluate
 from generator.model.ladders import resolve
 from generator.problems import Problem, Problems
 from generator.rules import check
-from generator.source.loader import load
+from generator.source.loader import Overrides, load
 from generator.source.scalars import ABSOLUTE_URL
 from generator.source.schema import Config
 
@@ -36,10 +36,12 @@ def _silent(stage: str) -> None:
     """The default progress: say nothing (the CLI shows it on a terminal)."""
 
 
-def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True) -> Analysis:
-    """Load and check the content at `root`, and evaluate it when there is no error."""
+def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True,
+            overrides: Overrides | None = None) -> Analysis:
+    """Load and check the content at `root`, and evaluate it when there is no error.
+    `overrides`: week files' texts to read instead of the files (see `source.loader`)."""
     problems = Problems()
-    content = load(root, problems, fast=fast_yaml)
+    content = load(root, problems, fast=fast_yaml, overrides=overrides)
     day = resolve_as_of(content, as_of, problems)
     ladders = None
     if content.config is not None:

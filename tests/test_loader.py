@@ -606,3 +606,28 @@ def test_both_parser_paths_give_the_same_report_on_the_demo_and_a_broken_tree(
     ]
     demo = Path(__file__).resolve().parent.parent / "content"
     assert checked(demo, True) == checked(demo, False) == []
+
+
+# --- overrides: a week file's new text, checked before it is written (`traction log`) ---------
+
+
+def test_an_override_is_read_instead_of_the_file_and_may_be_new(content: Content) -> None:
+    root = content(weeks={"2026-W47": {"week": "2026-W47", "summary": "on disk"}})
+    problems = Problems()
+    found = load(root, problems, overrides={
+        "weeks/2026-W47.yaml": "week: 2026-W47\nsummary: in memory\n",
+        "weeks/2026-W48.yaml": "week: 2026-W48\ncalls: 3\n"})
+    assert [w.summary for w in found.weeks] == ["in memory"]
+    assert found.unread_weeks == ("weeks/2026-W48.yaml",)
+    assert [(p.pos.file, p.pos.line) for p in problems] == [("weeks/2026-W48.yaml", 2)]
+    assert not (root / "weeks/2026-W48.yaml").exists()
+
+
+def test_an_override_never_replaces_a_symbolic_link(content: Content, tmp_path: Path) -> None:
+    root = content(weeks={"2026-W47": {"week": "2026-W47"}})
+    (root / "weeks/2026-W48.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    problems = Problems()
+    found = load(root, problems, overrides={"weeks/2026-W48.yaml": "week: 2026-W48\n"})
+    assert [w.week for w in found.weeks] == ["2026-W47"]
+    assert [p.message for p in problems if p.is_error] == [
+        "is a symbolic link; Traction reads only files inside the content folder"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +28,9 @@ from generator.source.yamlsource import (
 )
 
 R = TypeVar("R", bound=Record)
+# Texts to read instead of the files at these paths (relative to the content folder, e.g.
+# "weeks/2026-W47.yaml"): a change checked before it is written (`traction log`).
+Overrides = Mapping[str, str]
 
 WEEK_FILE = re.compile(r"^[0-9]{4}-W[0-9]{2}\.yaml$")
 SLUG_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*\.md$")
@@ -60,10 +64,12 @@ def validate(model: type[R], data: Any, file: str, problems: Problems) -> R | No
     return read(model, data, file, problems)
 
 
-def _read(path: Path, rel: str, problems: Problems) -> str | None:
+def _read(path: Path, rel: str, problems: Problems, overrides: Overrides) -> str | None:
     """A file's text, or None (reported); `rel` names it in messages. A file over the size
     cap is refused before it is read: its size comes from the open file, and no more than the
-    cap and one byte is ever read (it may grow)."""
+    cap and one byte is ever read (it may grow). A text in `overrides` is read instead."""
+    if rel in overrides:
+        return decode(overrides[rel].encode("utf-8", "surrogatepass"), rel, problems)
     try:
         # O_NOFOLLOW: a symlink swapped in after the listing is refused, never followed
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -99,10 +105,10 @@ def _check_config_markdown(config: Config, problems: Problems) -> None:
                 return
 
 
-def _load_yaml(path: Path, root: Path, model: type[R], fast: bool, problems: Problems
-               ) -> R | None:
+def _load_yaml(path: Path, root: Path, model: type[R], fast: bool, problems: Problems,
+               overrides: Overrides) -> R | None:
     rel = path.relative_to(root).as_posix()
-    text = _read(path, rel, problems)
+    text = _read(path, rel, problems, overrides)
     if text is None:
         return None
     errors = problems.errors
@@ -131,7 +137,7 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
 def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[PageMeta],
                    fast: bool, problems: Problems) -> Document | None:
     rel = path.relative_to(root).as_posix()
-    text = _read(path, rel, problems)
+    text = _read(path, rel, problems, {})
     if text is None:
         return None
     if not SLUG_FILE.match(path.name):
@@ -162,8 +168,11 @@ def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[Pag
     return Document(path.stem, rel, meta, body, body_line)
 
 
-def load(root: Path, problems: Problems, *, fast: bool = True) -> Content:
-    """Read `traction.yaml`, `weeks/*.yaml`, `case-studies/*.md` and `pages/*.md`."""
+def load(root: Path, problems: Problems, *, fast: bool = True,
+         overrides: Overrides | None = None) -> Content:
+    """Read `traction.yaml`, `weeks/*.yaml`, `case-studies/*.md` and `pages/*.md`; a week
+    file in `overrides` is read from there (and need not exist yet)."""
+    overrides = overrides or {}
     config: Config | None = None
     config_path = root / "traction.yaml"
     if not root.is_dir():
@@ -175,19 +184,23 @@ def load(root: Path, problems: Problems, *, fast: bool = True) -> Content:
         problems.error(Pos("traction.yaml"), "missing traction.yaml",
                        "run `traction init` to create one")
     else:
-        config = _load_yaml(config_path, root, Config, fast, problems)
+        config = _load_yaml(config_path, root, Config, fast, problems, {})
         if config is not None:
             _check_config_markdown(config, problems)
 
     weeks: list[WeekLog] = []
     unread: list[str] = []
-    for path in _files(root / "weeks", root, (".yaml", ".yml"), problems):
+    week_files = _files(root / "weeks", root, (".yaml", ".yml"), problems)
+    week_files += [root / rel for rel in overrides
+                   if rel.startswith("weeks/") and root / rel not in week_files
+                   and not (root / rel).is_symlink()]
+    for path in sorted(week_files):
         rel = path.relative_to(root).as_posix()
         if path.suffix == ".yml" or not WEEK_FILE.match(path.name):
             problems.error(Pos(rel), "weekly log file name must be YYYY-Www.yaml",
                            "e.g. weeks/2026-W47.yaml")
             continue
-        week = _load_yaml(path, root, WeekLog, fast, problems)
+        week = _load_yaml(path, root, WeekLog, fast, problems, overrides)
         if week is not None and week.week != path.stem:
             problems.error(week.at("week"), f"week '{week.week}' does not match the file name",
                            f"rename the file to {week.week}.yaml or fix the week")

@@ -184,6 +184,7 @@ CALL_TYPES = ("sales", "discovery", "demo", "check-in", "onboarding")
 COUNTED_CALL_TYPES = frozenset({"sales", "discovery", "demo"})
 CALL_STATUSES = ("held", "scheduled", "no-show", "cancelled")
 ACCOUNT_EVENTS = ("qualified", "won", "lost", "paid", "hell-yes", "meh", "renewed", "churned")
+PAID_INTERVALS = ("month", "year", "once")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,7 +217,7 @@ class AccountEvent(Record):
     owner: str | None = spec(Id, None, doc="qualified: who owns the deal.")
     amount: Decimal | None = spec(PrivateNumber, None, private=True,
                                   doc="paid: PRIVATE amount.")
-    interval: str | None = spec(enum("month", "year", "once"), None,
+    interval: str | None = spec(enum(*PAID_INTERVALS), None,
                                 doc="paid: how often the amount is paid.")
     note: str | None = spec(PrivateText, None, private=True, doc="PRIVATE note.")
 
