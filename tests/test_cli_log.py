@@ -87,11 +87,11 @@ def test_a_refused_entry_prints_where_and_why_and_changes_nothing(demo: Path) ->
 def test_a_bad_amount_is_refused_without_repeating_it(demo: Path) -> None:
     result = traction(demo, "log", "account", "globex", "paid", "--amount", "$1,999",
                       "--date", "2026-11-18")
-    assert result.returncode == 1
+    assert result.returncode == 2  # a value that cannot be an entry: a usage error
     assert result.stderr == ("✗ --amount must be a number such as 1200 or 49.50, without a "
                              "currency sign or thousands separators; nothing was written\n")
     result = traction(demo, "log", "note", "  ")
-    assert (result.returncode, result.stderr) == (1, "✗ the note is empty; nothing was written\n")
+    assert (result.returncode, result.stderr) == (2, "✗ the note is empty; nothing was written\n")
 
 
 def test_hostile_text_is_kept_exactly(demo: Path) -> None:

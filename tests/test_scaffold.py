@@ -149,6 +149,21 @@ def test_a_kept_requirements_file_keeps_the_traction_it_pins(scaffolded: Path) -
     assert "delete .traction/ and run `traction init` again" in err
 
 
+def fill_in(content: Path) -> None:
+    """What a founder does first: replace the templates' example text (which `check` points
+    out) with their own."""
+    config = content / "traction.yaml"
+    config.write_text(config.read_text("utf-8")
+                      .replace("https://example.github.io/progress/",
+                               "https://initech.github.io/progress/")
+                      .replace("What you do, in one line", "Spreadsheets for warehouses")
+                      .replace("Our road from first call to repeatable sales, week by week.",
+                               "From first call to repeatable sales."), "utf-8")
+    for week in (content / "weeks").glob("*.yaml") if (content / "weeks").is_dir() else ():
+        week.write_text(week.read_text("utf-8").replace(
+            "What happened, what we learned, what's next.", "Two demos, one pilot."), "utf-8")
+
+
 def test_init_gives_a_clean_start_and_new_week_makes_the_first_week(tmp_path: Path) -> None:
     """Issue 12 §1: no demo weeks, no warning; `new week` right after `init` creates this
     week's log, which checks clean too."""
@@ -158,8 +173,12 @@ def test_init_gives_a_clean_start_and_new_week_makes_the_first_week(tmp_path: Pa
     content = directory / "content"
     code, out, err = cli("check", "--content", str(content))
     assert code == 0, out + err
-    assert "0 weeks" in out + err and "0 errors, 0 warnings" in out + err
-    assert "warning" not in out.lower()
+    assert "0 weeks" in out + err and "0 errors" in out + err
+    warnings = [line for line in out.splitlines() if ": warning: " in line]
+    assert warnings and all("example" in line for line in warnings), out  # no missing week
+    fill_in(content)
+    code, out, err = cli("check", "--strict", "--content", str(content))
+    assert code == 0 and "0 errors, 0 warnings" in out + err, out + err
     site = tmp_path / "site"
     code, out, err = cli("build", "--content", str(content), "--out", str(site))
     assert code == 0, out + err
@@ -171,6 +190,7 @@ def test_init_gives_a_clean_start_and_new_week_makes_the_first_week(tmp_path: Pa
     week = week_file(directory, before, this_week())
     assert "created" in err and week.name in err
     assert yaml.safe_load(week.read_text("utf-8"))["week"] == week.stem
+    fill_in(content)
     code, out, err = cli("check", "--strict", "--content", str(content))
     assert code == 0, out + err
     assert "1 week" in out + err and "0 errors, 0 warnings" in out + err
@@ -327,6 +347,8 @@ def test_the_weekly_template_shows_every_kind_of_entry(scaffolded: Path) -> None
     written = path.read_text("utf-8")
     assert yaml.safe_load(written) == {"week": "2026-W49", "calls": None, "accounts": None,
                                        "summary": "What happened, what we learned, what's next.\n"}
+    fill_in(content)
+    written = path.read_text("utf-8")
     code, out, err = cli("check", "--strict", "--content", str(content))
     assert code == 0, out + err
 
