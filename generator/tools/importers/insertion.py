@@ -16,7 +16,8 @@ from decimal import Decimal
 from generator.source.scalars import NULLS
 
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_LOOKS_TYPED = re.compile(r"^(?:[-+]?[0-9.]|y|n|yes|no|on|off|true|false)", re.IGNORECASE)
+# Plain text YAML 1.1 would read as a number, a date, a time or a boolean.
+_LOOKS_TYPED = re.compile(r"^(?:[-+.0-9].*|y|n|yes|no|on|off|true|false)$", re.IGNORECASE)
 # Characters a YAML 1.1 reader takes for line breaks even inside a quoted scalar.
 _BREAKS = {"\u0085": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 

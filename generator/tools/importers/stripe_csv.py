@@ -132,7 +132,11 @@ class _Row:
     cells: dict[str, str]
 
     def get(self, *columns: str) -> str:
-        return next((self.cells[c].strip() for c in columns if self.cells.get(c)), "")
+        return self.cells[self.column(*columns)].strip() if self.column(*columns) else ""
+
+    def column(self, *columns: str) -> str:
+        """The first of `columns` with a value in this row, else ""."""
+        return next((c for c in columns if self.cells.get(c, "").strip()), "")
 
     def where(self, column: str) -> str:
         return f"{self.file}:{self.line}: column '{column}'"
@@ -145,7 +149,8 @@ class _Row:
             value = Decimal(-1)
         if not value.is_finite() or value < 0:
             # The value itself is not repeated: it is an amount.
-            raise ImportFileError(f"{self.where(columns[0])}: expected an amount of 0 or more")
+            raise ImportFileError(f"{self.where(self.column(*columns))}: expected an amount of "
+                                  "0 or more")
         return value
 
     def day(self, *columns: str) -> datetime.date | None:
@@ -155,8 +160,8 @@ class _Row:
         try:
             moment = datetime.datetime.fromisoformat(text)
         except ValueError:
-            raise ImportFileError(f"{self.where(columns[0])}: expected a date and time like "
-                                  "2026-11-17 09:30:00") from None
+            raise ImportFileError(f"{self.where(self.column(*columns))}: expected a date and "
+                                  "time like 2026-11-17 09:30:00") from None
         if moment.tzinfo is not None:
             moment = moment.astimezone(datetime.UTC)
         return moment.date()
