@@ -154,3 +154,17 @@ def test_the_date_is_the_utc_day_of_the_charge(tmp_path: Path) -> None:
                       "ch_1,2026-11-22T23:30:00-02:00,5,Paid,cus_1\n", "utf-8")
     [change] = read_export(export, "month").changes
     assert change.date == datetime.date(2026, 11, 23) and change.amount == Decimal(5)
+
+
+def test_an_imported_charge_refunded_since_is_a_warning_at_its_entry(demo: Path) -> None:
+    week = demo / "weeks" / "2026-W47.yaml"
+    week.write_text(week.read_text("utf-8").replace(
+        "amount: 700, interval: month}",
+        'amount: 700, interval: month, ref: "stripe:ch_3QpL8aKx3"}'), "utf-8")
+    problems = Problems()
+    report = import_stripe(demo, PAYMENTS, None, "month", problems, write=False)
+    assert report is not None
+    assert [(p.severity, str(p.pos), p.message, p.hint) for p in problems] == [
+        ("warning", "weeks/2026-W47.yaml:53:96",
+         "imported from a Stripe charge that has since failed or been refunded in full",
+         "remove this entry if the customer did not pay")]

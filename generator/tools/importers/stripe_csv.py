@@ -79,6 +79,7 @@ class _Change:
 class _Found:
     changes: list[_Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    void: set[str] = field(default_factory=set)  # refs of charges that are no payment
 
 
 def import_stripe(content_dir: Path, export: Path, settings_path: Path | None, interval: str,
@@ -92,6 +93,11 @@ def import_stripe(content_dir: Path, export: Path, settings_path: Path | None, i
     if content is None or problems.errors:
         return None
     found = read_export(export, interval)
+    for event in account_events(content.weeks):
+        if event.ref in found.void:
+            problems.warning(event.at("ref"), "imported from a Stripe charge that has since "
+                             "failed or been refunded in full",
+                             "remove this entry if the customer did not pay")
     customers = (settings or StripeSettings()).customers
     entries, present = _new_entries(found.changes, customers, content)
     outcome = apply(content_dir, entries, problems, write=write)
@@ -217,6 +223,7 @@ def _from_payments(rows: Iterable[_Row], interval: str) -> _Found:
         day = row.day("Created date (UTC)")
         if status not in (*_PAID, "refunded") or not captured or kept <= 0 or day is None:
             unpaid += 1
+            found.void.add(f"stripe:{row.get('id')}")
         elif not row.get("Customer ID"):
             no_customer += 1
         else:
@@ -329,7 +336,7 @@ class _Account:
 def _new_entries(changes: list[_Change], customers: dict[str, str], content: Content
                  ) -> tuple[list[Entry], int]:
     """The changes the log does not have yet, as entries, and how many it has."""
-    known = [e for e in account_events(content.weeks)]
+    known = account_events(content.weeks)
     refs = {e.ref for e in known if e.ref}
     accounts: dict[str, _Account] = {}
     entries: list[Entry] = []
