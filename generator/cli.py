@@ -397,7 +397,8 @@ def _finish_import(report: Any, problems: Any, ui: Ui, found: str) -> None:
 
 @import_.command("stripe", epilog=EXIT_CODES)
 @click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--map", "mapping",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Stripe customer id → account id (default: CONTENT/imports/stripe.yaml).")
 @click.option("--interval", type=click.Choice(["month", "year", "once"]), default="month",
               show_default=True, help="Payments export: how often a customer pays.")
@@ -461,7 +462,8 @@ def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
 @click.option("--timezone", callback=_zone,
               help="Date meetings in this time zone, e.g. Europe/Berlin (default: each "
                    "meeting's own).")
-@click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--map", "mapping",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Types and accounts by attendee domain (default: "
                    "CONTENT/imports/calendar.yaml).")
 @_write_option

@@ -108,3 +108,33 @@ def test_a_call_logged_by_hand_with_the_same_account_that_day_is_present(demo: P
     report = import_calendar(demo, CALENDAR, choice, Problems(), write=False)
     # W47 has the Portside demo of 2026-11-17 already, written by hand
     assert report is not None and (report.outcome.added, report.present) == (0, 1)
+
+
+INVITATION = """\
+BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+X-WR-CALNAME:dana@baywise.example\r
+BEGIN:VEVENT\r
+UID:from-a-prospect@initech.example\r
+DTSTART:20261118T150000Z\r
+ORGANIZER;CN="Bill Lumbergh":mailto:bill@initech.example\r
+ATTENDEE;CN=Dana:mailto:dana@baywise.example\r
+ATTENDEE;CN=Tom:mailto:tom@baywise.example\r
+SUMMARY:Demo\\nfor \x1b[31mInitech\x07\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_a_prospects_invitation_is_with_the_prospect_and_control_characters_go(
+        demo: Path, tmp_path: Path) -> None:
+    export = tmp_path / "invite.ics"
+    export.write_bytes(INVITATION.encode("utf-8"))
+    problems = Problems()
+    report = import_calendar(demo, export, Choice(until=UNTIL, title_keywords=("demo",)),
+                             problems, write=True)
+    assert report is not None and not list(problems) and report.outcome.written
+    text = (demo / "weeks" / "2026-W47.yaml").read_text("utf-8")
+    assert ('  - date: 2026-11-18\n    with: "Bill Lumbergh <bill@initech.example>"\n'
+            '    type: sales\n    status: held\n    notes: "Demo for [31mInitech"\n') in text

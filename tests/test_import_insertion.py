@@ -12,7 +12,13 @@ from generator.problems import Problems
 from generator.source.declare import read
 from generator.source.schema import WeekLog
 from generator.source.yamlsource import parse
-from generator.tools.importers.insertion import append_entries, block_item, flow_item, scalar
+from generator.tools.importers.insertion import (
+    append_entries,
+    block_item,
+    flow_item,
+    plain_text,
+    scalar,
+)
 
 WEEK = """\
 # top comment
@@ -71,7 +77,9 @@ def test_nothing_to_add_changes_nothing() -> None:
 
 HOSTILE = ["Evil, \"Quote\"\nNewline Inc", "O'Brien: CEO # not a comment", "yes", "no",
            "12:30", "0012", "~", "", "- dash", "{not: flow}", "[list]", "&anchor *alias",
-           "line\u2028separator", "tab\there", "back\\slash", "émoji 🚀", "null", "3pl"]
+           "line\u2028separator", "tab\there", "back\\slash", "émoji 🚀", "null", "3pl",
+           "\ufeffbom", "bidi\u202eevil", "2026-11-17",
+           "  spaces  ", "#hash", "%percent", "@at", "`tick`", "!tag", "|pipe", ">fold", "'"]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -100,3 +108,10 @@ def test_ids_and_numbers_stay_plain() -> None:
 @pytest.mark.parametrize("word", ["year", "month", "once", "demo", "noon", "yesterday"])
 def test_words_that_only_start_like_a_boolean_stay_plain(word: str) -> None:
     assert scalar(word) == word
+
+
+def test_text_from_another_program_is_cleaned_to_what_a_log_may_hold() -> None:
+    value = plain_text("\x1b[31mRed\x1b[0m  Corp\x00\n\tInc\u2028Ltd\ud800")
+    assert value == "[31mRed[0m Corp Inc Ltd"
+    text = append_entries("week: 2026-W47\n", "calls", [block_item({"with": value})])
+    assert yaml.safe_load(text)["calls"][0]["with"] == value

@@ -10,10 +10,11 @@ The icalendar library reads the file and recurring-ical-events expands repeating
 (RRULE, RDATE, EXDATE, moved or cancelled occurrences) between `--since` and `--until`.
 A meeting's day is its day where it was booked (its TZID; a Google export's X-WR-TIMEZONE for
 times in UTC), or in `--timezone` when given; an all-day meeting keeps its date. A cancelled
-meeting becomes a call with `status: cancelled`. The attendees (not the organizer) go into the
-private `with`, the title into the private `notes`, and an id made from the event's UID and
-occurrence into `ref`, so importing the same file again adds nothing. A call already logged by
-hand on the same day with the same account counts as present too.
+meeting becomes a call with `status: cancelled`. The guests (at `--domain` when given, else
+from outside the calendar owner's domain) go into the private `with`, the title into the
+private `notes`, and an id made from the event's UID and occurrence into `ref`, so importing
+the same file again adds nothing. A call already logged by hand on the same day with the same
+account counts as present too.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from generator.tools.importers.apply import (
     read_import_file,
     read_settings,
 )
-from generator.tools.importers.insertion import Value, block_item
+from generator.tools.importers.insertion import Value, block_item, plain_text
 
 SETTINGS = "imports/calendar.yaml"
 EARLIEST = datetime.date(1970, 1, 1)  # --since by default: a recurring meeting needs a start
@@ -81,7 +82,8 @@ class _Meeting:
     day: datetime.date
     title: str
     attendees: tuple[tuple[str, str], ...]  # (name or "", email)
-    organizer: str  # email, or ""
+    organizer: tuple[str, str] | None  # (name or "", email)
+    owner: str  # the calendar's owner (a Google export's X-WR-CALNAME), or ""
     cancelled: bool
     ref: str
 
@@ -102,7 +104,7 @@ def import_calendar(content_dir: Path, export: Path, choice: Choice, problems: P
              **{k.casefold(): v for k, v in settings.types.items() if k not in choice.types}}
     read = read_meetings(export, choice)
     meetings = [m for m in read if _wanted(m, choice)]
-    entries, present = _new_entries(meetings, types, settings.accounts, content)
+    entries, present = _new_entries(meetings, choice, types, settings.accounts, content)
     outcome = apply(content_dir, entries, problems, write=write)
     return Report(outcome, present, (f"{len(read)} meetings from {choice.since} to "
                                      f"{choice.until}, {len(meetings)} of them calls",))
@@ -124,13 +126,15 @@ def read_meetings(path: Path, choice: Choice) -> list[_Meeting]:
     except Exception:
         raise ImportFileError(f"{path}: not an iCalendar file this importer can read; export "
                               "it again as .ics from your calendar") from None
+    name = str(calendar.get("X-WR-CALNAME", "")).strip().lower()
+    owner = name if "@" in name and " " not in name else ""
     meetings = [m for event in occurrences
-                if (m := _meeting(event, choice.timezone)) is not None
+                if (m := _meeting(event, choice.timezone, owner)) is not None
                 and choice.since <= m.day <= choice.until]
     return sorted(meetings, key=lambda m: (m.day, m.ref))
 
 
-def _meeting(event: Any, timezone: zoneinfo.ZoneInfo | None) -> _Meeting | None:
+def _meeting(event: Any, timezone: zoneinfo.ZoneInfo | None, owner: str) -> _Meeting | None:
     if event.name != "VEVENT" or "DTSTART" not in event:
         return None
     start = event["DTSTART"].dt
@@ -146,9 +150,10 @@ def _meeting(event: Any, timezone: zoneinfo.ZoneInfo | None) -> _Meeting | None:
     key = f"{uid}|{when}" if uid else f"|{when}|{event.get('SUMMARY', '')}"
     return _Meeting(
         day=day,
-        title=_one_line(str(event.get("SUMMARY", ""))),
+        title=plain_text(str(event.get("SUMMARY", ""))),
         attendees=tuple(_addresses(event.get("ATTENDEE"))),
-        organizer=next((email for _, email in _addresses(event.get("ORGANIZER"))), ""),
+        organizer=next(_addresses(event.get("ORGANIZER")), None),
+        owner=owner,
         cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
         ref="ics:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16],
     )
@@ -159,12 +164,8 @@ def _addresses(value: Any) -> Iterator[tuple[str, str]]:
         email = str(address)
         if email.lower().startswith("mailto:"):
             email = email[len("mailto:"):]
-        name = _one_line(str(getattr(address, "params", {}).get("CN", "")))
+        name = plain_text(str(getattr(address, "params", {}).get("CN", "")))
         yield name, email.strip().lower()
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _domain(email: str) -> str:
@@ -185,15 +186,21 @@ def _wanted(meeting: _Meeting, choice: Choice) -> bool:
     return by_title and by_domain
 
 
-def _guests(meeting: _Meeting) -> list[tuple[str, str]]:
-    """The attendees from outside the organizer's domain, else all but the organizer."""
-    others = [a for a in meeting.attendees if a[1] != meeting.organizer]
-    home = _domain(meeting.organizer)
-    outside = [a for a in others if not home or _domain(a[1]) != home]
-    return outside or others
+def _guests(meeting: _Meeting, domains: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Who the call was with: the people at `domains` when given, else those outside the
+    domain of the calendar's owner (else of the organizer), else all but those two."""
+    people = list(meeting.attendees)
+    if meeting.organizer and meeting.organizer[1] not in {email for _, email in people}:
+        people.append(meeting.organizer)  # a prospect's invitation may not list its sender
+    if domains:
+        return [a for a in people if any(_in_domain(a[1], d) for d in domains)]
+    organizer = meeting.organizer[1] if meeting.organizer else ""
+    home = _domain(meeting.owner or organizer)
+    outside = [a for a in people if home and _domain(a[1]) != home]
+    return outside or [a for a in people if a[1] not in (organizer, meeting.owner)]
 
 
-def _new_entries(meetings: Iterable[_Meeting], types: dict[str, str],
+def _new_entries(meetings: Iterable[_Meeting], choice: Choice, types: dict[str, str],
                  domains: dict[str, str], content: Content) -> tuple[list[Entry], int]:
     refs = {call.ref for week in content.weeks for call in week.calls if call.ref}
     logged = {(call.date, call.account) for week in content.weeks for call in week.calls
@@ -201,7 +208,7 @@ def _new_entries(meetings: Iterable[_Meeting], types: dict[str, str],
     entries: list[Entry] = []
     present = 0
     for meeting in meetings:
-        guests = _guests(meeting)
+        guests = _guests(meeting, choice.domains)
         account = next((account for _, email in guests
                         for domain, account in domains.items() if _in_domain(email, domain)),
                        None)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from generator.source.scalars import NULLS
+from generator.source.yamlsource import NON_PRINTABLE
 
 _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # Plain text YAML 1.1 would read as a number, a date, a time or a boolean.
@@ -39,6 +40,12 @@ def scalar(value: Value) -> str:
     # A JSON string is a YAML double-quoted scalar; YAML's own escapes cover the rest.
     quoted = json.dumps(value, ensure_ascii=False)
     return "".join(_BREAKS.get(char, char) for char in quoted)
+
+
+def plain_text(text: str) -> str:
+    """Text from another program as one line the strict reader takes: characters a log may
+    not hold (control characters, escapes) dropped, each run of white space one space."""
+    return " ".join(NON_PRINTABLE.sub("", text).split())
 
 
 def flow_item(fields: Mapping[str, Value]) -> str:

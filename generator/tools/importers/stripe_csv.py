@@ -43,7 +43,7 @@ from generator.tools.importers.apply import (
     read_import_file,
     read_settings,
 )
-from generator.tools.importers.insertion import Value, flow_item
+from generator.tools.importers.insertion import Value, flow_item, plain_text
 
 SETTINGS = "imports/stripe.yaml"
 INTERVALS = ("month", "year", "once")
@@ -223,12 +223,12 @@ def _from_payments(rows: Iterable[_Row], interval: str) -> _Found:
         day = row.day("Created date (UTC)")
         if status not in (*_PAID, "refunded") or not captured or kept <= 0 or day is None:
             unpaid += 1
-            found.void.add(f"stripe:{row.get('id')}")
+            found.void.add(f"stripe:{plain_text(row.get('id'))}")
         elif not row.get("Customer ID"):
             no_customer += 1
         else:
             found.changes.append(_Change(day, row.get("Customer ID"), kept, interval,
-                                         f"stripe:{row.get('id')}"))
+                                         f"stripe:{plain_text(row.get('id'))}"))
     if unpaid:
         found.notes.append(f"{_count(unpaid, 'charge')} failed, refunded in full or not "
                            "captured: not payments")
@@ -289,8 +289,8 @@ def _subscription(row: _Row) -> _Subscription | None:
     amount = row.number(*_PLAN_AMOUNT) * row.number("Quantity", default="1")
     monthly = amount / (_MONTHS_PER[unit] * count)
     interval = unit if unit in ("month", "year") and count == 1 else ""
-    return _Subscription(row.get("id"), row.get("Customer ID"), start, end, monthly, amount,
-                         interval)
+    return _Subscription(plain_text(row.get("id")), row.get("Customer ID"), start, end,
+                         monthly, amount, interval)
 
 
 def _customer_changes(customer: str, subscriptions: list[_Subscription]) -> list[_Change]:
