@@ -380,7 +380,7 @@ def _finish_import(report: Any, problems: Any, ui: Ui, found: str) -> None:
     outcome = report.outcome
     click.echo(unified_diff(outcome.changes), nl=False)
     for note in report.notes:
-        ui.detail(f"  {note}")
+        ui.info(f"  {note}")
     files = _count(len(outcome.changes), "week file")
     summary = (f"{found}: {_count(outcome.added, 'entry', 'entries')} new, "
                f"{report.present} already in the log")

@@ -168,3 +168,12 @@ def test_an_imported_charge_refunded_since_is_a_warning_at_its_entry(demo: Path)
         ("warning", "weeks/2026-W47.yaml:53:96",
          "imported from a Stripe charge that has since failed or been refunded in full",
          "remove this entry if the customer did not pay")]
+
+
+def test_customers_without_an_account_are_listed_with_their_alias(demo: Path) -> None:
+    report = import_stripe(demo, SUBSCRIPTIONS, None, "month", Problems(), write=False)
+    assert report is not None
+    assert report.notes[-1] == (
+        "3 customers not in imports/stripe.yaml, named by alias: "
+        f"{alias('cus_R8pending')} (cus_R8pending), {alias('cus_R8trial')} (cus_R8trial), "
+        f"{alias('cus_R8upgrade')} (cus_R8upgrade)")

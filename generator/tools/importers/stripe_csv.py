@@ -46,6 +46,7 @@ from generator.tools.importers.apply import (
 from generator.tools.importers.insertion import Value, flow_item, plain_text
 
 SETTINGS = "imports/stripe.yaml"
+_LISTED = 5  # unmapped customers a note names
 INTERVALS = ("month", "year", "once")
 
 
@@ -101,6 +102,13 @@ def import_stripe(content_dir: Path, export: Path, settings_path: Path | None, i
     customers = (settings or StripeSettings()).customers
     entries, present = _new_entries(found.changes, customers, content)
     outcome = apply(content_dir, entries, problems, write=write)
+    unmapped = sorted({c.customer for c in found.changes if c.customer not in customers})
+    if unmapped:
+        # The founder's own terminal: the customer ids are what they need to name accounts.
+        shown = ", ".join(f"{alias(c)} ({c})" for c in unmapped[:_LISTED])
+        more = f" and {len(unmapped) - _LISTED} more" if len(unmapped) > _LISTED else ""
+        found.notes.append(f"{_count(len(unmapped), 'customer')} not in {SETTINGS}, named by "
+                           f"alias: {shown}{more}")
     return Report(outcome, present, tuple(found.notes))
 
 
