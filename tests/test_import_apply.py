@@ -84,3 +84,12 @@ def test_the_diff_is_a_unified_diff_with_git_paths() -> None:
     assert diff == ("--- a/weeks/2026-W47.yaml\n+++ b/weeks/2026-W47.yaml\n@@ -1,2 +1,3 @@\n"
                     " a\n b\n+c\n"
                     "--- /dev/null\n+++ b/weeks/2026-W48.yaml\n@@ -0,0 +1 @@\n+new\u2028line\n")
+
+
+def test_a_week_file_keeps_its_permissions(content: Callable[..., Path]) -> None:
+    root = content(weeks={"2026-W47": WEEK})
+    week = root / "weeks" / "2026-W47.yaml"
+    week.chmod(0o600)
+    apply(root, [Entry(datetime.date(2026, 11, 18), "calls", "date: 2026-11-18")], Problems(),
+          write=True)
+    assert "date: 2026-11-18" in week.read_text("utf-8") and week.stat().st_mode & 0o777 == 0o600

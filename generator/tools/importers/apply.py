@@ -89,9 +89,13 @@ def load_log(content_dir: Path, problems: Problems) -> Content | None:
     return None if errors else analysis.content
 
 
-def read_settings(path: Path, rel: str, model: type[R], problems: Problems) -> R | None:
+def read_settings(path: Path, content_dir: Path, model: type[R], problems: Problems
+                  ) -> R | None:
     """An importer's settings file (e.g. imports/stripe.yaml), read as strictly as the
-    content; None when it is missing or has errors (reported)."""
+    content; None when it is missing or has errors (reported, at its path from the content
+    directory when it is inside it)."""
+    rel = (path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir)
+           else str(path))
     if not path.is_file():
         return None
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -109,11 +113,12 @@ def apply(content_dir: Path, entries: Iterable[Entry], problems: Problems, *, wr
     """Plan the changes `entries` make, check them, and write them if `write` and they check.
     Problems of the new texts are reported (at their lines in the new files) and stop it."""
     entries = list(entries)
+    errors = problems.errors
     changes = _plan(content_dir, entries, problems)
-    if problems.errors:
+    if problems.errors > errors or not changes:
         return Outcome((), 0, False)
     _check(content_dir, changes, problems)
-    if problems.errors or not write or not changes:
+    if problems.errors > errors or not write:
         return Outcome(changes, len(entries), False)
     _write(content_dir, changes)
     return Outcome(changes, len(entries), True)
@@ -161,7 +166,7 @@ def _check(content_dir: Path, changes: tuple[Change, ...], problems: Problems) -
         for change in changes:
             target = copy / change.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(change.new, "utf-8")
+            target.write_text(change.new, "utf-8", newline="")
         for problem in analyse(copy).problems:
             if problem.is_error:
                 problems.add(problem)
@@ -182,6 +187,8 @@ def _write(content_dir: Path, changes: tuple[Change, ...]) -> None:
             with temporary.open("w", encoding="utf-8", newline="") as handle:
                 handle.write(change.new)
             staged.append((temporary, target))
+            if change.old is not None:
+                shutil.copymode(target, temporary)
         for temporary, target in staged:
             os.replace(temporary, target)
     finally:

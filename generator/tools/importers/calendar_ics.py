@@ -94,9 +94,7 @@ def import_calendar(content_dir: Path, export: Path, choice: Choice, problems: P
     content or the settings have errors (reported); ImportFileError for an unreadable file."""
     content = load_log(content_dir, problems)
     settings_path = choice.settings or content_dir / SETTINGS
-    shown = (settings_path.relative_to(content_dir).as_posix()
-             if settings_path.is_relative_to(content_dir) else str(settings_path))
-    settings = read_settings(settings_path, shown, CalendarSettings, problems)
+    settings = read_settings(settings_path, content_dir, CalendarSettings, problems)
     if content is None or problems.errors:
         return None
     settings = settings or CalendarSettings()
@@ -117,20 +115,20 @@ def read_meetings(path: Path, choice: Choice) -> list[_Meeting]:
     import recurring_ical_events
 
     data = read_import_file(path)
-    end = choice.until + datetime.timedelta(days=1)
     # The libraries raise many kinds of exception on a malformed file; none may become a
     # traceback, and their messages may quote the file's (private) lines, so none is shown.
     try:
         calendar = icalendar.Calendar.from_ical(data)
-        occurrences = list(recurring_ical_events.of(calendar).between(choice.since, end))
+        name = str(calendar.get("X-WR-CALNAME", "")).strip().lower()
+        owner = name if "@" in name and " " not in name else ""
+        end = choice.until + datetime.timedelta(days=1)
+        occurrences = recurring_ical_events.of(calendar).between(choice.since, end)
+        meetings = [m for event in occurrences
+                    if (m := _meeting(event, choice.timezone, owner)) is not None
+                    and choice.since <= m.day <= choice.until]
     except Exception:
         raise ImportFileError(f"{path}: not an iCalendar file this importer can read; export "
                               "it again as .ics from your calendar") from None
-    name = str(calendar.get("X-WR-CALNAME", "")).strip().lower()
-    owner = name if "@" in name and " " not in name else ""
-    meetings = [m for event in occurrences
-                if (m := _meeting(event, choice.timezone, owner)) is not None
-                and choice.since <= m.day <= choice.until]
     return sorted(meetings, key=lambda m: (m.day, m.ref))
 
 
@@ -145,8 +143,10 @@ def _meeting(event: Any, timezone: zoneinfo.ZoneInfo | None, owner: str) -> _Mee
     else:
         day = start
     uid = str(event.get("UID", ""))
-    occurrence = event.get("RECURRENCE-ID")
-    when = (occurrence.dt if occurrence is not None else event["DTSTART"].dt).isoformat()
+    occurrence = (event.get("RECURRENCE-ID") or event["DTSTART"]).dt
+    if isinstance(occurrence, datetime.datetime) and occurrence.tzinfo is not None:
+        occurrence = occurrence.astimezone(datetime.UTC)  # one instant, one ref
+    when = occurrence.isoformat()
     key = f"{uid}|{when}" if uid else f"|{when}|{event.get('SUMMARY', '')}"
     return _Meeting(
         day=day,
@@ -165,7 +165,7 @@ def _addresses(value: Any) -> Iterator[tuple[str, str]]:
         if email.lower().startswith("mailto:"):
             email = email[len("mailto:"):]
         name = plain_text(str(getattr(address, "params", {}).get("CN", "")))
-        yield name, email.strip().lower()
+        yield name, plain_text(email).lower()
 
 
 def _domain(email: str) -> str:

@@ -89,8 +89,7 @@ def import_stripe(content_dir: Path, export: Path, settings_path: Path | None, i
     or the settings have errors (reported); ImportFileError for an unreadable export."""
     content = load_log(content_dir, problems)
     settings_path = settings_path or content_dir / SETTINGS
-    settings = read_settings(settings_path, _shown(settings_path, content_dir),
-                             StripeSettings, problems)
+    settings = read_settings(settings_path, content_dir, StripeSettings, problems)
     if content is None or problems.errors:
         return None
     found = read_export(export, interval)
@@ -105,18 +104,11 @@ def import_stripe(content_dir: Path, export: Path, settings_path: Path | None, i
     unmapped = sorted({c.customer for c in found.changes if c.customer not in customers})
     if unmapped:
         # The founder's own terminal: the customer ids are what they need to name accounts.
-        shown = ", ".join(f"{alias(c)} ({c})" for c in unmapped[:_LISTED])
+        shown = ", ".join(f"{alias(c)} ({plain_text(c)})" for c in unmapped[:_LISTED])
         more = f" and {len(unmapped) - _LISTED} more" if len(unmapped) > _LISTED else ""
         found.notes.append(f"{_count(len(unmapped), 'customer')} not in {SETTINGS}, named by "
                            f"alias: {shown}{more}")
     return Report(outcome, present, tuple(found.notes))
-
-
-def _shown(path: Path, content_dir: Path) -> str:
-    try:
-        return path.relative_to(content_dir).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def alias(customer: str) -> str:
