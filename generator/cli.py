@@ -707,3 +707,145 @@ def log_note(content: Path, ui: Ui, day: Any, text: str) -> None:
     from generator.tools.logentry import note
 
     _log(content, ui, lambda: note(day, text))
+
+
+# --- traction import ---------------------------------------------------------------------------
+
+
+@main.group("import")
+def import_() -> None:
+    """Add what you already have to the log: Stripe payments, calendar meetings.
+
+    Each import prints what it would add to the week files as a diff and writes nothing
+    without --write. Importing the same file again adds nothing.
+    """
+
+
+def _write_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--write", is_flag=True,
+                        help="Write the entries (default: only show the diff).")(command)
+
+
+def _finish_import(report: Any, problems: Any, ui: Ui, found: str, content: Path) -> None:
+    """Print the diff (the founder's own data, on their own terminal), the problems and what
+    happened; exit 1 on errors."""
+    from generator.tools.importers.apply import unified_diff
+
+    failed = _print_problems(list(problems.sorted()), ui, content)
+    if report is None:
+        ui.info("✗ fix the errors above first (`traction check`); nothing written")
+        sys.exit(1)
+    outcome = report.outcome
+    click.echo(unified_diff(outcome.changes), nl=False)
+    for note in report.notes:
+        ui.info(f"  {note}")
+    files = _count(len(outcome.changes), "week file")
+    summary = (f"{found}: {_count(outcome.added, 'entry', 'entries')} new, "
+               f"{report.present} already in the log")
+    if failed:
+        ui.info(f"✗ {summary}; the log would not check (above), nothing written")
+        sys.exit(1)
+    if outcome.written:
+        ui.info(ui.style("✓", fg="green") + f" {summary}; wrote {files}")
+    elif outcome.added:
+        ui.info(f"{summary}; run again with --write to add them to {files}")
+    else:
+        ui.info(ui.style("✓", fg="green") + f" {summary}; nothing to add")
+
+
+@import_.command("stripe", epilog=EXIT_CODES)
+@click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--map", "mapping",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Stripe customer id → account id (default: CONTENT/imports/stripe.yaml).")
+@click.option("--interval", type=click.Choice(["month", "year", "once"]), default="month",
+              show_default=True, help="Payments export: how often a customer pays.")
+@_write_option
+@common
+def import_stripe(content: Path, ui: Ui, export: Path, mapping: Path | None, interval: str,
+                  write: bool) -> None:
+    """Payments or subscriptions exported from Stripe's dashboard (CSV) as `paid` and
+    `churned` events, amounts private. Unmapped customers get a stable alias (stripe-...)."""
+    from generator.problems import Problems
+    from generator.tools.importers.apply import ImportFileError
+    from generator.tools.importers.stripe_csv import import_stripe as run
+
+    problems = Problems()
+    try:
+        report = run(content, export, mapping, interval, problems, write=write)
+    except ImportFileError as exc:  # a file it was given that it cannot use
+        refuse(str(exc))
+    _finish_import(report, problems, ui, "stripe", content)
+
+
+def _type_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+              ) -> dict[str, str]:
+    from generator.source.schema import CALL_TYPES
+
+    types: dict[str, str] = {}
+    for pair in (p for value in values for p in value.split(",") if p.strip()):
+        keyword, _, kind = pair.partition("=")
+        if not keyword.strip() or kind.strip() not in CALL_TYPES:
+            raise click.BadParameter(f"expected KEYWORD=TYPE, TYPE one of {', '.join(CALL_TYPES)}"
+                                     f", e.g. demo=demo,intro=discovery")
+        types[keyword.strip()] = kind.strip()
+    return types
+
+
+def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    import zoneinfo
+
+    if value is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"'{value}' is not a time zone, e.g. Europe/Berlin") from None
+
+
+@import_.command("calendar", epilog=EXIT_CODES)
+@click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--title-keyword", "keywords", multiple=True,
+              help="Import meetings whose title holds this (repeatable; any matches).")
+@click.option("--domain", "domains", multiple=True,
+              help="Import meetings with an attendee at this email domain (repeatable).")
+@click.option("--type-map", "types", multiple=True, callback=_type_map,
+              help="Title keyword → call type, e.g. demo=demo,intro=discovery (default type: "
+                   "sales; also `types:` in imports/calendar.yaml).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="First day to import (default: the first meeting).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Last day to import (default: today: a meeting to come is not a call yet).")
+@click.option("--timezone", callback=_zone,
+              help="Date meetings in this time zone, e.g. Europe/Berlin (default: each "
+                   "meeting's own).")
+@click.option("--map", "mapping",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Types and accounts by attendee domain (default: "
+                   "CONTENT/imports/calendar.yaml).")
+@_write_option
+@common
+def import_calendar(content: Path, ui: Ui, export: Path, keywords: tuple[str, ...],
+                    domains: tuple[str, ...], types: dict[str, str], since: Any, until: Any,
+                    timezone: Any, mapping: Path | None, write: bool) -> None:
+    """Meetings from a calendar export (.ics) as calls, contacts private. Repeating meetings
+    are expanded; cancelled ones become cancelled calls."""
+    import datetime
+
+    from generator.problems import Problems
+    from generator.tools.importers.apply import ImportFileError
+    from generator.tools.importers.calendar_ics import EARLIEST, Choice
+    from generator.tools.importers.calendar_ics import import_calendar as run
+
+    if not keywords and not domains:
+        raise click.UsageError("say which meetings are sales calls: --title-keyword and/or "
+                               "--domain")
+    choice = Choice(until=until.date() if until else datetime.date.today(),
+                    since=since.date() if since else EARLIEST, title_keywords=keywords,
+                    domains=domains, types=types, timezone=timezone, settings=mapping)
+    problems = Problems()
+    try:
+        report = run(content, export, choice, problems, write=write)
+    except ImportFileError as exc:  # a file it was given that it cannot use
+        refuse(str(exc))
+    _finish_import(report, problems, ui, "calendar", content)

@@ -123,7 +123,7 @@ def test_the_layer_order_in_architecture_md_is_this_one() -> None:
 # command-line value (the CLI prints them), and ValueProblem, which a scalar parser raises
 # the way int() raises ValueError, for the one reader that knows the place (declare.read).
 ENVIRONMENT_ERRORS = frozenset({"OutputError", "AsOfError", "GitError", "ScaffoldError",
-                                "ServeError", "ValueProblem"})
+                                "ServeError", "ImportFileError", "ValueProblem"})
 
 
 def other_ways_of_collecting(path: Path) -> list[str]:

@@ -74,10 +74,10 @@ def test_unknown_key_without_a_close_match_lists_the_keys(content: Content, fast
 # (section, entry with a line of private text read as a key, the entry's keys)
 PRIVATE_BLOCK_ENTRIES = [
     ("calls", "  - date: 2026-11-17\n    with: Jane Roe\n    KanaryTok Corp: CEO\n",
-     "account, date, notes, status, type, with"),
+     "account, date, notes, ref, status, type, with"),
     ("accounts", "  - id: acme\n    event: qualified\n    date: 2026-11-17\n"
                  "    note: met at the fair\n    KanaryTok Corp: CEO\n",
-     "amount, date, event, id, interval, note, owner, source"),
+     "amount, date, event, id, interval, note, owner, ref, source"),
     ("spend", "  - source: ads\n    amount: 12\n    KanaryTok Corp: CEO\n", "amount, source"),
 ]
 
@@ -139,7 +139,8 @@ def test_an_unknown_key_in_a_private_flow_entry_is_not_repeated(content: Content
     assert found == [
         "weeks/2026-W47.yaml:3:40: error: unknown key (its text is not repeated: this entry "
         "holds private fields)",
-        "  hint: expected one of: account, date, notes, status, type, with; in {...}, quote "
+        "  hint: expected one of: account, date, notes, ref, status, type, with; in {...}, "
+        "quote "
         "text that contains ': ' or ', '"]
 
 

@@ -29,6 +29,7 @@ CALL_WITH = "Zelda Quokkaperson, Quokkaglobex"
 CALL_NOTES = "canary call notes xyzzy-one"
 ACCOUNT_NOTE = "canary account note xyzzy-two"
 LIST_NOTE = "canary list note xyzzy-three"
+IMPORT_REF = "stripe:ch_canaryref-xyzzy-four"  # where `traction import` took an entry from
 SECRET_NAME = "Canary Corp Name"
 SECRET_ID = "zzsecretacct"  # an account that is not public: its id is a name too
 PAID_AMOUNT = "876543.21"  # paid, interval month: also the MRR
@@ -40,7 +41,7 @@ DRAFT_PAGE = ("draft-quokka-page", "Draft Canary Page qq-three", "draft page bod
 MARKDOWN_CANARY = "xss-comment-canary"  # inside an HTML comment
 
 TEXT_CANARIES = [CALL_WITH, "Quokkaperson", "Quokkaglobex", CALL_NOTES, ACCOUNT_NOTE, LIST_NOTE,
-                 SECRET_NAME, SECRET_ID, MARKDOWN_CANARY, *DRAFT_STUDY, *DRAFT_PAGE]
+                 IMPORT_REF, SECRET_NAME, SECRET_ID, MARKDOWN_CANARY, *DRAFT_STUDY, *DRAFT_PAGE]
 NUMBER_CANARIES = [PAID_AMOUNT, SPEND_AMOUNT, CAC, LIST_PRICE]
 
 PUBLIC_NAME = "Openly Named Ltd"
@@ -92,7 +93,8 @@ def canary_weeks() -> dict[str, dict[str, Any]]:
         "2026-W10": {
             "week": "2026-W10", "summary": "First week: five calls.",
             "calls": [{"date": f"2026-03-0{d}", "with": CALL_WITH, "notes": CALL_NOTES,
-                       "account": SECRET_ID, "type": "sales"} for d in range(2, 7)],
+                       "account": SECRET_ID, "type": "sales", "ref": f"{IMPORT_REF}-{d}"}
+                      for d in range(2, 7)],
             "accounts": [
                 {"id": "openco", "event": "qualified", "date": "2026-03-02",
                  "source": "cold-email", "owner": "dana", "note": ACCOUNT_NOTE},
@@ -109,7 +111,7 @@ def canary_weeks() -> dict[str, dict[str, Any]]:
                 {"id": "openco", "event": "paid", "date": "2026-03-09"},
                 {"id": SECRET_ID, "event": "won", "date": "2026-03-10"},
                 {"id": SECRET_ID, "event": "paid", "date": "2026-03-10",
-                 "amount": float(PAID_AMOUNT), "interval": "month"},
+                 "amount": float(PAID_AMOUNT), "interval": "month", "ref": IMPORT_REF},
                 {"id": SECRET_ID, "event": "hell-yes", "date": "2026-03-11",
                  "note": ACCOUNT_NOTE},
             ],

@@ -199,6 +199,10 @@ class Call(Record):
                      doc="sales, discovery and demo calls count; check-in and onboarding don't.")
     status: str = spec(enum(*CALL_STATUSES), "held", doc="Only held calls count.")
     notes: str | None = spec(PrivateText, None, private=True, doc="PRIVATE: call notes.")
+    ref: str | None = spec(PrivateText, None, private=True,
+                           doc="PRIVATE: where `traction import` took this entry from (a Stripe "
+                           "charge or subscription, a calendar event), so importing again adds "
+                           "nothing. Written by the importer; never published.")
 
     @property
     def counted(self) -> bool:
@@ -220,6 +224,10 @@ class AccountEvent(Record):
     interval: str | None = spec(enum(*PAID_INTERVALS), None,
                                 doc="paid: how often the amount is paid.")
     note: str | None = spec(PrivateText, None, private=True, doc="PRIVATE note.")
+    ref: str | None = spec(PrivateText, None, private=True,
+                           doc="PRIVATE: where `traction import` took this entry from (a Stripe "
+                           "charge or subscription, a calendar event), so importing again adds "
+                           "nothing. Written by the importer; never published.")
 
 
 @dataclass(frozen=True, kw_only=True)

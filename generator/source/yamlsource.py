@@ -101,7 +101,7 @@ _NON_TEXT_KEY = re.compile(
 
 # Characters YAML refuses (as PyYAML's reader does): control characters other than
 # tab and line breaks, surrogates, U+FFFE and U+FFFF.
-_NON_PRINTABLE = re.compile(
+NON_PRINTABLE = re.compile(
     "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
@@ -180,7 +180,7 @@ def _parse(text: str, file: str, fast: bool, first_line: int, known_keys: frozen
     if tab is not None:
         raise _Refused(tab)
     offset = first_line - 1
-    unprintable = _NON_PRINTABLE.search(text)
+    unprintable = NON_PRINTABLE.search(text)
     if unprintable:
         found = _at(text, unprintable.start(), file,
                     f"control character U+{ord(unprintable.group()):04X} in file",
@@ -329,7 +329,7 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
             if tag not in _STR_TAGS:
                 raise _Refused(error(pos, TAG_MESSAGE, "remove the tag; quote text instead"))
             text_value = event.value
-            if event.style == '"' and (bad := _NON_PRINTABLE.search(text_value)):
+            if event.style == '"' and (bad := NON_PRINTABLE.search(text_value)):
                 # An escape (`"\x01"`, `"\0"`, `"\uD800"`) for a character the file itself may
                 # not hold: XML (the feed) refuses it and HTML shows it as garbage.
                 raise _Refused(error(pos, f"non-printable character U+{ord(bad.group()):04X} "
