@@ -115,12 +115,12 @@ def test_an_import_that_would_break_the_log_writes_nothing(demo: Path, tmp_path:
     assert files(demo) == before
 
 
-def test_a_bad_export_is_one_line_and_exit_1(demo: Path, tmp_path: Path) -> None:
+def test_a_bad_export_is_one_line_and_a_usage_error(demo: Path, tmp_path: Path) -> None:
     export = tmp_path / "bad.csv"
     export.write_text("id,Created date (UTC),Amount,Status,Customer ID\n"
                       "ch_1,2026-11-17,12345.67x,Paid,cus_1\n", "utf-8")
     run = run_traction("import", "stripe", str(export), "--content", str(demo))
-    assert run.returncode == 1
+    assert run.returncode == 2  # the file it was given, not the content
     assert run.stderr == f"✗ {export}:2: column 'Amount': expected an amount of 0 or more\n"
 
 
