@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -81,6 +85,31 @@ def run_traction(*args: str, cwd: Path | None = None, env: dict[str, str] | None
                 **(env or {})}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT,
                           env=full_env, capture_output=True, text=True, timeout=120)
+
+
+def run_in_terminal(*args: str, env: dict[str, str], stdout: bool = True,
+                    columns: int | None = None, timeout: float = 120) -> tuple[int, str]:
+    """Run the real command with stderr (and stdout, unless `stdout` is off: then it is
+    dropped) on a pseudo-terminal, as a person would; `columns` sets the terminal's width.
+    The exit status and everything the terminal showed."""
+    master, slave = pty.openpty()
+    if columns is not None:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env,
+                               stdin=subprocess.DEVNULL,
+                               stdout=slave if stdout else subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return process.wait(timeout=timeout), b"".join(chunks).decode("utf-8")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

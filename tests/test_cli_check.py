@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, ROOT, run_traction
+from conftest import DEMO, ROOT, run_in_terminal, run_traction
 
 from generator.pipeline import analyse
 from generator.problems import format_json, promote_warnings
@@ -29,23 +28,6 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def run_in_terminal(*args: str, env: dict[str, str]) -> tuple[int, str]:
-    """Run the command with stdout and stderr on a pseudo-terminal, as a person would."""
-    master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env,
-                               stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    return process.wait(timeout=120), b"".join(chunks).decode("utf-8")
 
 
 # --- exit codes -------------------------------------------------------------------------

@@ -4,15 +4,12 @@ the real command on a pseudo-terminal, and `cli.Stages` with the terminal forced
 from __future__ import annotations
 
 import os
-import pty
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, ROOT, run_traction
+from conftest import DEMO, run_in_terminal, run_traction
 
 from generator.cli import Stages, Ui
 
@@ -22,24 +19,9 @@ CLEAR = "\r\x1b[K"
 def build_in_terminal(out: Path, cache: Path) -> tuple[int, str]:
     """`traction build` with stderr on a pseudo-terminal and an empty card cache, so the
     cards are drawn: a build of well over a second."""
-    master, slave = pty.openpty()
     env = {**os.environ, "NO_COLOR": "1", "TRACTION_CACHE_DIR": str(cache)}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content",
-                                str(DEMO), "--out", str(out)], cwd=ROOT, env=env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    return process.wait(timeout=300), b"".join(chunks).decode("utf-8")
+    return run_in_terminal("build", "--content", str(DEMO), "--out", str(out), env=env,
+                           stdout=False, timeout=300)
 
 
 def test_a_long_build_shows_its_stages_on_a_terminal(tmp_path: Path) -> None:

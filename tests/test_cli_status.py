@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import fcntl
 import json
 import os
-import pty
 import re
-import struct
-import subprocess
-import sys
-import termios
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from builders import Log, config, day, w
-from conftest import DEMO, ROOT, run_traction, write_content
+from conftest import DEMO, ROOT, run_in_terminal, run_traction, write_content
 from jsonschema import Draft202012Validator
 
 from generator.model.analysis import AsOf
@@ -431,24 +425,10 @@ def test_status_wraps_to_columns_with_hanging_indentation() -> None:
 
 
 def test_status_on_a_terminal_wraps_to_its_width(tmp_path: Path) -> None:
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 64, 0, 0))
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "status", "--content",
-                                str(DEMO)], cwd=ROOT, env={**env, "NO_COLOR": "1"},
-                               stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert process.wait(timeout=120) == 0
-    lines = b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+    code, shown = run_in_terminal("status", "--content", str(DEMO), env={**env, "NO_COLOR": "1"},
+                                  columns=64)
+    assert code == 0
+    lines = shown.replace("\r\n", "\n").splitlines()
     assert 50 < max(map(len, lines)) <= 64
     assert any(line.startswith("  ✓ 1. 5+ sales calls every week") for line in lines)
