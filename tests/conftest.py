@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content"
 
 BASE_CONFIG: dict[str, Any] = {
-    "site": {"title": "Acme — building in public", "url": "https://acme.github.io/progress/"},
+    # Cards off: drawing them is most of a build's time and few tests look at them. The
+    # demo content/ and tests/test_cards.py draw them.
+    "site": {"title": "Acme — building in public", "url": "https://acme.github.io/progress/",
+             "social_cards": False},
     "company": {"name": "Acme Analytics", "tagline": "Churn analytics"},
     "founders": ["dana", "lee"],
     "sources": {"cold-email": {"scalable": True, "max_cac": 3000}, "founder-network": {}},

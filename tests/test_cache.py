@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run_traction
 from sitetools import build_ok, small_content
+from test_cards import with_cards
 
 from generator.output import cache
 from generator.output.writer import OutputError
@@ -91,7 +92,7 @@ def site_bytes(out: Path) -> dict[str, bytes]:
 def test_the_command_keeps_cards_in_the_content_folder_and_builds_the_same_bytes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRACTION_CACHE_DIR")
-    root = small_content(tmp_path / "content")
+    root = with_cards(small_content(tmp_path / "content"))
     folder = root / cache.FOLDER
     build_ok(root, tmp_path / "none", "--no-cache")
     assert not folder.exists()

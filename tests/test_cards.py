@@ -81,7 +81,12 @@ def with_cards(root: Path, on: bool = True) -> Path:
 
 
 def test_cards_are_on_by_default(tmp_path: Path) -> None:
-    files = render(small_content(tmp_path / "content"))
+    root = small_content(tmp_path / "content")
+    config = root / "traction.yaml"
+    data = yaml.safe_load(config.read_text("utf-8"))
+    del data["site"]["social_cards"]
+    config.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    files = render(root)
     assert png_size(files["cards/home.png"]) == (1200, 630)
     assert "og:image" in files["index.html"].decode("utf-8")
 
