@@ -216,8 +216,8 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def _describe(analysis: Any, ui: Ui) -> None:
-    """`-v`: what was read and evaluated."""
+def _describe(analysis: Any, ui: Ui, *, building: bool = False) -> None:
+    """`-v`: what was read and evaluated (and, `building`, a site without provenance)."""
     found = analysis.content
     weeks = found.weeks
     span = f" ({weeks[0].week} to {weeks[-1].week})" if weeks else ""
@@ -233,6 +233,24 @@ def _describe(analysis: Any, ui: Ui) -> None:
         progress = analysis.progress
         ui.detail(f"as of {progress.as_of}" + (f" ({progress.week_in_progress} in progress)"
                                                if progress.week_in_progress else ""))
+    _describe_provenance(analysis.provenance, ui, building)
+
+
+def _describe_provenance(found: Any, ui: Ui, building: bool) -> None:
+    """Where the history was read (`build`, `check`, `status --format json`): when there is
+    none, why, in one line (a build says it unasked: its site will not say when entries were
+    committed); with -v, what it says."""
+    from generator.source.history import NoHistory
+
+    if isinstance(found, NoHistory):
+        (ui.info if building else ui.detail)(
+            f"no provenance: {found.reason}; the site says nothing of when entries were "
+            "committed")
+    elif found is not None:
+        late = sum(f.late for f in found.milestones.values())
+        ui.detail(f"provenance: as of commit {found.head.short} ({found.head.day}); "
+                  f"{_count(late, 'milestone')} logged late, "
+                  f"{_count(len(found.revisions), 'revision')}")
 
 
 def _print_problems(problems: Any, ui: Ui, content: Path, *, err: bool = True) -> bool:
@@ -314,18 +332,21 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
     command, each line is whole."""
     from generator.pipeline import analyse
     from generator.public.boundary import public_progress
+    from generator.source.history import NoHistory
 
     if private and fmt != "text":
         raise click.UsageError("--private is for the terminal only: it goes with --format text")
 
-    analysis = analyse(content, as_of=as_of)
+    # The JSON is progress.json's document, with its provenance; the text has none.
+    analysis = analyse(content, as_of=as_of, history=fmt == "json")
     _describe(analysis, ui)
     if _print_problems(analysis.problems, ui, content) or analysis.progress is None:
         ui.info("✗ fix the errors above first (`traction check`)")
         sys.exit(1)
     config = analysis.content.config
     assert config is not None
-    shown = public_progress(analysis.progress, config, private=private)
+    found = analysis.provenance if not isinstance(analysis.provenance, NoHistory) else None
+    shown = public_progress(analysis.progress, config, private=private, provenance=found)
     if fmt == "json":
         from generator.public.progress_doc import dumps, progress_document
 
@@ -387,7 +408,7 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any,
             result = build_site(content, out, base_url, as_of, cache, stages)
     except OutputError as exc:
         refuse(str(exc))
-    _describe(result.analysis, ui)
+    _describe(result.analysis, ui, building=True)
     _print_problems(result.problems, ui, content)
     if not result.ok:
         ui.info(f"✗ nothing written; {out} is unchanged")

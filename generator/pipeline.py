@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model.analysis import Analysis, AsOf, resolve_as_of
+from generator.model.assertions import report
 from generator.model.engine import evaluate
 from generator.model.ladders import resolve
+from generator.model.provenance import Provenance, provenance
 from generator.problems import Problem, Problems
 from generator.rules import check
+from generator.source.history import NoHistory, read_history
 from generator.source.loader import Overrides, load
 from generator.source.scalars import ABSOLUTE_URL
 from generator.source.schema import Config
@@ -37,9 +40,10 @@ def _silent(stage: str) -> None:
 
 
 def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True,
-            overrides: Overrides | None = None) -> Analysis:
+            overrides: Overrides | None = None, history: bool = False) -> Analysis:
     """Load and check the content at `root`, and evaluate it when there is no error.
-    `overrides`: week files' texts to read instead of the files (see `source.loader`)."""
+    `overrides`: week files' texts to read instead of the files (see `source.loader`).
+    `history`: read the provenance of the entries from git (`source.history`)."""
     problems = Problems()
     content = load(root, problems, fast=fast_yaml, overrides=overrides)
     day = resolve_as_of(content, as_of, problems)
@@ -50,7 +54,15 @@ def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True,
     progress = None
     if content.config is not None and ladders is not None and not problems.errors:
         progress = evaluate(content.config, content.weeks, ladders, day)
-    return Analysis(content, problems.sorted(), ladders, progress)
+        if progress.disagreements:  # an assertion the log does not add up to: an error
+            report(progress.disagreements, content.config, problems)
+            progress = None
+    found: Provenance | NoHistory | None = None
+    if history and progress is not None and content.config is not None:
+        log = read_history(root, content.weeks)
+        found = log if isinstance(log, NoHistory) else provenance(
+            progress, content.weeks, log, content.config.provenance.late_after_days)
+    return Analysis(content, problems.sorted(), ladders, progress, found)
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,7 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
     from generator.render.site import public_view
 
     progress(f"checking {content_dir}")
-    analysis = analyse(content_dir, as_of=as_of)
+    analysis = analyse(content_dir, as_of=as_of, history=True)
     problems = Problems(analysis.problems)
     config = analysis.content.config
     theme = _theme(content_dir, config, problems)

@@ -35,7 +35,8 @@ _SIGNAL_FIELDS = {"price": {"sale"}, "product": {"sale"}}
 _NEEDS_PAID = {"hell-yes", "meh", "renewed", "churned"}
 # Top-level folders the site itself writes; a free page (`pages/<slug>.md` → `<slug>/`) must
 # not take one of these names, or it would replace e.g. the weekly updates index.
-RESERVED_SLUGS = frozenset({"weeks", "milestones", "case-studies", "numbers", "assets"})
+RESERVED_SLUGS = frozenset({"weeks", "milestones", "case-studies", "numbers", "methodology",
+                            "assets"})
 # Names Windows will not create, whatever the extension: a slug becomes a folder name.
 WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                               *(f"lpt{i}" for i in range(1, 10))})
@@ -71,6 +72,7 @@ def dates_in_week(config: Config, content: Content, problems: Problems) -> None:
             *(("call", c.date, c) for c in week.calls),
             *(("event", e.date, e) for e in week.accounts),
             *(("list event", e.date, e) for e in (week.list_.events if week.list_ else ())),
+            *(("assertion", a.date, a) for a in week.assertions),
         ]
         for kind, day, record in dated:
             where = record.at("date")  # type: ignore[attr-defined]
@@ -81,10 +83,19 @@ def dates_in_week(config: Config, content: Content, problems: Problems) -> None:
             elif day < week.monday - LATE_ENTRY_LIMIT:
                 problems.error(where, f"{kind} dated {day} is more than a year before {week.week}",
                                "a typo in the year? Older entries belong in their own week's file")
-            elif day < week.monday:
+            elif day < week.monday and kind != "assertion":  # pinning a past day is usual
                 problems.warning(where, f"late entry: {kind} dated {day} is before {week.week} "
                                  f"(Monday {week.monday})",
                                  "fine if it was logged late; it counts on its own date")
+
+
+def assertions_given(config: Config, content: Content, problems: Problems) -> None:
+    """An assertion names at least one metric (model.assertions checks its numbers)."""
+    for week in content.weeks:
+        for assertion in week.assertions:
+            if not assertion.asserted():
+                problems.error(assertion.pos, f"assertion on {assertion.date} names no metric",
+                               "add what the log must add up to, e.g. `paying_customers: 5`")
 
 
 def lifecycle(config: Config, content: Content, problems: Problems) -> None:
@@ -368,7 +379,7 @@ def _public_texts(config: Config, content: Content) -> Iterator[tuple[Pos, str]]
 
 
 RULES: tuple[Rule, ...] = (
-    founders_listed, event_fields, dates_in_week, lifecycle, sources_declared,
+    founders_listed, event_fields, dates_in_week, assertions_given, lifecycle, sources_declared,
     scalable_sources_priced, log_span, missing_weeks, documents,
     private_names_in_public_fields, mistyped_account_ids, placeholders_left,
 )

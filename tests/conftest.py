@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import shutil
 import struct
 import subprocess
 import sys
@@ -78,6 +79,16 @@ def content(tmp_path: Path) -> Callable[..., Path]:
         return write_content(tmp_path / "content", **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_outside_git(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo content/ outside any git repository: its provenance (the commit
+    a build is as of, when each milestone was first logged) is absent, so golden files do
+    not change with each commit of this repository."""
+    copy = tmp_path_factory.mktemp("demo") / "content"
+    shutil.copytree(DEMO, copy, ignore=shutil.ignore_patterns(".traction-cache"))
+    return copy
 
 
 def run_traction(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,

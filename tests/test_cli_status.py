@@ -16,6 +16,7 @@ from conftest import DEMO, ROOT, run_in_terminal, run_traction, write_content
 from jsonschema import Draft202012Validator
 
 from generator.model.analysis import AsOf
+from generator.model.provenance import Provenance
 from generator.pipeline import analyse
 from generator.public.boundary import public_progress
 from generator.public.progress_doc import dumps, progress_document
@@ -161,10 +162,13 @@ def test_status_with_no_weekly_logs(content: Any) -> None:
 
 
 def expected_json(root: Path) -> str:
-    analysis = analyse(root)
+    """The document, with the provenance of the demo in this repository's history."""
+    analysis = analyse(root, history=True)
     cfg = analysis.content.config
     assert analysis.progress is not None and cfg is not None
-    return dumps(progress_document(public_progress(analysis.progress, cfg)))
+    found = analysis.provenance
+    return dumps(progress_document(public_progress(
+        analysis.progress, cfg, provenance=found if isinstance(found, Provenance) else None)))
 
 
 def test_status_json_is_the_progress_document() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import BASE_CONFIG, ROOT, run_traction, write_content
+from gitrepo import commit, git, new_repo
 
 from generator.isoweek import IsoWeek
 
@@ -29,36 +30,6 @@ EVIL = ("@octocat <script>alert(1)</script> | ![x](https://evil.example/x.png) "
 
 
 # --- building repositories ---------------------------------------------------------------
-
-
-# A commit date before every log here: a revision is evaluated as of its commit date
-# (SOURCE_DATE_EPOCH), and one earlier than the log yields to the log's own latest day.
-BEFORE_ANY_LOG = datetime.datetime(2001, 1, 1, 12, tzinfo=datetime.UTC)
-
-
-def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.com",
-         "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        capture_output=True, text=True, check=True, env={**os.environ, **(env or {})})
-    return done.stdout
-
-
-def commit(repo: Path, message: str,
-           when: datetime.date | datetime.datetime = BEFORE_ANY_LOG) -> None:
-    """Commit everything, dated `when` (a date: noon UTC), never the clock."""
-    if not isinstance(when, datetime.datetime):
-        when = datetime.datetime.combine(when, datetime.time(12), datetime.UTC)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message,
-        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
-
-
-def new_repo(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    git(path, "init", "-q")
-    return path
 
 
 def day(label: str, weekday: int) -> datetime.date:
@@ -166,7 +137,8 @@ def test_json(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert list(doc) == ["schema", "ok", "company", "base", "head", "stage", "current_goal",
-                         "counts", "milestones", "weeks", "removed_weeks", "problems"]
+                         "counts", "milestones", "weeks", "removed_weeks", "backdated",
+                         "problems"]
     assert doc["schema"] == "traction/diff@1" and doc["ok"] is True
     head_sha = git(repo, "rev-parse", "HEAD").strip()
     assert doc["head"] == {"rev": "HEAD", "commit": head_sha, "content": "ok",
@@ -489,3 +461,36 @@ def test_a_gap_the_change_opens_is_not_a_thousand_new_weeks(tmp_path: Path) -> N
     assert backward["weeks"] == [] and backward["removed_weeks"] == ["2046-W10"]
     markdown = diff(repo, "HEAD~1", "HEAD").stdout
     assert len(markdown) < 6_000 and "2030-W" not in markdown
+
+
+def test_entries_the_change_backdates_are_listed(tmp_path: Path) -> None:
+    """The head logs W15 and, in W12's file, a loss dated 26 days before the head's date;
+    it also moves the qualification a week earlier. W15's own calls are on time."""
+    repo = scenario(tmp_path / "repo")
+    weeks = copy.deepcopy(HEAD_WEEKS)
+    weeks["2026-W12"]["accounts"] += [
+        {"id": "beta", "event": "qualified", "date": day("2026-W12", 3), "source": "cold-email",
+         "owner": "dana"},
+        {"id": "beta", "event": "lost", "date": day("2026-W12", 4), "note": PRIVATE[3]}]
+    weeks["2026-W12"]["accounts"][0]["date"] = day("2026-W12", 1)
+    write_content(repo / "content", weeks=weeks)
+    commit(repo, "backdate", day("2026-W15", 7))
+    doc = json.loads(diff(repo, "HEAD~1", "HEAD", "--format", "json").stdout)
+    assert doc["head"]["as_of"] == "2026-04-12"
+    assert doc["backdated"] == [
+        {"what": "Customer 1: qualified", "date": "2026-03-16", "was": "2026-03-17",
+         "days_before": 27},
+        {"what": "Customer 2: qualified", "date": "2026-03-18", "was": None, "days_before": 25},
+        {"what": "Customer 2: lost", "date": "2026-03-19", "was": None, "days_before": 24},
+    ]
+    markdown = diff(repo, "HEAD~1", "HEAD").stdout
+    assert "**Logged late** · entries this change adds or re-dates" in markdown
+    assert ("- Customer 1: qualified, moved to 2026-03-16 \\(was 2026-03-17\\): 27 days "
+            "before the head's date") in markdown
+    text = diff(repo, "HEAD~1", "HEAD", "--format", "text").stdout
+    assert "Customer 2: lost, dated 2026-03-19: 24 days before the head's date" in text
+    for out in (markdown, text, json.dumps(doc)):
+        assert "beta" not in out and PRIVATE[3] not in out
+    # the scenario's own change logs nothing late
+    assert json.loads(diff(repo, "HEAD~2", "HEAD~1", "--format", "json").stdout)[
+        "backdated"] == []

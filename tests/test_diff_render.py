@@ -125,7 +125,8 @@ def test_the_report_is_frozen_and_ok_follows_the_errors() -> None:
 def test_json_is_the_diff_document() -> None:
     doc = json.loads(render(report(measure("sqls", before=1, after=2, target=10)), "json"))
     assert list(doc) == ["schema", "ok", "company", "base", "head", "stage", "current_goal",
-                         "counts", "milestones", "weeks", "removed_weeks", "problems"]
+                         "counts", "milestones", "weeks", "removed_weeks", "backdated",
+                         "problems"]
     assert doc["schema"] == "traction/diff@1" and doc["ok"] is True
     assert doc["base"] == {"rev": "main", "commit": "0123456789abcdef", "content": "ok",
                            "as_of": "2026-03-29", "latest_week": "2026-W13"}

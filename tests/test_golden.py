@@ -6,10 +6,11 @@ review the diff of tests/golden/ before committing it:
 
     TRACTION_REGENERATE_GOLDEN=1 python -m pytest tests/test_golden.py
 
-or by hand, from the repository root:
+or by hand, from a copy of content/ outside any git repository (so the JSON carries no
+commit of this repository: see `demo_outside_git` in conftest.py):
 
-    python -m generator status --format json --content content > tests/golden/demo-progress.json
-    NO_COLOR=1 python -m generator status --content content > tests/golden/demo-status.txt
+    python -m generator status --format json --content /tmp/demo > tests/golden/demo-progress.json
+    NO_COLOR=1 python -m generator status --content /tmp/demo > tests/golden/demo-status.txt
 
 The last tests check the demo's story in the golden files themselves, so a
 regeneration cannot quietly accept a different story.
@@ -24,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEMO, ROOT, run_traction
+from conftest import ROOT, run_traction
 
 GOLDEN = ROOT / "tests" / "golden"
 REGENERATE = os.environ.get("TRACTION_REGENERATE_GOLDEN") == "1"
 
 CASES = {
-    "demo-progress.json": ("status", "--format", "json", "--content", str(DEMO)),
-    "demo-status.txt": ("status", "--content", str(DEMO)),
+    "demo-progress.json": ("status", "--format", "json", "--content"),
+    "demo-status.txt": ("status", "--content"),
 }
 
 
@@ -52,8 +53,8 @@ def compare(name: str, actual: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_demo_status_matches_its_golden_file(name: str) -> None:
-    result = run_traction(*CASES[name])  # NO_COLOR=1
+def test_demo_status_matches_its_golden_file(name: str, demo_outside_git: Path) -> None:
+    result = run_traction(*CASES[name], str(demo_outside_git))  # NO_COLOR=1
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stdout
     compare(name, result.stdout)

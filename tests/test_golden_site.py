@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, ROOT, run_traction
+from conftest import ROOT, run_traction
 
 GOLDEN = ROOT / "tests" / "golden" / "site"
 REGENERATE = os.environ.get("TRACTION_REGENERATE_GOLDEN") == "1"
@@ -147,11 +147,12 @@ def compare(golden: Path, built: dict[str, bytes], keys: tuple[str, ...] = KEY_F
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def demo_site(tmp_path_factory: pytest.TempPathFactory, demo_outside_git: Path
+              ) -> Iterator[Path]:
     out = tmp_path_factory.mktemp("golden-site") / "site"
     with pytest.MonkeyPatch.context() as env:
         env.delenv("SOURCE_DATE_EPOCH", raising=False)
-        result = run_traction("build", "--content", str(DEMO), "--out", str(out))
+        result = run_traction("build", "--content", str(demo_outside_git), "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     yield out
 

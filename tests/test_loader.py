@@ -68,7 +68,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys(content: Content, fast
     root = content(weeks={"2026-W47": WEEK + "site:\n  x: 1\n"})
     assert loaded(root, fast) == [
         "weeks/2026-W47.yaml:2:1: error: unknown key 'site'",
-        "  hint: expected one of: accounts, calls, list, spend, summary, week"]
+        "  hint: expected one of: accounts, assert, calls, list, spend, summary, week"]
 
 
 # (section, entry with a line of private text read as a key, the entry's keys)

@@ -81,7 +81,8 @@ def parse(path: Path) -> Head:
 def kind(page: str) -> str:
     """The kind of page at `page`, a path relative to the output folder."""
     parts = page.split("/")
-    special = {"index.html": "home", "404.html": "404", "numbers/index.html": "numbers"}
+    special = {"index.html": "home", "404.html": "404", "numbers/index.html": "numbers",
+               "methodology/index.html": "methodology"}
     if page in special:
         return special[page]
     if len(parts) == 3 and parts[0] in ("weeks", "milestones", "case-studies"):
@@ -129,10 +130,11 @@ def local_file(root: Path, url: str) -> Path:
 
 def test_every_kind_of_page_is_there(site: Path) -> None:
     kinds = {kind(page) for page in pages(site)}
-    assert kinds == {"home", "404", "numbers", "week", "milestone", "case study", "index",
-                     "page"}, kinds
+    assert kinds == {"home", "404", "numbers", "methodology", "week", "milestone", "case study",
+                     "index", "page"}, kinds
     assert {"weeks/index.html", "milestones/index.html", "case-studies/index.html",
-            "numbers/index.html", "about/index.html"} <= set(pages(site))
+            "numbers/index.html", "methodology/index.html", "about/index.html"} <= set(
+                pages(site))
 
 
 def test_every_page_has_its_description_title_and_urls(site: Path) -> None:

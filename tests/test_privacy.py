@@ -123,7 +123,9 @@ def canary_weeks() -> dict[str, dict[str, Any]]:
             ]},
             "spend": [{"source": "cold-email", "amount": float(SPEND_AMOUNT)}],
         },
-        "2026-W12": {"week": "2026-W12", "summary": "Third week, quiet."},
+        "2026-W12": {"week": "2026-W12", "summary": "Third week, quiet.",
+                     # an amount pinned by an assertion is as private as the one it pins
+                     "assert": [{"date": "2026-03-15", "mrr": float(PAID_AMOUNT)}]},
     }
 
 

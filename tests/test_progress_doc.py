@@ -17,11 +17,11 @@ from generator.pipeline import analyse
 from generator.public.boundary import public_progress
 from generator.public.progress_doc import SCHEMA_ID, dumps, number, progress_document
 
-TOP_KEYS = ["schema", "url", "as_of", "latest_week", "week_in_progress", "company", "stage",
-            "current_goal", "ladders", "weeks"]
+TOP_KEYS = ["schema", "url", "as_of", "commit", "latest_week", "week_in_progress", "company",
+            "stage", "current_goal", "ladders", "weeks"]
 LADDER_KEYS = ["id", "title", "summary", "milestones"]
 MILESTONE_KEYS = ["id", "number", "title", "summary", "url", "status", "achieved_on", "since",
-                  "progress", "measures", "details", "history"]
+                  "progress", "measures", "details", "history", "first_logged"]
 MEASURE_KEYS = ["name", "label", "value", "target", "comparison", "met", "progress", "kind",
                 "hidden"]
 HISTORY_KEYS = ["date", "status"]
@@ -102,7 +102,9 @@ def test_document_values(tmp_path: Path) -> None:
                       "kind": "count", "hidden": False}],
         "details": [],
         "history": [{"date": "2026-03-05", "status": "achieved"}],
+        "first_logged": None,  # no git history read (tests/test_provenance.py reads one)
     }
+    assert doc["commit"] is None
     assert doc["weeks"] == [
         {"week": "2026-W10", "sales_calls": 5, "sqls": 3, "won": 1, "lost": 1,
          "paying_customers": 1, "hell_yes_customers": 0, "close_rate": 0.5,

@@ -542,7 +542,8 @@ def test_a_fresh_init_warns_about_what_is_left_to_fill_in(tmp_path: Path) -> Non
 
 def test_every_rule_is_registered_and_runs_on_records_only(content: Content) -> None:
     names = {rule.__name__ for rule in rules.RULES}
-    assert names == {"founders_listed", "event_fields", "dates_in_week", "lifecycle",
+    assert names == {"founders_listed", "event_fields", "dates_in_week", "assertions_given",
+                     "lifecycle",
                      "sources_declared", "scalable_sources_priced", "log_span", "missing_weeks",
                      "private_names_in_public_fields", "mistyped_account_ids",
                      "placeholders_left", "documents"}

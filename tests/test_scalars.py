@@ -24,6 +24,7 @@ from generator.source.scalars import (
     parse_number,
     parse_private_number,
     parse_private_text,
+    parse_share,
     parse_text,
     parse_url,
     parse_week,
@@ -378,6 +379,21 @@ def test_negative_amounts_are_refused_without_echo(text: str) -> None:
     assert private.value.message == "expected an amount of 0 or more"
     with pytest.raises(ValueProblem, match="0 or more"):
         parse_amount(plain(text))
+
+
+@pytest.mark.parametrize(("text", "share"), [
+    ("0.3", Decimal("0.3")), ("30%", Decimal("0.3")), ("30 %", Decimal("0.3")),
+    ("100%", Decimal(1)), ("0", Decimal(0)), ("12.5%", Decimal("0.125"))])
+def test_a_share_is_a_number_from_0_to_1_or_a_percentage(text: str, share: Decimal) -> None:
+    assert parse_share(plain(text)) == share
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("130%", "expected a share from 0 to 1"), ("1.5", "expected a share from 0 to 1"),
+    ("abc%", "expected a number"), ("%", "expected a number")])
+def test_a_share_out_of_range_or_not_a_number_is_refused(text: str, message: str) -> None:
+    with pytest.raises(ValueProblem, match=message):
+        parse_share(plain(text))
 
 
 def test_a_message_repeats_at_most_40_characters_of_a_value() -> None:

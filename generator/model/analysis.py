@@ -12,8 +12,10 @@ from typing import Literal
 
 from generator.model.engine import Progress
 from generator.model.ladders import Ladders
+from generator.model.provenance import Provenance
 from generator.problems import Problem, Problems
 from generator.source.events import latest_day
+from generator.source.history import NoHistory
 from generator.source.loader import Content
 
 # An as-of date this far past the log's latest day would be a typo; the engine walks every
@@ -58,6 +60,9 @@ class Analysis:
     problems: tuple[Problem, ...]  # sorted; errors and warnings
     ladders: Ladders | None
     progress: Progress | None  # None when there are errors
+    # From the git history, when the command reads it (a build does, `status` text not):
+    # the provenance, or why there is none. None when not read or there are errors.
+    provenance: Provenance | NoHistory | None = None
 
     @property
     def ok(self) -> bool:

@@ -11,6 +11,7 @@ progress at the as-of date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +19,7 @@ from fractions import Fraction
 from typing import Literal
 
 from generator.isoweek import IsoWeek
+from generator.model.assertions import Disagreement, disagreements, measured_as
 from generator.model.ladders import Ladder, Ladders, Milestone
 from generator.model.metrics import (
     METRICS,
@@ -34,7 +36,7 @@ from generator.model.metrics import (
 )
 from generator.model.timeline import Ledger
 from generator.source.events import days, latest_day
-from generator.source.schema import Config, WeekLog
+from generator.source.schema import Assertion, Config, WeekLog
 
 Status = Literal["achieved", "slipped", "in_progress", "not_started"]
 Stage = Literal["prototype", "traction", "growth"]
@@ -120,6 +122,8 @@ class Progress:
     current_goal: MilestoneStatus | None
     ladders: tuple[LadderStatus, ...]
     weeks: tuple[WeekStats, ...]
+    # Assertions (`assert:` in a week file) the log does not add up to (model.assertions).
+    disagreements: tuple[Disagreement, ...] = ()
 
     def milestones(self) -> list[MilestoneStatus]:
         return [m for ladder in self.ladders for m in ladder.milestones]
@@ -244,7 +248,13 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
         return _result(ladders, statuses, None, None, None, ())
 
     as_of = max(as_of or latest[0], latest[0])
-    first = min(filter(None, (ledger.first_day(), weeks[0].monday)))
+    checks: dict[datetime.date, list[Assertion]] = {}
+    for assertion in sorted((a for week in weeks for a in week.assertions),
+                            key=lambda a: (a.date, a.pos.file, a.pos.line, a.pos.col)):
+        checks.setdefault(assertion.date, []).append(assertion)
+    asserted_as = measured_as(ladders) if checks else {}
+    found: list[Disagreement] = []
+    first = min(filter(None, (ledger.first_day(), weeks[0].monday, *checks)))
     first = IsoWeek.of(first).monday  # from that week's Monday
     # A milestone is re-checked on a day when one of its inputs changed; a window over days
     # (close-rate cohorts) can change on any day.
@@ -262,6 +272,9 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
             if (not incremental or day == first or daily[index]
                     or changed & inputs[index]):
                 tracks[index].update(day, _holds(milestone, ledger))
+        if day in checks:
+            for assertion in checks[day]:
+                found += disagreements(assertion, ledger, asserted_as)
         if "sunday" in changed:
             series.append(_week_stats(ledger, cumulative, close, logged))
     in_progress = None
@@ -269,7 +282,8 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
         series.append(_week_stats(ledger, cumulative, close, logged, in_progress=True))
         in_progress = series[-1].week
     statuses = {m: _status(m, track, ledger) for m, track in zip(tracked, tracks, strict=True)}
-    return _result(ladders, statuses, as_of, weeks[-1].week, in_progress, tuple(series))
+    result = _result(ladders, statuses, as_of, weeks[-1].week, in_progress, tuple(series))
+    return dataclasses.replace(result, disagreements=tuple(found)) if found else result
 
 
 def _result(ladders: Ladders, statuses: dict[Milestone, MilestoneStatus],

@@ -21,7 +21,9 @@ from decimal import Decimal
 from generator.model.engine import MilestoneStatus, Progress, Stage, Status, Transition, WeekStats
 from generator.model.ladders import Ladder, Milestone
 from generator.model.metrics import METRICS, Comparison, Detail, Kind, Value
-from generator.source.schema import Config
+from generator.model.provenance import FirstLogged, Provenance
+from generator.source.history import Commit
+from generator.source.schema import AccountEvent, Config, ListEvent
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class PublicMilestone:
     measures: tuple[PublicMeasure, ...]
     details: tuple[Detail, ...]
     history: tuple[Transition, ...]
+    # When its achievement was first committed (model.provenance); None without history,
+    # or when it was never achieved. Public: a commit and a date say nothing private.
+    first_logged: FirstLogged | None = None
 
     @property
     def id(self) -> str:
@@ -79,6 +84,7 @@ class PublicProgress:
     current_goal: PublicMilestone | None
     ladders: tuple[PublicLadder, ...]
     weeks: tuple[WeekStats, ...]  # every week, counts and shares only (the charts' series)
+    commit: Commit | None = None  # the commit the content is as of, when its history was read
 
     def milestones(self) -> list[PublicMilestone]:
         return [m for ladder in self.ladders for m in ladder.milestones]
@@ -129,7 +135,8 @@ def _since(status: MilestoneStatus) -> datetime.date | None:
                 status.achieved_on)
 
 
-def _milestone(status: MilestoneStatus, show_revenue: bool) -> PublicMilestone:
+def _milestone(status: MilestoneStatus, show_revenue: bool, first_logged: FirstLogged | None
+               ) -> PublicMilestone:
     measures = []
     for measure in status.measures:
         hidden = measure.money and not show_revenue
@@ -149,18 +156,20 @@ def _milestone(status: MilestoneStatus, show_revenue: bool) -> PublicMilestone:
         since=_since(status),
         progress=status.progress if show_revenue else status.blind_progress,
         progress_hidden=progress_hidden, measures=tuple(measures), details=status.details,
-        history=status.history)
+        history=status.history, first_logged=first_logged)
 
 
-def public_progress(progress: Progress, config: Config, *, private: bool = False
-                    ) -> PublicProgress:
+def public_progress(progress: Progress, config: Config, *, private: bool = False,
+                    provenance: Provenance | None = None) -> PublicProgress:
     """The engine's result as it may leave the process (see the module's docstring).
 
     `private=True` is for `traction status --private` alone, the founder's own terminal:
-    amounts are shown as if `show_revenue` were on."""
+    amounts are shown as if `show_revenue` were on. `provenance` adds the commit and when
+    each achievement was first logged; of the history, nothing else leaves here."""
     show_revenue = config.privacy.show_revenue or private
-    ladders = tuple(PublicLadder(ls.ladder, tuple(_milestone(m, show_revenue)
-                                                  for m in ls.milestones))
+    logged = provenance.milestones if provenance else {}
+    ladders = tuple(PublicLadder(ls.ladder, tuple(
+        _milestone(m, show_revenue, logged.get(m.milestone.id)) for m in ls.milestones))
                     for ls in progress.ladders)
     goal_id = progress.current_goal.milestone.id if progress.current_goal else None
     goal = next((m for ladder in ladders for m in ladder.milestones if m.id == goal_id), None)
@@ -169,4 +178,62 @@ def public_progress(progress: Progress, config: Config, *, private: bool = False
         site_url=config.site.url, show_revenue=show_revenue,
         as_of=progress.as_of, latest_week=progress.latest_week,
         week_in_progress=progress.week_in_progress, stage=progress.stage, current_goal=goal,
-        ladders=ladders, weeks=progress.weeks)
+        ladders=ladders, weeks=progress.weeks,
+        commit=provenance.head if provenance else None)
+
+
+# --- revisions (the git history) ----------------------------------------------------------
+
+# What a revised field may show: a date or a choice is public; an amount only with
+# show_revenue; who owns a deal is a person's name, never shown.
+_SHOWN_ALWAYS = frozenset({"date", "interval", "source", "spontaneous"})
+_AMOUNTS = frozenset({"amount", "price"})
+
+
+@dataclass(frozen=True)
+class PublicChange:
+    field: str
+    before: str | None  # None when hidden
+    after: str | None
+
+
+@dataclass(frozen=True)
+class PublicRevision:
+    """An entry whose counted fields changed after it was committed, as it may be shown."""
+
+    what: str  # "Customer 3: paid", "list sale"
+    date: datetime.date  # the entry's date now
+    before: Commit
+    after: Commit
+    changes: tuple[PublicChange, ...]
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def public_revisions(provenance: Provenance, config: Config, names: dict[str, str]
+                     ) -> tuple[PublicRevision, ...]:
+    """The revisions of the log as they may leave: accounts by `names` (source.accounts.
+    aliases), amounts only with show_revenue, owners never. Calls are never revised (an
+    edited call reads as a new one, source.history)."""
+    found = []
+    for entry, revision in provenance.revisions:
+        if isinstance(entry, AccountEvent):
+            what = f"{names.get(entry.id, 'A customer')}: {entry.event}"
+        else:
+            assert isinstance(entry, ListEvent)
+            what = f"list {entry.type}"
+        changes = []
+        for name in revision.fields:
+            shown = name in _SHOWN_ALWAYS or (name in _AMOUNTS and config.privacy.show_revenue)
+            changes.append(PublicChange(
+                name, _shown(getattr(revision.old, name)) if shown else None,
+                _shown(getattr(revision.new, name)) if shown else None))
+        found.append(PublicRevision(what, entry.date, revision.before, revision.after,
+                                    tuple(changes)))
+    return tuple(found)

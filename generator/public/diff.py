@@ -31,6 +31,8 @@ number at all). `DiffReport.as_dict()` is the JSON document, schema
      "weeks": [{"week": "2026-W12", "change": "new", "numbers": {...},
                 "previous": {"week": "2026-W11", ...numbers} | null, "before": null}],
      "removed_weeks": ["2026-W09"],
+     "backdated": [{"what": "Customer 2: paid", "date": "2026-01-05", "was": null,
+                    "days_before": 40}],
      "problems": [{"severity": "error", "file": "content/weeks/2026-W12.yaml",
                    "line": 3, "col": 5, "message": ..., "hint": ...}]}
 
@@ -42,6 +44,10 @@ a week's `change` is new | changed. Week numbers are that week's sales calls,
 SQLs, won and lost, and paying and hell-yes customers at its end. A measure's
 `kind` is count | share (0..1) | money | streak; `hidden` is true for an amount
 when revenue is private on either side, and then before, after and target are null.
+`backdated` lists the entries the change adds (`was` null) or moves to another date (`was`
+the old date) that are dated more than `provenance.late_after_days` before the head's as-of
+date: logged late, if the change is merged now (`source.history.dated_changes`). An account
+is named as on the site; a call by its type only.
 """
 
 from __future__ import annotations
@@ -56,8 +62,12 @@ from generator.model.metrics import Comparison, Kind
 from generator.problems import Severity
 from generator.public.boundary import PublicMilestone, PublicProgress, public_progress
 from generator.public.progress_doc import number
+from generator.source.accounts import aliases
+from generator.source.history import dated_changes
+from generator.source.schema import AccountEvent, Call
 
-__all__ = ["DiffReport", "MeasureChange", "MilestoneChange", "Side", "WeekChange", "compare"]
+__all__ = ["BackdatedRow", "DiffReport", "MeasureChange", "MilestoneChange", "Side",
+           "WeekChange", "compare"]
 
 SCHEMA_ID = "traction/diff@1"
 WEEK_NUMBERS = ("sales_calls", "sqls", "won", "lost", "paying_customers", "hell_yes_customers")
@@ -222,6 +232,19 @@ class ProblemRow:
 
 
 @dataclass(frozen=True)
+class BackdatedRow:
+    what: str  # "Customer 2: paid", "a demo call", "list sale"
+    date: datetime.date
+    was: datetime.date | None  # the date before the change; None when it adds the entry
+    days_before: int  # before the head's as-of date
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "date": self.date.isoformat(),
+                "was": self.was.isoformat() if self.was else None,
+                "days_before": self.days_before}
+
+
+@dataclass(frozen=True)
 class DiffReport:
     """What a change does: milestones, goal, stage, weeks and the head's problems. It holds
     only what the two sides' `PublicProgress` hold."""
@@ -236,6 +259,7 @@ class DiffReport:
     weeks: tuple[WeekChange, ...] = ()
     removed_weeks: tuple[str, ...] = ()
     problems: tuple[ProblemRow, ...] = ()
+    backdated: tuple[BackdatedRow, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -256,6 +280,7 @@ class DiffReport:
             "milestones": [m.as_dict() for m in self.milestones],
             "weeks": [w.as_dict() for w in self.weeks],
             "removed_weeks": list(self.removed_weeks),
+            "backdated": [b.as_dict() for b in self.backdated],
             "problems": [asdict(p) for p in self.problems],
         }
 
@@ -312,7 +337,32 @@ def compare(base: Side, head: Side, content_path: str = "") -> DiffReport:
         weeks=weeks,
         removed_weeks=removed,
         problems=problems,
+        backdated=_backdated(base, head) if after is not None else (),
     )
+
+
+def _backdated(base: Side, head: Side) -> tuple[BackdatedRow, ...]:
+    """What the change logs late: see the module's docstring."""
+    analysis = head.analysis
+    if analysis is None or analysis.progress is None or analysis.progress.as_of is None:
+        return ()
+    config, reference = analysis.content.config, analysis.progress.as_of
+    assert config is not None
+    before = base.analysis.content.weeks if base.analysis is not None else ()
+    names = aliases(config, analysis.content.weeks)
+    rows = []
+    for change in dated_changes(before, analysis.content.weeks):
+        entry, days = change.entry, (reference - change.entry.date).days
+        if days <= config.provenance.late_after_days:
+            continue
+        if isinstance(entry, AccountEvent):
+            what = f"{names.get(entry.id, 'A customer')}: {entry.event}"
+        elif isinstance(entry, Call):
+            what = f"a {entry.type} call"
+        else:
+            what = f"list {entry.type}"
+        rows.append(BackdatedRow(what, entry.date, change.was, days))
+    return tuple(sorted(rows, key=lambda r: (r.date, r.what)))
 
 
 def _public(analysis: Analysis | None, show_revenue: bool) -> PublicProgress | None:

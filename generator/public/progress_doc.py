@@ -13,8 +13,10 @@ from fractions import Fraction
 from typing import Any
 
 from generator.model.metrics import Detail, Value
+from generator.model.provenance import FirstLogged
 from generator.public.boundary import PublicMeasure, PublicMilestone, PublicProgress
 from generator.public.paths import absolute, milestone_path, week_path
+from generator.source.history import Commit
 
 SCHEMA_ID = "traction/progress@1"
 # Minor versions add keys only: 1.1 added week_in_progress; per measure its progress, kind
@@ -23,7 +25,10 @@ SCHEMA_ID = "traction/progress@1"
 # 1.3: absolute URLs so others can link: the site's `url`, each milestone's page `url`, a
 # logged week's page `url`; and per milestone `since` (the latest time it became achieved,
 # while it is), beside `achieved_on` (the first time).
-SCHEMA_VERSION = "1.3"
+# 1.4: provenance from the git history: the `commit` the content is as of, and per milestone
+# `first_logged` (when its achievement was first committed, and whether that was late);
+# both null when the build had no history to read.
+SCHEMA_VERSION = "1.4"
 
 
 def number(value: Value | Decimal) -> int | float | None:
@@ -75,7 +80,21 @@ def _milestone(status: PublicMilestone, base_url: str) -> dict[str, Any]:
         "measures": [_measure(x) for x in status.measures],
         "details": [_detail(d) for d in status.details],
         "history": [{"date": t.date.isoformat(), "status": t.status} for t in status.history],
+        "first_logged": _first_logged(status.first_logged),
     }
+
+
+def _commit(commit: Commit | None) -> dict[str, Any] | None:
+    return {"id": commit.id, "date": commit.day.isoformat()} if commit else None
+
+
+def _first_logged(found: FirstLogged | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"date": found.commit.day.isoformat() if found.commit else None,
+            "commit": found.commit.id if found.commit else None,
+            "days_after": found.days_after if found.commit else None,
+            "late": found.late}
 
 
 def progress_document(progress: PublicProgress, base_url: str | None = None
@@ -90,6 +109,7 @@ def progress_document(progress: PublicProgress, base_url: str | None = None
         "schema": SCHEMA_ID,
         "url": absolute(base, ""),
         "as_of": progress.as_of.isoformat() if progress.as_of else None,
+        "commit": _commit(progress.commit),
         "latest_week": progress.latest_week,
         "week_in_progress": progress.week_in_progress,
         "company": {"name": progress.company, "tagline": progress.tagline},

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.public.diff import (
+    BackdatedRow,
     Change,
     DiffReport,
     MeasureChange,
@@ -152,6 +153,17 @@ def _notes(report: DiffReport) -> list[str]:
     return notes
 
 
+def _backdated(row: BackdatedRow) -> str:
+    moved = f" (was {row.was.isoformat()})" if row.was else ""
+    verb = "moved to" if row.was else "dated"
+    return (f"{row.what}, {verb} {row.date.isoformat()}{moved}: {row.days_before} days "
+            "before the head's date")
+
+
+BACKDATED_NOTE = ("**Logged late** · entries this change adds or re-dates, dated more than "
+                  "`provenance.late_after_days` before the head's date")
+
+
 def _delta(now: int, previous: int | None, was: int | None) -> str:
     notes = []
     if previous is not None:
@@ -256,6 +268,9 @@ def markdown(report: DiffReport, limit: int = MARKDOWN_LIMIT) -> str:
              "(paying and hell yes are totals at the week's end)", "",
              f"| Week | {header} |", "|---|" + "---:|" * len(WEEK_COLUMNS)], rows, [""],
             table=True))
+    if report.backdated:
+        blocks.append(_Block([BACKDATED_NOTE, ""],
+                             [f"- {md(_backdated(b))}" for b in report.backdated], [""]))
     counts = report.counts
     if counts.errors:
         n = counts.errors
@@ -309,6 +324,10 @@ def text(report: DiffReport, style: Style | None = None,
             cells = ", ".join(f"{label} {cell}" for (_, label), cell in
                               zip(WEEK_COLUMNS, _week_cells(w), strict=True))
             lines.append(f"  {w.week} {w.change:<7} {cells}")
+    if report.backdated:
+        lines += ["", paint("Logged late", bold=True) + " (entries added or re-dated, dated "
+                  "more than provenance.late_after_days before the head's date)"]
+        lines += [f"  {plain(_backdated(b))}" for b in report.backdated]
     lines += ["", paint("Check", bold=True)]
     lines += [f"  {_problem(p, plain, path)}" for p in report.problems]
     counts = report.counts

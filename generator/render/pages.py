@@ -81,6 +81,8 @@ def _pages(site: SiteView) -> Iterator[tuple[str, str, dict[str, Any]]]:
             "page_url": study.url, "title": study.title, "study": study}
     yield "numbers/index.html", "numbers.html", {
         "page_url": site.url("numbers/"), "title": "The numbers"}
+    yield "methodology/index.html", "methodology.html", {
+        "page_url": site.url("methodology/"), "title": "How to read these numbers"}
     for page in site.pages:
         yield f"{page.slug}/index.html", "page.html", {
             "page_url": page.url, "title": page.title, "page": page}

@@ -20,11 +20,14 @@ from generator.isoweek import IsoWeek
 from generator.model.analysis import Analysis
 from generator.model.engine import WeekStats
 from generator.model.metrics import METRICS
+from generator.model.provenance import FirstLogged, Provenance
 from generator.public.boundary import (
     PublicMeasure,
     PublicMilestone,
     PublicProgress,
+    PublicRevision,
     public_progress,
+    public_revisions,
 )
 from generator.public.paths import milestone_path, week_path
 from generator.public.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
@@ -32,6 +35,7 @@ from generator.render.charts import Chart, charts
 from generator.render.markup import to_html, to_text
 from generator.source.accounts import aliases
 from generator.source.events import account_events
+from generator.source.history import Commit
 from generator.source.loader import Document
 from generator.source.schema import CaseStudyMeta, PageMeta, WeekLog
 
@@ -92,6 +96,8 @@ class MilestoneView:
     # the same badge as this site's own SVG; each links to the milestone's page.
     badge_markdown: str
     badge_markdown_svg: str
+    # When its achievement was first committed (model.provenance), when the history was read.
+    first_logged: FirstLogged | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +222,9 @@ class SiteView:
     progress: PublicProgress  # what the privacy boundary let out; progress.json is made of it
     show_revenue: bool
     social_cards: bool  # draw a PNG card for every page (site.social_cards)
+    commit: Commit | None = None  # the commit the content is as of, when its history was read
+    revisions: tuple[PublicRevision, ...] = ()  # entries changed after they were committed
+    late_after_days: int = 14  # provenance.late_after_days, for the methodology page
 
     def url(self, path: str = "") -> str:
         """Site-root-relative URL of `path` (works under a sub-path)."""
@@ -351,6 +360,7 @@ def _milestone(status: PublicMilestone, ladder_title: str, site: _Urls) -> Miles
         badge_markdown_svg=_badge_markdown(
             f"{m.title}: {STATUS_LABELS[status.status]}", site.full(f"{page}badge.svg"),
             site.full(page)),
+        first_logged=status.first_logged,
     )
 
 
@@ -523,7 +533,8 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
     `site_base`)."""
     content, config, ladder_set = analysis.content, analysis.content.config, analysis.ladders
     assert config is not None and analysis.progress is not None and ladder_set is not None
-    progress = public_progress(analysis.progress, config)
+    found = analysis.provenance if isinstance(analysis.provenance, Provenance) else None
+    progress = public_progress(analysis.progress, config, provenance=found)
     show_revenue = progress.show_revenue
     base, base_path = site_base(config.site.url, base_url)
     urls = _Urls(base_path, base)
@@ -595,4 +606,7 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
         progress=progress,
         show_revenue=show_revenue,
         social_cards=config.site.social_cards,
+        commit=progress.commit,
+        revisions=public_revisions(found, config, names) if found else (),
+        late_after_days=config.provenance.late_after_days,
     )

@@ -111,6 +111,20 @@ def _load_yaml(path: Path, root: Path, model: type[R], fast: bool, problems: Pro
     text = _read(path, rel, problems, overrides)
     if text is None:
         return None
+    return _record(text, rel, model, fast, problems)
+
+
+def week_from_bytes(data: bytes, rel: str, problems: Problems) -> WeekLog | None:
+    """A week file's bytes from elsewhere (an earlier commit, `source.history`), read as a
+    file of the content folder is: under the same size cap, strictly."""
+    if len(data) > MAX_FILE_BYTES:
+        too_big(rel, len(data), problems)
+        return None
+    text = decode(data, rel, problems)
+    return None if text is None else _record(text, rel, WeekLog, True, problems)
+
+
+def _record(text: str, rel: str, model: type[R], fast: bool, problems: Problems) -> R | None:
     errors = problems.errors
     data = parse(text, rel, problems, fast=fast, known_keys=key_names(model))
     if problems.errors > errors:

@@ -157,6 +157,18 @@ def parse_private_number(value: Any) -> Decimal:
     return number
 
 
+def parse_share(value: Any) -> Decimal:
+    """A share from 0 to 1, written as a number (0.3) or a percentage (30%)."""
+    if isinstance(value, Plain) and str(value).endswith("%"):
+        number = parse_number(Plain(str(value)[:-1].rstrip(), value.pos)) / 100
+    else:
+        number = parse_number(value)
+    if not 0 <= number <= 1:
+        raise fail(f"expected a share from 0 to 1, or 0% to 100%, got {quoted(value)}",
+                   "write 0.3 or 30% for thirty percent")
+    return number
+
+
 def parse_amount(value: Any) -> Decimal:
     """A public amount (max_cac, prices of a condition): 0 or more."""
     number = parse_number(value)
@@ -278,6 +290,8 @@ Count = Kind(parse_count, {"type": "integer", "minimum": 0})
 Number = Kind(parse_number, {"type": "number"})
 OptionalNumber = Kind(parse_optional_number, {"type": ["number", "null"]})
 PrivateNumber = Kind(parse_private_number, {"type": "number", "minimum": 0})
+Share = Kind(parse_share, {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                                     {"type": "string", "pattern": r"^[0-9.]+ ?%$"}]})
 Amount = Kind(parse_amount, {"type": "number", "minimum": 0})
 Bool = Kind(parse_bool, {"type": "boolean"})
 Date = Kind(parse_date, {"type": "string", "format": "date"})

@@ -9,6 +9,7 @@ values sits (`at(key)`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from generator.source.scalars import (
     OptionalNumber,
     PrivateNumber,
     PrivateText,
+    Share,
     Text,
     Url,
     enum,
@@ -82,6 +84,14 @@ class Privacy(Record):
     """What may be published."""
 
     show_revenue: bool = spec(Bool, False, doc="Publish amounts (MRR, spend). Off by default.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProvenanceSettings(Record):
+    """What the git history of the log is read for (model.provenance)."""
+
+    late_after_days: int = spec(Count, 14, doc="An achievement first committed more than this "
+                                "many days after it happened is shown as logged late.")
 
 
 def _param_value(value: Any) -> Decimal | str:
@@ -172,6 +182,8 @@ class Config(Record):
     accounts: dict[str, AccountInfo] = spec(DictOf(AccountInfo), factory=dict,
                                             doc="Accounts that may be named.")
     privacy: Privacy = spec(Privacy, factory=Privacy, doc="What may be published.")
+    provenance: ProvenanceSettings = spec(ProvenanceSettings, factory=ProvenanceSettings,
+                                          doc="What the git history of the log is read for.")
     theme_dir: str | None = spec(Text, None, doc="Directory of template overrides, "
                                  "relative to the content directory.")
     max_span_years: int = spec(Count, 30, doc="Longest span of the weekly logs, in years; "
@@ -259,6 +271,45 @@ class Spend(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Assertion(Record):
+    """What the log must add up to at the end of a day, as a ledger's balance assertion:
+    `traction check` fails when it does not. Any metric a ladder can use may be asserted;
+    one that takes parameters is measured as the ladders measure it (model.assertions)."""
+
+    date: datetime.date = spec(Date, doc="The day: the numbers at its end, after its entries.")
+    # One key per metric in model.metrics.METRICS (a test keeps the two lists equal).
+    sales_calls_week: int | None = spec(Count, None, doc="Sales calls in that day's week.")
+    sales_call_streak: int | None = spec(Count, None,
+                                         doc="Weeks in a row with enough sales calls.")
+    paying_customers: int | None = spec(Count, None)
+    hell_yes_customers: int | None = spec(Count, None)
+    assessed_customers: int | None = spec(Count, None)
+    hell_yes_rate: Decimal | None = spec(Share, None, doc="0.9 or 90%.")
+    sqls: int | None = spec(Count, None, doc="Qualified leads, all time.")
+    decided_sqls: int | None = spec(Count, None)
+    close_rate: Decimal | None = spec(Share, None, doc="0.3 or 30%.")
+    mrr: Decimal | None = spec(PrivateNumber, None, private=True,
+                               doc="PRIVATE: monthly recurring revenue.")
+    subscribers: int | None = spec(Count, None)
+    list_questions: int | None = spec(Count, None)
+    product_sales: int | None = spec(Count, None)
+    spontaneous_inquiries: int | None = spec(Count, None)
+    question_weeks: int | None = spec(Count, None)
+    sale_weeks: int | None = spec(Count, None)
+    inquiry_weeks: int | None = spec(Count, None)
+    cost_effective_sources: int | None = spec(Count, None)
+
+    def asserted(self) -> list[tuple[str, int | Decimal]]:
+        """The metrics this assertion gives, as (name, value), in the order declared."""
+        return [(key, value) for key in ASSERTABLE
+                if (value := getattr(self, key)) is not None]
+
+
+ASSERTABLE = tuple(f.name for f in dataclasses.fields(Assertion)
+                   if f.name not in ("places", "date"))
+
+
+@dataclass(frozen=True, kw_only=True)
 class WeekLog(Record):
     """`weeks/YYYY-Www.yaml`: one ISO week of the log."""
 
@@ -268,6 +319,8 @@ class WeekLog(Record):
     accounts: list[AccountEvent] = spec(ListOf(AccountEvent), factory=list)
     list_: ListSignals | None = spec(ListSignals, None, key="list")
     spend: list[Spend] = spec(ListOf(Spend), factory=list)
+    assertions: list[Assertion] = spec(ListOf(Assertion), factory=list, key="assert",
+                                       doc="What the log must add up to on a day.")
 
     # Cached (a frozen record never changes): every dated entry asks for its week's bounds.
     @cached_property

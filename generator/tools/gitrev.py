@@ -1,6 +1,6 @@
 """Read the content directory as it was at a git revision.
 
-The only module that runs git. It never touches the work tree or the index:
+It runs git through `source.git`, and never touches the work tree or the index:
 files are listed with `git ls-tree` and read with `git cat-file --batch`, then
 written into a directory the caller owns. (`git archive` would do too, but it
 applies `export-ignore` and `export-subst` attributes, so it can drop or
@@ -9,16 +9,12 @@ rewrite files.) Every failure is a `GitError` with a one-line message.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-SHALLOW_HINT = ("fetch the full history (with actions/checkout, set `fetch-depth: 0`; "
-                "locally, `git fetch --unshallow`)")
+from generator.source.git import SHALLOW_HINT, GitError, first_line, read_blobs, run
 
-
-class GitError(Exception):
-    """A git problem, said in one line for the person running the command."""
+__all__ = ["GitError", "Repo", "commit_time", "export", "open_repo", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -27,31 +23,18 @@ class Repo:
     content: str  # the content dir relative to `top`, POSIX form; "" when it is `top`
 
 
-def _git(top: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", "--literal-pathspecs", "-C", str(top), *args],
-                              input=stdin, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed (traction diff reads the content from git)") from None
-
-
-def _first_line(raw: bytes) -> str:
-    lines = raw.decode("utf-8", "replace").strip().splitlines()
-    return lines[0] if lines else "no message"
-
-
 def open_repo(content: Path) -> Repo:
     """The repository holding `content` (which need not exist in the work tree)."""
     target = content.resolve()
     start = target
     while not start.is_dir() and start != start.parent:
         start = start.parent
-    found = _git(start, "rev-parse", "--show-toplevel")
+    found = run(start, "rev-parse", "--show-toplevel")
     if found.returncode != 0:
         if b"not a git repository" in found.stderr:
             raise GitError(f"not a git repository: {start} (traction diff compares two git "
                            "revisions of the content)")
-        raise GitError(f"git failed in {start}: {_first_line(found.stderr)}")
+        raise GitError(f"git failed in {start}: {first_line(found.stderr)}")
     top = Path(found.stdout.decode("utf-8").strip()).resolve()
     try:
         relative = target.relative_to(top).as_posix()
@@ -66,10 +49,10 @@ def resolve(repo: Repo, rev: str) -> str:
     shown = _printable(rev)
     found = None
     if rev and not rev.startswith("-"):
-        found = _git(repo.top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        found = run(repo.top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     if found is not None and found.returncode == 0:
         return found.stdout.decode("ascii").strip()
-    shallow = _git(repo.top, "rev-parse", "--is-shallow-repository")
+    shallow = run(repo.top, "rev-parse", "--is-shallow-repository")
     if shallow.stdout.strip() == b"true":
         raise GitError(f"revision '{shown}' is not in this shallow clone: {SHALLOW_HINT}")
     raise GitError(f"unknown revision '{shown}'")
@@ -78,9 +61,9 @@ def resolve(repo: Repo, rev: str) -> str:
 def commit_time(repo: Repo, commit: str) -> str:
     """The committer date of a commit (`resolve`d), in seconds since 1970: what the publish
     workflow sets SOURCE_DATE_EPOCH to when it builds that commit."""
-    found = _git(repo.top, "log", "-1", "--format=%ct", commit, "--")
+    found = run(repo.top, "log", "-1", "--format=%ct", commit, "--")
     if found.returncode != 0:
-        raise GitError(f"git log failed for {commit[:12]}: {_first_line(found.stderr)}")
+        raise GitError(f"git log failed for {commit[:12]}: {first_line(found.stderr)}")
     return found.stdout.decode("ascii").strip()
 
 
@@ -96,9 +79,9 @@ def export(repo: Repo, commit: str, dest: Path) -> bool:
     args = ["ls-tree", "-r", "-z", "--full-tree", commit]
     if repo.content:
         args += ["--", repo.content]
-    listed = _git(repo.top, *args)
+    listed = run(repo.top, *args)
     if listed.returncode != 0:
-        raise GitError(f"git ls-tree failed for {commit[:12]}: {_first_line(listed.stderr)}")
+        raise GitError(f"git ls-tree failed for {commit[:12]}: {first_line(listed.stderr)}")
     prefix = f"{repo.content}/" if repo.content else ""
     files: list[tuple[str, str]] = []  # (object id, path inside the content dir)
     for entry in listed.stdout.split(b"\0"):
@@ -111,7 +94,7 @@ def export(repo: Repo, commit: str, dest: Path) -> bool:
             files.append((oid, path[len(prefix):]))
     if not files:
         return False
-    for (_, path), data in zip(files, _read_blobs(repo, [oid for oid, _ in files]),
+    for (_, path), data in zip(files, read_blobs(repo.top, [oid for oid, _ in files]),
                                strict=True):
         target = dest.joinpath(*_safe_parts(path))
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,19 +107,3 @@ def _safe_parts(path: str) -> tuple[str, ...]:
     if not parts or any(p in ("", ".", "..") or p.startswith("/") for p in parts):
         raise GitError(f"unexpected path in the git tree: {_printable(path)}")
     return parts
-
-
-def _read_blobs(repo: Repo, oids: list[str]) -> list[bytes]:
-    out = _git(repo.top, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in oids).encode())
-    if out.returncode != 0:
-        raise GitError(f"git cat-file failed: {_first_line(out.stderr)}")
-    data, at, blobs = out.stdout, 0, []
-    for oid in oids:
-        end = data.index(b"\n", at)
-        header = data[at:end].split()
-        if len(header) != 3 or header[1] != b"blob":
-            raise GitError(f"git object {oid[:12]} is missing (a partial or broken clone?)")
-        size = int(header[2])
-        blobs.append(data[end + 1:end + 1 + size])
-        at = end + 1 + size + 1  # the contents are followed by a newline
-    return blobs
