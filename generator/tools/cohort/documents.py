@@ -1,0 +1,210 @@
+"""Each startup's published `progress.json`: read, checked, or skipped with a reason.
+
+A document is used whole or not at all: one that cannot be read, is too large, is not
+JSON or does not fit the progress schema is skipped, and the reason is reported at the
+startup's entry in cohort.yaml, with its name. Nothing of a skipped document reaches the
+page. URLs are read only when the command allows it (`--fetch`): https only, with a time
+limit and the same size cap, never following a redirect to another scheme.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from generator.isoweek import IsoWeek
+from generator.tools.cohort.roster import HTTPS, Startup
+from generator.tools.cohort.schemacheck import Check, compile_schema
+
+SCHEMA_ID = "traction/progress@1"
+# A five-year log's progress.json is about 100 KB; forty times that is not a progress page.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+FETCH_TIMEOUT = 10.0  # seconds per URL
+
+
+@dataclass(frozen=True)
+class Published:
+    """A startup and the document it published, checked."""
+
+    startup: Startup
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A startup whose document is not used, and why (never quoting the document)."""
+
+    startup: Startup
+    reason: str
+    hint: str | None = None
+
+
+Fetch = Callable[[str], bytes]  # a URL's body, at most MAX_DOCUMENT_BYTES + 1 bytes
+
+
+class Unreadable(Exception):
+    """A document that cannot be had: the message says why, in a few words."""
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.hint = reason, hint
+
+
+@cache
+def progress_check() -> Check:
+    """The progress schema (generator/public/schemas), tolerant of later 1.x keys."""
+    text = (resources.files("generator.public") / "schemas" / "progress.schema.json"
+            ).read_text("utf-8")
+    return compile_schema(json.loads(text), tolerant=True)
+
+
+def load_all(startups: list[Startup], folder: Path, fetch: Fetch | None
+             ) -> list[Published | Skipped]:
+    """Each startup's document or the reason it is skipped, in the roster's order.
+    `folder`: where paths start (the cohort file's); `fetch`: None unless URLs may be read."""
+    return [load_one(startup, folder, fetch) for startup in startups]
+
+
+def load_one(startup: Startup, folder: Path, fetch: Fetch | None) -> Published | Skipped:
+    try:
+        data = _bytes(startup, folder, fetch)
+        return Published(startup, check_document(data))
+    except Unreadable as exc:
+        return Skipped(startup, exc.reason, exc.hint)
+
+
+def _bytes(startup: Startup, folder: Path, fetch: Fetch | None) -> bytes:
+    if startup.is_url:
+        if fetch is None:
+            raise Unreadable("a URL, not fetched", "run with --fetch to read https URLs")
+        data = fetch(startup.progress)
+    else:
+        path = folder / startup.progress
+        try:
+            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                raise Unreadable(_too_large(), None)
+            with path.open("rb") as handle:
+                data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        except FileNotFoundError:
+            raise Unreadable("file not found",
+                             "the path is relative to the cohort file") from None
+        except IsADirectoryError:
+            raise Unreadable("a folder, not a progress.json",
+                             "name the file, e.g. acme/progress.json") from None
+        except OSError as exc:
+            raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise Unreadable(_too_large())
+    return data
+
+
+def _too_large() -> str:
+    return f"larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB: not a progress document"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def check_document(data: bytes) -> dict[str, Any]:
+    """The document in `data`, or Unreadable: not UTF-8 JSON, not progress@1, not fitting
+    its schema, or holding a date or week that does not exist."""
+    try:
+        text = data.decode("utf-8")
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise Unreadable("not UTF-8 text", "publish the file traction build wrote") from None
+    except json.JSONDecodeError as exc:
+        raise Unreadable(f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg.lower()})",
+                         "publish the progress.json that traction build wrote") from None
+    except (ValueError, RecursionError):
+        raise Unreadable("not valid JSON", "publish the progress.json that traction build "
+                         "wrote") from None
+    if not isinstance(document, dict):
+        raise Unreadable("not a progress document (a JSON object)")
+    schema = document.get("schema")
+    if schema != SCHEMA_ID:
+        raise Unreadable(f"not a {SCHEMA_ID} document" + (
+            f" (its schema is '{_short(schema)}')" if isinstance(schema, str) else ""),
+            "this Traction reads traction/progress@1 documents; upgrade it for newer ones")
+    failed = progress_check()(document, "")
+    if failed:
+        path, expected = failed
+        raise Unreadable(f"does not fit the {SCHEMA_ID} schema at {path or 'the top'}: "
+                         f"{expected}", "rebuild it with traction build")
+    _check_meaning(document)
+    return document
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_meaning(document: dict[str, Any]) -> None:
+    """What a pattern cannot say: dates and weeks that exist, and milestone ids that are
+    unique in the document (the cohort compares by id)."""
+    where = "as_of"
+    try:
+        _day(document["as_of"])
+        for where in ("latest_week", "week_in_progress"):
+            if document[where] is not None:
+                IsoWeek.parse(document[where])
+        seen: set[str] = set()
+        for li, ladder in enumerate(document["ladders"]):
+            for mi, milestone in enumerate(ladder["milestones"]):
+                at = f"ladders[{li}].milestones[{mi}]"
+                where = f"{at}.id"
+                if milestone["id"] in seen:
+                    raise Unreadable(f"milestone id at {where} appears twice",
+                                     "rebuild it with traction build")
+                seen.add(milestone["id"])
+                for key in ("achieved_on", "since"):
+                    where = f"{at}.{key}"
+                    _day(milestone[key])
+                for hi, change in enumerate(milestone["history"]):
+                    where = f"{at}.history[{hi}].date"
+                    _day(change["date"])
+    except ValueError:
+        raise Unreadable(f"{where} is not a real date or ISO week",
+                         "rebuild it with traction build") from None
+
+
+def _day(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text is not None else None
+
+
+# --- https ------------------------------------------------------------------------------
+
+
+class _HttpsOnly(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> Any:
+        if not newurl.startswith(HTTPS):
+            raise Unreadable("redirected away from https")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_https(url: str) -> bytes:
+    """The body at an https `url`, at most one byte over the cap (so it can be refused)."""
+    if not url.startswith(HTTPS):
+        raise Unreadable("only https URLs are read")
+    opener = urllib.request.build_opener(_HttpsOnly)
+    request = urllib.request.Request(url, headers={"User-Agent": "traction-cohort",
+                                                   "Accept": "application/json"})
+    try:
+        with opener.open(request, timeout=FETCH_TIMEOUT) as response:
+            return bytes(response.read(MAX_DOCUMENT_BYTES + 1))
+    except urllib.error.HTTPError as exc:
+        raise Unreadable(f"HTTP {exc.code} from the server") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise Unreadable(f"cannot be fetched ({_short(str(reason))})") from None
