@@ -34,7 +34,7 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "array": lambda v: isinstance(v, list),
     "string": lambda v: isinstance(v, str),
     # JSON has one number type; a bool is not one (Python says it is an int)
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool)
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
     or (isinstance(v, float) and v.is_integer()),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
@@ -86,12 +86,10 @@ def compile_schema(schema: dict[str, Any], *, tolerant: bool = False) -> Check:
             pattern = re.compile(node["pattern"])
             checks.append(lambda v, p: None if not isinstance(v, str) or pattern.search(v)
                           else (p, f"expected text matching {pattern.pattern}"))
-        for key, fits in (("minimum", lambda v, n: v >= n), ("maximum", lambda v, n: v <= n)):
-            if key in node:
-                bound = node[key]
-                checks.append(lambda v, p, fits=fits, bound=bound, key=key: None
-                              if not _TYPES["number"](v) or fits(v, bound)
-                              else (p, f"expected a {key} of {bound}"))
+        if "minimum" in node:
+            checks.append(_bound(node["minimum"], lowest=True))
+        if "maximum" in node:
+            checks.append(_bound(node["maximum"], lowest=False))
         if {"required", "properties", "additionalProperties"} & set(node):
             checks.append(_object(node, build, tolerant))
         if "items" in node:
@@ -136,6 +134,17 @@ def _object(node: dict[str, Any], build: Callable[[dict[str, Any]], Check], tole
             elif closed:
                 return (path, "unexpected key (not in the schema)")
         return None
+    return check
+
+
+def _bound(bound: float, *, lowest: bool) -> Check:
+    name = "minimum" if lowest else "maximum"
+
+    def check(value: Any, path: str) -> Failure | None:
+        if not _TYPES["number"](value):
+            return None
+        fits = value >= bound if lowest else value <= bound
+        return None if fits else (path, f"expected a {name} of {bound}")
     return check
 
 
