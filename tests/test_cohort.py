@@ -276,7 +276,10 @@ def published(name: str, doc: dict[str, Any]) -> Published:
     return Published(Startup(name=name, progress=f"{name}.json"), doc)
 
 
-def mixed_cohort(start: datetime.date | None = day("2026-06-01"),
+JUNE = day("2026-06-01")
+
+
+def mixed_cohort(start: datetime.date | None = JUNE,
                  as_of: datetime.date | None = None) -> tuple[list[Published], Cohort]:
     """Three startups: one on zero-to-one, one on micro-traction, one on both plus a custom
     ladder."""
