@@ -47,11 +47,13 @@ class Skipped:
     hint: str | None = None
 
 
-Fetch = Callable[[str], bytes]  # a URL's body, at most MAX_DOCUMENT_BYTES + 1 bytes
+# A URL's body, at most MAX_DOCUMENT_BYTES + 1 bytes; OSError when it cannot be had.
+Fetch = Callable[[str], bytes]
 
 
-class Unreadable(Exception):
-    """A document that cannot be had: the message says why, in a few words."""
+class _Unreadable(Exception):
+    """A document that cannot be had: the message says why, in a few words. Never leaves
+    this module: `load_one` turns it into a `Skipped`."""
 
     def __init__(self, reason: str, hint: str | None = None) -> None:
         super().__init__(reason)
@@ -75,34 +77,44 @@ def load_all(startups: list[Startup], folder: Path, fetch: Fetch | None
 
 def load_one(startup: Startup, folder: Path, fetch: Fetch | None) -> Published | Skipped:
     try:
-        data = _bytes(startup, folder, fetch)
-        return Published(startup, check_document(data))
-    except Unreadable as exc:
+        return from_bytes(startup, _bytes(startup, folder, fetch))
+    except _Unreadable as exc:
+        return Skipped(startup, exc.reason, exc.hint)
+
+
+def from_bytes(startup: Startup, data: bytes) -> Published | Skipped:
+    """The startup's document in `data`, or why it is skipped."""
+    try:
+        return Published(startup, _check_document(data))
+    except _Unreadable as exc:
         return Skipped(startup, exc.reason, exc.hint)
 
 
 def _bytes(startup: Startup, folder: Path, fetch: Fetch | None) -> bytes:
     if startup.is_url:
         if fetch is None:
-            raise Unreadable("a URL, not fetched", "run with --fetch to read https URLs")
-        data = fetch(startup.progress)
+            raise _Unreadable("a URL, not fetched", "run with --fetch to read https URLs")
+        try:
+            data = fetch(startup.progress)
+        except OSError as exc:
+            raise _Unreadable(f"cannot be fetched ({_short(str(exc))})") from None
     else:
         path = folder / startup.progress
         try:
             if path.stat().st_size > MAX_DOCUMENT_BYTES:
-                raise Unreadable(_too_large(), None)
+                raise _Unreadable(_too_large(), None)
             with path.open("rb") as handle:
                 data = handle.read(MAX_DOCUMENT_BYTES + 1)
         except FileNotFoundError:
-            raise Unreadable("file not found",
+            raise _Unreadable("file not found",
                              "the path is relative to the cohort file") from None
         except IsADirectoryError:
-            raise Unreadable("a folder, not a progress.json",
+            raise _Unreadable("a folder, not a progress.json",
                              "name the file, e.g. acme/progress.json") from None
         except OSError as exc:
-            raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
+            raise _Unreadable(f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise Unreadable(_too_large())
+        raise _Unreadable(_too_large())
     return data
 
 
@@ -114,32 +126,32 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def check_document(data: bytes) -> dict[str, Any]:
-    """The document in `data`, or Unreadable: not UTF-8 JSON, not progress@1, not fitting
+def _check_document(data: bytes) -> dict[str, Any]:
+    """The document in `data`, or _Unreadable: not UTF-8 JSON, not progress@1, not fitting
     its schema, or holding a date or week that does not exist."""
     try:
         text = data.decode("utf-8")
         document = json.loads(text, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
-        raise Unreadable("not UTF-8 text", "publish the file traction build wrote") from None
+        raise _Unreadable("not UTF-8 text", "publish the file traction build wrote") from None
     except json.JSONDecodeError as exc:
-        raise Unreadable(f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
+        raise _Unreadable(f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
                          f"{exc.msg.lower()})",
                          "publish the progress.json that traction build wrote") from None
     except (ValueError, RecursionError):
-        raise Unreadable("not valid JSON", "publish the progress.json that traction build "
+        raise _Unreadable("not valid JSON", "publish the progress.json that traction build "
                          "wrote") from None
     if not isinstance(document, dict):
-        raise Unreadable("not a progress document (a JSON object)")
+        raise _Unreadable("not a progress document (a JSON object)")
     schema = document.get("schema")
     if schema != SCHEMA_ID:
-        raise Unreadable(f"not a {SCHEMA_ID} document" + (
+        raise _Unreadable(f"not a {SCHEMA_ID} document" + (
             f" (its schema is '{_short(schema)}')" if isinstance(schema, str) else ""),
             "this Traction reads traction/progress@1 documents; upgrade it for newer ones")
     failed = progress_check()(document, "")
     if failed:
         path, expected = failed
-        raise Unreadable(f"does not fit the {SCHEMA_ID} schema at {path or 'the top'}: "
+        raise _Unreadable(f"does not fit the {SCHEMA_ID} schema at {path or 'the top'}: "
                          f"{expected}", "rebuild it with traction build")
     _check_meaning(document)
     return document
@@ -164,7 +176,7 @@ def _check_meaning(document: dict[str, Any]) -> None:
                 at = f"ladders[{li}].milestones[{mi}]"
                 where = f"{at}.id"
                 if milestone["id"] in seen:
-                    raise Unreadable(f"milestone id at {where} appears twice",
+                    raise _Unreadable(f"milestone id at {where} appears twice",
                                      "rebuild it with traction build")
                 seen.add(milestone["id"])
                 for key in ("achieved_on", "since"):
@@ -174,7 +186,7 @@ def _check_meaning(document: dict[str, Any]) -> None:
                     where = f"{at}.history[{hi}].date"
                     _day(change["date"])
     except ValueError:
-        raise Unreadable(f"{where} is not a real date or ISO week",
+        raise _Unreadable(f"{where} is not a real date or ISO week",
                          "rebuild it with traction build") from None
 
 
@@ -189,14 +201,14 @@ class _HttpsOnly(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any,
                          newurl: str) -> Any:
         if not newurl.startswith(HTTPS):
-            raise Unreadable("redirected away from https")
+            raise _Unreadable("redirected away from https")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def fetch_https(url: str) -> bytes:
     """The body at an https `url`, at most one byte over the cap (so it can be refused)."""
     if not url.startswith(HTTPS):
-        raise Unreadable("only https URLs are read")
+        raise _Unreadable("only https URLs are read")
     opener = urllib.request.build_opener(_HttpsOnly)
     request = urllib.request.Request(url, headers={"User-Agent": "traction-cohort",
                                                    "Accept": "application/json"})
@@ -204,7 +216,7 @@ def fetch_https(url: str) -> bytes:
         with opener.open(request, timeout=FETCH_TIMEOUT) as response:
             return bytes(response.read(MAX_DOCUMENT_BYTES + 1))
     except urllib.error.HTTPError as exc:
-        raise Unreadable(f"HTTP {exc.code} from the server") from None
+        raise _Unreadable(f"HTTP {exc.code} from the server") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise Unreadable(f"cannot be fetched ({_short(str(reason))})") from None
+        raise _Unreadable(f"cannot be fetched ({_short(str(reason))})") from None

@@ -43,12 +43,9 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
-class SchemaError(Exception):
-    """The schema uses what this checker cannot check (a bug of Traction, never of input)."""
-
-
 def compile_schema(schema: dict[str, Any], *, tolerant: bool = False) -> Check:
-    """One function that checks a value against `schema`."""
+    """One function that checks a value against `schema`. ValueError for a schema that uses
+    what this checker cannot check (a bug of Traction's, never of the input)."""
     defs = schema.get("$defs", {})
     compiled: dict[str, Check] = {}
 
@@ -60,12 +57,12 @@ def compile_schema(schema: dict[str, Any], *, tolerant: bool = False) -> Check:
     def build(node: dict[str, Any]) -> Check:
         unknown = set(node) - _KNOWN
         if unknown:
-            raise SchemaError(f"unsupported JSON Schema keywords: {sorted(unknown)}")
+            raise ValueError(f"unsupported JSON Schema keywords: {sorted(unknown)}")
         checks: list[Check] = []
         if "$ref" in node:
             target = node["$ref"]
             if not target.startswith("#/$defs/") or target[8:] not in defs:
-                raise SchemaError(f"unsupported $ref {target}")
+                raise ValueError(f"unsupported $ref {target}")
             checks.append(ref(target[8:]))
         if "type" in node:
             names = node["type"] if isinstance(node["type"], list) else [node["type"]]
@@ -117,7 +114,7 @@ def _object(node: dict[str, Any], build: Callable[[dict[str, Any]], Check], tole
     properties = {key: build(sub) for key, sub in node.get("properties", {}).items()}
     extra = node.get("additionalProperties", True)
     if not isinstance(extra, bool):
-        raise SchemaError("additionalProperties must be true or false here")
+        raise ValueError("additionalProperties must be true or false here")
     closed = extra is False and not tolerant
 
     def check(value: Any, path: str) -> Failure | None:
