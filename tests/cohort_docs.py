@@ -33,7 +33,7 @@ def milestone(mid: str, status: str = "not_started", history: tuple[tuple[str, s
 def document(name: str, ladders: dict[str, list[dict[str, Any]]], *,
              as_of: str | None = "2026-11-22", latest_week: str | None = "2026-W47",
              stage: str = "prototype", current_goal: str | None = None) -> dict[str, Any]:
-    slug = "".join(c for c in name.lower() if c.isalnum()) or "x"
+    slug = "".join(c for c in name.lower() if c.isalnum())[:30] or "x"
     site = f"https://{slug}.example/"
     shown = []
     for ladder_id, milestones in ladders.items():

