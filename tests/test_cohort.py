@@ -403,3 +403,21 @@ def test_fetch_https_refuses_any_other_scheme() -> None:
     far = Startup(name="Far", progress="https://far.example/p.json")
     found = load_all([far], Path("."), lambda url: fetch_https("http://far.example/p.json"))
     assert isinstance(found[0], Skipped) and found[0].reason == "only https URLs are read"
+
+
+def test_a_cohort_whose_startups_have_not_logged_yet() -> None:
+    """No as_of anywhere: no cohort week, no slip, no 'weeks since'; the page and
+    cohort.json still make sense (and fit its schema)."""
+    from generator.tools.cohort.site import cohort_document, render_cohort
+
+    fresh = document("Fresh", {"zero-to-one": [milestone(ZERO[0])]}, as_of=None,
+                     latest_week=None)
+    docs = [published("Fresh", fresh)]
+    roster = Roster(title="New", start=None, url=None, startups=[p.startup for p in docs])
+    cohort = summarise(roster, list(docs))
+    assert (cohort.as_of, cohort.week, cohort.slipped) == (None, None, ())
+    assert cohort.rows[0].weeks_since_log is None
+    cohort_schema = json.loads((SCHEMA.parent / "cohort.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(cohort_schema).validate(cohort_document(cohort))
+    page = render_cohort(cohort)["index.html"].decode()
+    assert "No startup has logged a week yet" in page and "no log yet" in page
