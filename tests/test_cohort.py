@@ -421,3 +421,23 @@ def test_a_cohort_whose_startups_have_not_logged_yet() -> None:
     jsonschema.Draft202012Validator(cohort_schema).validate(cohort_document(cohort))
     page = render_cohort(cohort)["index.html"].decode()
     assert "No startup has logged a week yet" in page and "no log yet" in page
+
+
+def test_characters_xml_cannot_hold_are_replaced(tmp_path: Path) -> None:
+    """A control character, a lone surrogate or U+FFFF in a title (JSON carries them as
+    escapes, or U+FFFF as it is) become U+FFFD: the page encodes and the feed parses."""
+    from generator.tools.cohort.site import render_cohort
+
+    doc = sample()
+    doc["ladders"][0]["milestones"][0]["title"] = "A\u0001B\ud800C\uffffD é 😀"
+    data = json.dumps(doc).encode()  # ensure_ascii: every one of them as an escape
+    found = from_bytes(STARTUP, data)
+    assert isinstance(found, Published)
+    title = found.document["ladders"][0]["milestones"][0]["title"]
+    assert title == "A\ufffdB\ufffdC\ufffdD é 😀"
+    roster = Roster(title="X", start=None, url=None, startups=[STARTUP])
+    files = render_cohort(summarise(roster, [found]))
+    import feedparser
+
+    feed = feedparser.parse(files["feed.xml"])
+    assert not feed.bozo and feed.entries[0].title == f"Acme: {title}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -122,6 +123,26 @@ def _too_large() -> str:
     return f"larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB: not a progress document"
 
 
+# What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF) and HTML
+# should not: JSON can carry them as \u escapes, and a lone surrogate cannot even be written
+# as UTF-8. Each becomes U+FFFD, so a title with one is shown, and the feed still parses.
+_UNSHOWABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A document with none of these escapes, and none of those characters as they are, needs no
+# cleaning (the common case: two regular-expression scans instead of a walk).
+_UNSHOWABLE_ESCAPE = re.compile(r"\\u(?:00[0-9a-fA-F]{2}|[dD][89a-fA-F]|[fF]{3}[eEfF])")
+
+
+def _clean(value: Any) -> Any:
+    """`value` with every unshowable character in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNSHOWABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -143,6 +164,8 @@ def _check_document(data: bytes) -> dict[str, Any]:
                          "wrote") from None
     if not isinstance(document, dict):
         raise _Unreadable("not a progress document (a JSON object)")
+    if _UNSHOWABLE_ESCAPE.search(text) or _UNSHOWABLE.search(text):
+        document = dict(_clean(document))
     schema = document.get("schema")
     if schema != SCHEMA_ID:
         raise _Unreadable(f"not a {SCHEMA_ID} document" + (
@@ -158,6 +181,7 @@ def _check_document(data: bytes) -> dict[str, Any]:
 
 
 def _short(text: str) -> str:
+    text = _UNSHOWABLE.sub("\ufffd", text)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
