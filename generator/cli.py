@@ -434,6 +434,8 @@ def cohort(cohort_file: Path, out: Path, as_of: Any, fetch: bool, strict: bool, 
         ui.info(f"✗ nothing written; {out} is unchanged")
         sys.exit(1)
     assert result.cohort is not None
+    ladders = ", ".join(group.id for group in result.cohort.funnel)
+    ui.detail(f"as of {result.cohort.as_of or 'no log yet'}; ladders: {ladders or 'none'}")
     built = _count(len(result.cohort.rows), "startup")
     skipped = f" ({len(result.cohort.skipped)} skipped)" if result.cohort.skipped else ""
     ui.info(ui.style("✓", fg="green") + f" built the cohort of {built}{skipped} into {out}")
