@@ -257,6 +257,7 @@ def test_documents_are_loaded_in_order_or_skipped_with_a_reason(tmp_path: Path) 
           - {name: Big, progress: big.json}
           - {name: Far, progress: 'https://far.example/progress.json'}
           - {name: Folder, progress: .}
+          - {name: Device, progress: /dev/zero}
         """)
     assert roster is not None and problems == []
     fetched: list[str] = []
@@ -264,7 +265,8 @@ def test_documents_are_loaded_in_order_or_skipped_with_a_reason(tmp_path: Path) 
     assert isinstance(loaded[0], Published)
     assert [(s.startup.name, s.reason) for s in loaded if isinstance(s, Skipped)] == [
         ("Gone", "file not found"), ("Big", "larger than 4 MiB: not a progress document"),
-        ("Far", "a URL, not fetched"), ("Folder", "a folder, not a progress.json")]
+        ("Far", "a URL, not fetched"), ("Folder", "a folder, not a progress.json"),
+        ("Device", "not a regular file")]
     loaded = load_all(roster.startups, tmp_path, lambda url: fetched.append(url) or
                       json.dumps(sample()).encode())
     assert fetched == ["https://far.example/progress.json"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import stat
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -102,7 +103,12 @@ def _bytes(startup: Startup, folder: Path, fetch: Fetch | None) -> bytes:
     else:
         path = folder / startup.progress
         try:
-            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            found = path.stat()
+            if stat.S_ISDIR(found.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(found.st_mode):  # a pipe or a device could block or not end
+                raise _Unreadable("not a regular file")
+            if found.st_size > MAX_DOCUMENT_BYTES:
                 raise _Unreadable(_too_large(), None)
             with path.open("rb") as handle:
                 data = handle.read(MAX_DOCUMENT_BYTES + 1)
