@@ -416,6 +416,52 @@ def build(content: Path, ui: Ui, out: Path, base_url: str | None, as_of: Any,
     ui.info(ui.style("✓", fg="green") + f" built {result.files} files into {out}")
 
 
+@main.command(epilog="Exit codes: 0 built (a startup whose progress.json cannot be used is "
+              "skipped, with a warning), 1 an error in the cohort file, no usable "
+              "progress.json, or with --strict a skipped one: nothing written, 2 usage error "
+              "(an output folder Traction cannot use).")
+@click.argument("cohort_file", metavar="COHORT_YAML", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("_cohort"),
+              show_default=True, help="Output directory; replaced atomically.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The cohort's date (default: the latest as_of of the startups' documents).")
+@click.option("--fetch", is_flag=True,
+              help="Read progress entries that are https URLs (10 s and 4 MiB each at most); "
+                   "without it they are skipped.")
+@click.option("--strict", is_flag=True,
+              help="A progress.json that cannot be used is an error, not a warning.")
+@click.option("-v", "--verbose", count=True, help="Say more.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
+def cohort(cohort_file: Path, out: Path, as_of: Any, fetch: bool, strict: bool, verbose: int,
+           quiet: bool) -> None:
+    """Build one page for a cohort of startups from the progress.json each one publishes.
+
+    COHORT_YAML holds `title:`, an optional `start:` date and `startups:`, each a `name:`
+    and a `progress:` path (relative to the file) or https URL. See docs/cohort.md.
+    """
+    from generator.output.writer import OutputError
+    from generator.problems import format_text
+    from generator.tools.cohort.build import build_cohort
+
+    ui = Ui(-1 if quiet else verbose)
+    try:
+        result = build_cohort(cohort_file, out, as_of=as_of.date() if as_of else None,
+                              fetch=fetch, strict=strict)
+    except OutputError as exc:
+        refuse(str(exc))
+    if result.problems:
+        click.echo(format_text(list(result.problems), color=ui.color), err=True)
+    if not result.ok:
+        ui.info(f"✗ nothing written; {out} is unchanged")
+        sys.exit(1)
+    assert result.cohort is not None
+    ladders = ", ".join(group.id for group in result.cohort.funnel)
+    ui.detail(f"as of {result.cohort.as_of or 'no log yet'}; ladders: {ladders or 'none'}")
+    built = _count(len(result.cohort.rows), "startup")
+    skipped = f" ({len(result.cohort.skipped)} skipped)" if result.cohort.skipped else ""
+    ui.info(ui.style("✓", fg="green") + f" built the cohort of {built}{skipped} into {out}")
+
+
 @main.command(epilog="Exit codes: 0 ok, 2 usage error (no content folder, a folder that is "
               "not Traction's cache).")
 @common

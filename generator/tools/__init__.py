@@ -1,3 +1,4 @@
 """Tools around the pipeline: the dev server (`serve`), `diff` across git revisions
-(`diff`, `gitrev`) and new content repositories (`scaffold`). May import the pipeline and
-every layer under it; only `cli` imports them."""
+(`diff`, `gitrev`), new content repositories (`scaffold`), and a cohort's page built from
+the progress documents startups publish (`cohort`). May import the pipeline and every layer
+under it; only `cli` imports them."""
