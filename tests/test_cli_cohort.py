@@ -217,7 +217,7 @@ def test_a_cohort_on_mixed_ladders_with_two_broken_documents(tmp_path: Path,
 def test_a_document_from_traction_build_and_from_a_later_minor_version(
         tmp_path: Path, docs: dict[str, Any]) -> None:
     """The progress.json `traction build` publishes is read as it is; so is one with keys a
-    later 1.x adds (a commit, first_logged per milestone)."""
+    later 1.x adds (1.4's commit and first_logged, and keys of a version to come)."""
     content = tmp_path / "dune"
     analysed(content, acme(), site={"title": "Dune", "url": "https://dune.example/",
                                     "social_cards": False})
@@ -225,10 +225,12 @@ def test_a_document_from_traction_build_and_from_a_later_minor_version(
     result = run_traction("build", "--content", str(content), "--out", str(built))
     assert result.returncode == 0, result.stderr
     newer = json.loads(json.dumps(docs["Bolt"]))
-    newer["commit"] = {"id": "abc1234", "date": "2026-03-20"}
+    newer["commit"] = {"id": "b" * 40, "date": "2026-03-20"}
+    newer["verified_by"] = "a key a later 1.x may add"
     for ladder in newer["ladders"]:
         for m in ladder["milestones"]:
-            m["first_logged"] = m["achieved_on"]
+            m["first_logged"] = None
+            m["evidence"] = m["achieved_on"]
     cohort_file = write_cohort(tmp_path / "batch", {"Bolt": newer}, f"""\
 - name: Dune
   progress: {built / 'progress.json'}

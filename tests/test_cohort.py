@@ -172,8 +172,8 @@ def test_the_fast_check_agrees_with_jsonschema() -> None:
         assert strict(doc, "") is not None, name
         assert tolerant(doc, "") is not None, name
     extra = sample()
-    extra["commit"] = "abc1234"  # what 1.4 adds
-    extra["ladders"][0]["milestones"][0]["first_logged"] = {"date": "2026-06-03"}
+    extra["verified_by"] = "a key a later 1.x may add"
+    extra["ladders"][0]["milestones"][0]["evidence"] = {"date": "2026-06-03"}
     assert not validator.is_valid(extra) and strict(extra, "") is not None
     assert open_validator.is_valid(extra) and tolerant(extra, "") is None
 
@@ -239,11 +239,14 @@ def test_a_milestone_id_twice_is_refused() -> None:
 
 def test_keys_of_a_later_minor_version_are_read() -> None:
     doc = sample()
-    doc["commit"] = {"id": "abc1234", "date": "2026-11-20"}
-    doc["ladders"][0]["milestones"][0]["first_logged"] = "2026-06-10"
+    doc["commit"] = {"id": "a" * 40, "date": "2026-11-20"}  # what 1.4 adds
+    doc["ladders"][0]["milestones"][0]["first_logged"] = {
+        "date": "2026-06-10", "commit": "a" * 40, "days_after": 7, "late": False}
+    doc["verified_by"] = "a key a later 1.x may add"
+    doc["ladders"][0]["milestones"][0]["evidence"] = "2026-06-10"
     found = from_bytes(STARTUP, json.dumps(doc).encode())
     assert isinstance(found, Published)
-    assert found.document["commit"]["id"] == "abc1234"
+    assert found.document["commit"]["id"] == "a" * 40
 
 
 def test_documents_are_loaded_in_order_or_skipped_with_a_reason(tmp_path: Path) -> None:
