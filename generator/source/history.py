@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -167,7 +168,7 @@ def _read(root: Path, weeks: tuple[WeekLog, ...]) -> History | NoHistory:
     head = _commits(top, ["-1", "HEAD"])
     if not head:
         return NoHistory("the repository has no commit yet")
-    tracked = _follow(top, _log(top, prefix))
+    tracked = _follow(top, _log(top, prefix), _by_object_id(root, weeks))
     origins: dict[Place, Origin] = {}
     for week in weeks:
         rel = f"weeks/{week.week}.yaml"
@@ -221,12 +222,27 @@ def _log(top: Path, prefix: str) -> list[tuple[Commit, list[tuple[str, str]]]]:
     return found
 
 
-def _follow(top: Path, log: list[tuple[Commit, list[tuple[str, str]]]]
-            ) -> dict[tuple[str, Slot], _Tracked]:
+def _by_object_id(root: Path, weeks: tuple[WeekLog, ...]) -> dict[str, WeekLog]:
+    """The week files as loaded, by the git object id of their bytes: a version in the
+    history with the same id is the same text, so it is not read again. (Most versions are
+    the current ones: a week is usually written once.)"""
+    found = {}
+    for week in weeks:
+        try:
+            data = (root / "weeks" / f"{week.week}.yaml").read_bytes()
+        except OSError:  # gone since it was loaded: read from git instead
+            continue
+        found[hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()] = week
+    return found
+
+
+def _follow(top: Path, log: list[tuple[Commit, list[tuple[str, str]]]],
+            known: dict[str, WeekLog]) -> dict[tuple[str, Slot], _Tracked]:
     """Every entry of every version, followed from commit to commit."""
     tracked: dict[tuple[str, Slot], _Tracked] = {}
     files: dict[str, dict[Slot, Entry]] = {}
-    oids = [oid for _, changes in log for _, oid in changes if oid != _NULL_OID]
+    oids = [oid for _, changes in log for _, oid in changes
+            if oid != _NULL_OID and oid not in known]
     blobs = iter_blobs(top, oids, MAX_FILE_BYTES)
     try:
         for commit, changes in log:
@@ -236,8 +252,12 @@ def _follow(top: Path, log: list[tuple[Commit, list[tuple[str, str]]]]
                 if oid == _NULL_OID:
                     new: dict[Slot, Entry] = {}
                 else:
-                    data = next(blobs)
-                    week = week_from_bytes(data, rel, Problems()) if data is not None else None
+                    if oid in known:
+                        week: WeekLog | None = known[oid]
+                    else:
+                        data = next(blobs)
+                        week = (week_from_bytes(data, rel, Problems()) if data is not None
+                                else None)
                     if week is None:  # a version that does not read: as if not committed
                         continue
                     new = _slots(_entries(week))
