@@ -261,3 +261,21 @@ def test_the_methodology_page_explains_the_history(tmp_path: Path) -> None:
 def test_read_history_outside_git_returns_a_reason(tmp_path: Path, reason: str) -> None:
     found = read_history(tmp_path, ())
     assert isinstance(found, NoHistory) and "not in a git repository" in found.reason
+
+
+def test_a_failing_assertion_in_a_repository_stops_the_build(tmp_path: Path) -> None:
+    """A founder pins two paying customers where the log holds one: the build fails at the
+    assertion, and the site published before stays as it was."""
+    content = repo_with(tmp_path, ({"2026-W10": w10()}, datetime.date(2026, 3, 8)))
+    build(content, tmp_path / "site")
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    pinned = {**w10(), "assert": [{"date": "2026-03-06", "paying_customers": 2}]}
+    write_content(content, weeks={"2026-W10": pinned})
+    commit(content.parent, "pin the bank's count", datetime.date(2026, 3, 9))
+    result = run_traction("build", "--content", str(content), "--out", str(tmp_path / "site"))
+    assert result.returncode == 1
+    assert ("weeks/2026-W10.yaml:" in result.stderr and "paying customers at the end of "
+            "2026-03-06: the log adds up to 1, this assertion says 2" in result.stderr)
+    assert "Traceback" not in result.stderr
+    after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
