@@ -94,6 +94,9 @@ class Site:
         assert studies, "the demo content should publish at least one case study"
         assert (self.root / "about" / "index.html").is_file(), "the demo's page: about"
         ended = [w["week"] for w in progress["weeks"] if w["week"] != progress["week_in_progress"]]
+        reached = [m["id"] for ladder in progress["ladders"] for m in ladder["milestones"]
+                   if m["status"] == "achieved" and (m["first_logged"] or {}).get("late")]
+        assert reached, "the browser site's history makes a reached milestone logged late"
         assert ended and progress["week_in_progress"] and progress["current_goal"]
         return {
             "home": "",
@@ -102,6 +105,8 @@ class Site:
             "week-in-progress": f"weeks/{progress['week_in_progress']}/",
             "milestones": "milestones/",
             "milestone": f"milestones/{progress['current_goal']}/",
+            # reached, so it says when it was first logged (logged late: see with_history)
+            "milestone-reached": f"milestones/{reached[0]}/",
             "case-studies": "case-studies/",
             "case-study": f"case-studies/{studies[0]}/",
             "page": "about/",
