@@ -77,6 +77,10 @@ def test_lists_nested_too_deep_for_the_parser_are_shown_as_text() -> None:
     html_ = to_html("1. " * 2_000)
     assert html_.startswith("<")
     assert html_.count("1.") + html_.count("<ol>") >= 2_000
+    # the one converter every text shares is whole again for the next text
+    assert to_html("after *that*, [a link](https://x.example/)") == (
+        '<p>after <em>that</em>, <a href="https://x.example/" rel="noopener noreferrer">'
+        "a link</a></p>")
 
 
 def test_markdown_is_cut_at_the_limit() -> None:

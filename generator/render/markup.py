@@ -200,17 +200,25 @@ def _bounded(md: markdown.Markdown) -> markdown.Markdown:
     return md
 
 
+@functools.lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    """One converter for every text, `reset()` before each: building one, with its
+    extensions, costs more than converting a week's summary."""
+    # smarty: typographic quotes, dashes and ellipses ("hell yes" → “hell yes”, it’s)
+    return _bounded(markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists",
+                                                  "smarty"], output_format="html"))
+
+
 @functools.lru_cache(maxsize=32)
 def _clean(text: str) -> str:
     """Markdown to sanitised HTML, before links are placed under the site's base path.
     Cached: a week's summary is rendered for its page and again for the feed's text."""
     text = UNSAFE_CHARS.sub("\uFFFD", text[:MAX_MARKDOWN_CHARS])
-    # smarty: typographic quotes, dashes and ellipses ("hell yes" → “hell yes”, it’s)
-    md = _bounded(markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "smarty"],
-                                    output_format="html"))
+    md = _converter()
     try:
-        html = md.convert(text)
+        html = md.reset().convert(text)
     except RecursionError:  # lists or quotes nested hundreds deep: show the text as written
+        _converter.cache_clear()  # its parser stopped halfway: reset() does not undo that
         html = "<p>" + escape(text, quote=False) + "</p>"
     levels = [int(m[2]) for m in _HEADING.finditer(html)]
     shift = 2 - min(levels) if levels else 0  # the top heading becomes <h2>, order kept
