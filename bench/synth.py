@@ -441,6 +441,9 @@ def traction_yaml(gen: Generator) -> str:
         for acc_id in named:
             lines.append(f"  {acc_id}: {{name: {q(gen.accounts[acc_id].name)}}}")
     lines += ["privacy:", "  show_revenue: false"]
+    years = gen.n_weeks // 52 + 1
+    if years > 30:  # longer than traction.yaml allows by default (a mistyped year, usually)
+        lines.append(f"max_span_years: {years}")
     return "\n".join(lines) + "\n"
 
 
