@@ -159,3 +159,20 @@ def test_check_fails_on_the_command_line_with_file_line_and_column(tmp_path: Pat
     fixed = text.replace("paying_customers: 2}", "paying_customers: 1}")
     write_content(tmp_path / "content", weeks={"2026-W10": fixed})
     assert run_traction("check", "--content", str(root)).returncode == 0
+
+
+def test_an_assertion_changes_nothing_the_log_shows(tmp_path: Path) -> None:
+    """Dated before the log's first entry or after its last one, an assertion is checked, but
+    the as-of date, the weeks and the week in progress stay the log's own."""
+    plain = analysed(tmp_path / "plain", _log(), as_of=None).progress
+    log = _asserting(_log(), w(11), {"date": "2026-01-05", "paying_customers": 0},
+                     {"date": day(w(11), 7), "paying_customers": 2})
+    pinned = analysed(tmp_path / "pinned", log, as_of=None).progress
+    assert plain is not None and pinned is not None
+    assert (pinned.as_of, pinned.week_in_progress) == (plain.as_of, plain.week_in_progress)
+    assert [w.week for w in pinned.weeks] == [w.week for w in plain.weeks]
+    wrong = _asserting(_log(), w(11), {"date": "2026-01-05", "paying_customers": 1},
+                       {"date": day(w(11), 7), "paying_customers": 3})
+    errors = [p for p in analysed(tmp_path / "wrong", wrong, as_of=None).problems if p.is_error]
+    assert [e.message.split(":")[0] for e in errors] == [
+        "paying customers at the end of 2026-01-05", "paying customers at the end of 2026-03-15"]

@@ -26,7 +26,7 @@ from generator.tools.cohort.documents import (
 )
 from generator.tools.cohort.roster import Roster, Startup, read_roster
 from generator.tools.cohort.schemacheck import compile_schema
-from generator.tools.cohort.summary import Cohort, summarise
+from generator.tools.cohort.summary import Cohort, cohort_as_of, summarise
 
 # --- cohort.yaml ----------------------------------------------------------------------------
 
@@ -446,3 +446,18 @@ def test_characters_xml_cannot_hold_are_replaced(tmp_path: Path) -> None:
 
     feed = feedparser.parse(files["feed.xml"])
     assert not feed.bozo and feed.entries[0].title == f"Acme: {title}"
+
+
+def test_one_document_dated_far_ahead_does_not_set_the_cohort_date() -> None:
+    def published(day: str) -> Published:
+        doc = sample()
+        doc["as_of"] = day
+        found = from_bytes(STARTUP, json.dumps(doc).encode())
+        assert isinstance(found, Published)
+        return found
+
+    near = [published(d) for d in ("2026-11-20", "2026-11-22", "2026-11-27")]
+    assert cohort_as_of(near, None) == datetime.date(2026, 11, 27)
+    assert cohort_as_of([*near, published("9999-12-31")], None) == datetime.date(2026, 11, 27)
+    assert cohort_as_of([*near, published("9999-12-31")], datetime.date(2026, 12, 1)) == (
+        datetime.date(2026, 12, 1))

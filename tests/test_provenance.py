@@ -13,8 +13,9 @@ import pytest
 from conftest import run_traction, write_content
 from gitrepo import commit, git, new_repo
 
+from generator.isoweek import IsoWeek
 from generator.problems import Problems
-from generator.source.history import History, NoHistory, read_history
+from generator.source.history import History, NoHistory, dated_changes, read_history
 from generator.source.loader import load
 
 FIRST_PAID = datetime.date(2026, 3, 4)  # W10's Wednesday: the first paying customer
@@ -279,3 +280,87 @@ def test_a_failing_assertion_in_a_repository_stops_the_build(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
     after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
+
+
+def origins(content: Path) -> dict[tuple[str, str], Any]:
+    """(kind, date) of each list event and call → its origin, from the real history."""
+    loaded = load(content, Problems())
+    history = read_history(content, loaded.weeks)
+    assert isinstance(history, History)
+    found = {}
+    for week in loaded.weeks:
+        for call in week.calls:
+            found[("call", call.date.isoformat())] = history.origin(call)
+        for event in week.list_.events if week.list_ else ():
+            found[(event.type, event.date.isoformat())] = history.origin(event)
+    return found
+
+
+def with_questions(*days: str) -> dict[str, Any]:
+    return {**w11(), "list": {"events": [{"date": d, "type": "question"} for d in days]}}
+
+
+def test_a_look_alike_inserted_before_an_entry_is_the_new_one(tmp_path: Path) -> None:
+    """A question of 11 Mar is committed on 12 Mar; on 30 May one of 9 Mar is written above
+    it: the new one is the 9 Mar question, and nothing was revised."""
+    content = repo_with(tmp_path, ({"2026-W11": with_questions("2026-03-11")},
+                                   datetime.date(2026, 3, 12)),
+                        ({"2026-W11": with_questions("2026-03-09", "2026-03-11")},
+                         datetime.date(2026, 5, 30)))
+    found = origins(content)
+    assert found[("question", "2026-03-11")].first.day == datetime.date(2026, 3, 12)
+    assert found[("question", "2026-03-09")].first.day == datetime.date(2026, 5, 30)
+    assert all(not o.revisions for o in found.values() if o is not None)
+
+
+def test_correcting_private_text_keeps_an_entry_s_first_commit(tmp_path: Path) -> None:
+    fixed = w11()
+    fixed["calls"][0]["with"] = "Jane Roe, Globex Corp"
+    content = repo_with(tmp_path, ({"2026-W11": w11()}, datetime.date(2026, 3, 14)),
+                        ({"2026-W11": fixed}, datetime.date(2026, 6, 1)))
+    found = origins(content)
+    assert {o.first.day for o in found.values() if o is not None} == {datetime.date(2026, 3, 14)}
+    assert all(not o.revisions for o in found.values() if o is not None)
+
+
+def test_entries_moved_together_are_followed_the_same_way_every_run(tmp_path: Path) -> None:
+    """Two look-alike questions, committed apart, move to the next week's file in one
+    commit: each keeps its own first commit, whatever Python's hash seed."""
+    content = repo_with(
+        tmp_path, ({"2026-W11": with_questions("2026-03-10")}, datetime.date(2026, 3, 10)),
+        ({"2026-W11": with_questions("2026-03-10", "2026-03-12")}, datetime.date(2026, 3, 20)),
+        ({"2026-W11": w11(), "2026-W12": {"week": "2026-W12", "list": {"events": [
+            {"date": "2026-03-16", "type": "question"},
+            {"date": "2026-03-18", "type": "question"}]}}}, datetime.date(2026, 3, 25)))
+    outputs = set()
+    for seed in ("0", "1", "2", "3"):
+        result = run_traction("status", "--format", "json", "--content", str(content),
+                              env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    found = origins(content)
+    assert found[("question", "2026-03-16")].first.day == datetime.date(2026, 3, 10)
+    assert found[("question", "2026-03-18")].first.day == datetime.date(2026, 3, 20)
+
+
+def test_a_change_adding_a_payment_between_two_is_one_added_entry(tmp_path: Path) -> None:
+    """Monthly payments of January, February and April; the change adds March: one entry
+    added, none moved (source.history.dated_changes, what `traction diff` reports)."""
+    def paid(*days: str) -> dict[str, dict[str, Any]]:
+        weeks: dict[str, dict[str, Any]] = {}
+        for d in days:
+            label = IsoWeek.of(datetime.date.fromisoformat(d)).label
+            weeks.setdefault(label, {"week": label, "accounts": []})["accounts"].append(
+                {"id": "initech", "event": "paid", "date": d, "amount": 100})
+        first = weeks[min(weeks)]
+        first["accounts"][:0] = [{"id": "initech", "event": "qualified", "date": "2026-01-02"},
+                                 {"id": "initech", "event": "won", "date": "2026-01-02"}]
+        return weeks
+
+    before = load(write_content(tmp_path / "a", weeks=paid("2026-01-05", "2026-02-02",
+                                                           "2026-04-01")), Problems())
+    after = load(write_content(tmp_path / "b", weeks=paid("2026-01-05", "2026-02-02",
+                                                          "2026-03-04", "2026-04-01")), Problems())
+    [change] = dated_changes(before.weeks, after.weeks)
+    assert (change.entry.date, change.was) == (datetime.date(2026, 3, 4), None)

@@ -254,8 +254,15 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
         checks.setdefault(assertion.date, []).append(assertion)
     asserted_as = measured_as(ladders) if checks else {}
     found: list[Disagreement] = []
-    first = min(filter(None, (ledger.first_day(), weeks[0].monday, *checks)))
+    first = min(filter(None, (ledger.first_day(), weeks[0].monday)))
     first = IsoWeek.of(first).monday  # from that week's Monday
+    # An assertion changes nothing the log shows: one dated before the log is checked
+    # against an empty ledger, one after the as-of date once the rest is done (below).
+    for day in sorted(d for d in checks if d < first):
+        empty = Ledger(config, (), aging=[w for c in conditions for w in c.aging])
+        empty.advance(day)
+        for assertion in checks[day]:
+            found += disagreements(assertion, empty, asserted_as)
     # A milestone is re-checked on a day when one of its inputs changed; a window over days
     # (close-rate cohorts) can change on any day.
     daily = [any(c.window_days is not None for c in m.conditions) for m in tracked]
@@ -282,6 +289,11 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
         series.append(_week_stats(ledger, cumulative, close, logged, in_progress=True))
         in_progress = series[-1].week
     statuses = {m: _status(m, track, ledger) for m, track in zip(tracked, tracks, strict=True)}
+    later = [d for d in checks if d > as_of]
+    for day in days(as_of + datetime.timedelta(days=1), max(later)) if later else ():
+        ledger.advance(day)
+        for assertion in checks.get(day, ()):
+            found += disagreements(assertion, ledger, asserted_as)
     result = _result(ladders, statuses, as_of, weeks[-1].week, in_progress, tuple(series))
     return dataclasses.replace(result, disagreements=tuple(found)) if found else result
 

@@ -186,7 +186,7 @@ def public_progress(progress: Progress, config: Config, *, private: bool = False
 
 # What a revised field may show: a date or a choice is public; an amount only with
 # show_revenue; who owns a deal is a person's name, never shown.
-_SHOWN_ALWAYS = frozenset({"date", "interval", "source", "spontaneous"})
+_SHOWN_ALWAYS = frozenset({"date", "interval", "source", "spontaneous", "type", "status"})
 _AMOUNTS = frozenset({"amount", "price"})
 
 
@@ -219,15 +219,15 @@ def _shown(value: object) -> str:
 def public_revisions(provenance: Provenance, config: Config, names: dict[str, str]
                      ) -> tuple[PublicRevision, ...]:
     """The revisions of the log as they may leave: accounts by `names` (source.accounts.
-    aliases), amounts only with show_revenue, owners never. Calls are never revised (an
-    edited call reads as a new one, source.history)."""
+    aliases), amounts only with show_revenue, owners never; a call by its type."""
     found = []
     for entry, revision in provenance.revisions:
         if isinstance(entry, AccountEvent):
             what = f"{names.get(entry.id, 'A customer')}: {entry.event}"
-        else:
-            assert isinstance(entry, ListEvent)
+        elif isinstance(entry, ListEvent):
             what = f"list {entry.type}"
+        else:  # a call, by its type only: who it was with is private
+            what = f"a {entry.type} call"
         changes = []
         for name in revision.fields:
             shown = name in _SHOWN_ALWAYS or (name in _AMOUNTS and config.privacy.show_revenue)

@@ -51,8 +51,7 @@ def latest_day(weeks: Iterable[WeekLog]) -> tuple[datetime.date, Pos] | None:
         sunday = week.sunday
         if found is None or week.monday > found[0]:
             found = (week.monday, week.at("week"))
-        for entry in (*week.calls, *week.accounts, *(week.list_.events if week.list_ else ()),
-                      *week.assertions):
+        for entry in (*week.calls, *week.accounts, *(week.list_.events if week.list_ else ())):
             day = entry.date
             if found[0] < day <= sunday:  # after its Sunday: an error, not the latest day
                 found = (day, entry.at("date"))

@@ -7,13 +7,14 @@ Read once per build with two git processes, whatever the length of the history:
 - `git cat-file --batch` streams those versions, each read as the loader reads a week
   file (the same size cap, strictly; a version that does not read is passed over).
 
-Entries are followed from version to version by what they are, not where they are written:
-an account event by its account and event, a list event by its type and product, a call by
-everything that makes it count (its date, who, account, type and status; so a call whose
-date is edited reads as a new call). An entry keeps its first commit when one of its
-numbers is edited later, or when it moves to another week's file in the same commit: that
-is a revision, kept with both commits. A note edited later is no revision: it counts for
-nothing. Nothing here reads the clock: every date is a commit's.
+Entries are followed from version to version by what they are, never by private text: an
+identical entry is the same entry; else an account event is its account and event, a list
+event its type, a call its account, and among look-alikes the nearest date is the same
+entry (`pair`). So an entry keeps its first commit when its date or an amount is edited
+later, or when it moves to another week's file in the same commit: that is a revision, kept
+with both commits. Editing a note or a contact is no revision: it counts for nothing. Not
+followed: `list.subscribers` and `spend` (no entry of their own), and a renamed content
+folder (its history starts again). Nothing here reads the clock: every date is a commit's.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,7 @@ _NULL_OID = "0" * 40
 _COUNTED: dict[type, tuple[str, ...]] = {
     AccountEvent: ("date", "source", "owner", "amount", "interval"),
     ListEvent: ("date", "price", "spontaneous"),
-    Call: (),
+    Call: ("date", "type", "status"),
 }
 
 
@@ -100,31 +100,68 @@ class NoHistory:
 
 
 def _identity(entry: Entry) -> tuple[object, ...]:
+    """What an entry is, whatever its date or amounts: never its private text."""
     if isinstance(entry, AccountEvent):
         return ("account", entry.id, entry.event)
     if isinstance(entry, ListEvent):
-        return ("list", entry.type, entry.product)
-    return ("call", entry.date, entry.with_, entry.account, entry.type, entry.status)
+        return ("list", entry.type)
+    return ("call", entry.account)
 
 
-Slot = tuple[tuple[object, ...], int]  # identity, and how many of it come before in the file
+def _print(entry: Entry) -> tuple[object, ...]:
+    """Everything written in an entry: two entries with the same print are the same."""
+    return (type(entry).__name__, *(getattr(entry, f.name) for f in dataclasses.fields(entry)
+                                    if "shape" in f.metadata))
 
 
-def _entries(week: WeekLog) -> Iterator[Entry]:
-    yield from week.calls
-    yield from week.accounts
-    if week.list_ is not None:
-        yield from week.list_.events
+def pair(old: list[Entry], new: list[Entry]
+         ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Which entries of `new` are which of `old`, by index: identical ones first, in order;
+    then, among the same identity, the nearest date (then the earlier one). Returns the
+    pairs, the old entries left (removed) and the new ones left (added); deterministic."""
+    pairs: list[tuple[int, int]] = []
+    same: dict[tuple[object, ...], list[int]] = {}
+    for index, entry in enumerate(old):
+        same.setdefault(_print(entry), []).append(index)
+    rest: list[int] = []
+    for index, entry in enumerate(new):
+        found = same.get(_print(entry))
+        if found:
+            pairs.append((found.pop(0), index))
+        else:
+            rest.append(index)
+    paired = {i for i, _ in pairs}
+    alike: dict[tuple[object, ...], list[int]] = {}
+    for index, entry in enumerate(old):
+        if index not in paired:
+            alike.setdefault(_identity(entry), []).append(index)
+    wanted: dict[tuple[object, ...], list[int]] = {}
+    for index in rest:
+        wanted.setdefault(_identity(new[index]), []).append(index)
+    added = []
+    for identity, indexes in wanted.items():
+        candidates = alike.get(identity, [])
+        if len(candidates) == len(indexes):  # as many as before: in date order, one to one
+            def by_date(entries: list[Entry]) -> Callable[[int], tuple[datetime.date, int]]:
+                return lambda i: (entries[i].date, i)
+            pairs += zip(sorted(candidates, key=by_date(old)),
+                         sorted(indexes, key=by_date(new)), strict=True)
+            candidates.clear()
+            continue
+        for index in indexes:  # some added or removed: the nearest date is the same entry
+            if not candidates:
+                added.append(index)
+                continue
+            day = new[index].date
+            best = min(candidates, key=lambda i: (abs((old[i].date - day).days), i))
+            candidates.remove(best)
+            pairs.append((best, index))
+    removed = sorted(i for left in alike.values() for i in left)
+    return sorted(pairs, key=lambda p: p[1]), removed, sorted(added)
 
 
-def _slots(entries: Iterable[Entry]) -> dict[Slot, Entry]:
-    seen: Counter[tuple[object, ...]] = Counter()
-    slots = {}
-    for entry in entries:
-        identity = _identity(entry)
-        slots[(identity, seen[identity])] = entry
-        seen[identity] += 1
-    return slots
+def _entries(week: WeekLog) -> list[Entry]:
+    return [*week.calls, *week.accounts, *(week.list_.events if week.list_ else ())]
 
 
 def _counted(entry: Entry) -> tuple[object, ...]:
@@ -165,18 +202,19 @@ def _read(root: Path, weeks: tuple[WeekLog, ...]) -> History | NoHistory:
     if shallow:
         return NoHistory("a shallow clone holds only part of the history "
                          "(with actions/checkout, set `fetch-depth: 0`)")
-    head = _commits(top, ["-1", "HEAD"])
+    head = _commits(top, ["-1", "HEAD", "--"])  # `--`: HEAD is a revision, not a file
     if not head:
         return NoHistory("the repository has no commit yet")
-    tracked = _follow(top, _log(top, prefix), _by_object_id(root, weeks))
+    files = _follow(top, _log(top, prefix), _by_object_id(root, weeks))
     origins: dict[Place, Origin] = {}
     for week in weeks:
-        rel = f"weeks/{week.week}.yaml"
-        for slot, entry in _slots(_entries(week)).items():
-            state = tracked.get((rel, slot))
-            if state is not None:
-                origins[(entry.pos.file, entry.pos.line, entry.pos.col)] = Origin(
-                    state.first, tuple(state.revisions))
+        states = files.get(f"weeks/{week.week}.yaml", [])
+        entries = _entries(week)
+        pairs, _, _ = pair([state.entry for state in states], entries)
+        for old, new in pairs:
+            entry = entries[new]
+            origins[(entry.pos.file, entry.pos.line, entry.pos.col)] = Origin(
+                states[old].first, tuple(states[old].revisions))
     return History(head[0][0], origins)
 
 
@@ -237,20 +275,21 @@ def _by_object_id(root: Path, weeks: tuple[WeekLog, ...]) -> dict[str, WeekLog]:
 
 
 def _follow(top: Path, log: list[tuple[Commit, list[tuple[str, str]]]],
-            known: dict[str, WeekLog]) -> dict[tuple[str, Slot], _Tracked]:
-    """Every entry of every version, followed from commit to commit."""
-    tracked: dict[tuple[str, Slot], _Tracked] = {}
-    files: dict[str, dict[Slot, Entry]] = {}
+            known: dict[str, WeekLog]) -> dict[str, list[_Tracked]]:
+    """Every entry of every version, followed from commit to commit: by file, the entries
+    of its latest version (in order), each with where it comes from."""
+    files: dict[str, list[_Tracked]] = {}
     oids = [oid for _, changes in log for _, oid in changes
             if oid != _NULL_OID and oid not in known]
     blobs = iter_blobs(top, oids, MAX_FILE_BYTES)
     try:
         for commit, changes in log:
-            moved_out: dict[tuple[object, ...], list[_Tracked]] = {}
-            added: list[tuple[str, Slot, Entry]] = []
+            removed: list[_Tracked] = []
+            added: list[tuple[str, int, Entry]] = []
+            versions: dict[str, list[_Tracked | None]] = {}
             for rel, oid in changes:
                 if oid == _NULL_OID:
-                    new: dict[Slot, Entry] = {}
+                    new: list[Entry] = []
                 else:
                     if oid in known:
                         week: WeekLog | None = known[oid]
@@ -260,27 +299,31 @@ def _follow(top: Path, log: list[tuple[Commit, list[tuple[str, str]]]],
                                 else None)
                     if week is None:  # a version that does not read: as if not committed
                         continue
-                    new = _slots(_entries(week))
-                old = files.get(rel, {})
-                for slot in old.keys() - new.keys():
-                    moved_out.setdefault(slot[0], []).append(tracked.pop((rel, slot)))
-                for slot, entry in new.items():
-                    if slot in old:
-                        tracked[(rel, slot)].change(entry, commit)
-                    else:
-                        added.append((rel, slot, entry))
-                files[rel] = new
-            for rel, slot, entry in added:  # moved from another file, or new
-                left = moved_out.get(slot[0])
-                if left:
-                    state = left.pop(0)
-                    state.change(entry, commit)
-                else:
-                    state = _Tracked(commit, entry, commit)
-                tracked[(rel, slot)] = state
+                    new = _entries(week)
+                before = files.get(rel, [])
+                pairs, gone, fresh = pair([state.entry for state in before], new)
+                version: list[_Tracked | None] = [None] * len(new)
+                for old, index in pairs:
+                    before[old].change(new[index], commit)
+                    version[index] = before[old]
+                removed += [before[old] for old in gone]
+                added += [(rel, index, new[index]) for index in fresh]
+                versions[rel] = version
+            # An entry gone from one file and added to another in one commit has moved.
+            pairs, _, fresh = pair([state.entry for state in removed],
+                                   [entry for _, _, entry in added])
+            for old, index in pairs:
+                rel, at, entry = added[index]
+                removed[old].change(entry, commit)
+                versions[rel][at] = removed[old]
+            for index in fresh:
+                rel, at, entry = added[index]
+                versions[rel][at] = _Tracked(commit, entry, commit)
+            for rel, version in versions.items():
+                files[rel] = [state for state in version if state is not None]
     finally:
         blobs.close()
-    return tracked
+    return files
 
 
 @dataclass(frozen=True)
@@ -292,18 +335,13 @@ class Dated:
 
 
 def dated_changes(before: tuple[WeekLog, ...], after: tuple[WeekLog, ...]) -> list[Dated]:
-    """The entries of `after` that `before` lacks, or holds with another date: matched by
-    what they are, as the history follows them, wherever they are written."""
-    old: dict[tuple[object, ...], list[Entry]] = {}
-    for week in before:
-        for entry in _entries(week):
-            old.setdefault(_identity(entry), []).append(entry)
-    found = []
-    for week in after:
-        for entry in _entries(week):
-            same = old.get(_identity(entry))
-            if not same:
-                found.append(Dated(entry, None))
-            elif (was := same.pop(0)).date != entry.date:
-                found.append(Dated(entry, was.date))
-    return found
+    """The entries of `after` that `before` lacks, or holds with another date: matched as
+    the history follows them (`pair`), wherever they are written."""
+    old = [entry for week in before for entry in _entries(week)]
+    new = [entry for week in after for entry in _entries(week)]
+    pairs, _, fresh = pair(old, new)
+    found = [Dated(new[index], None) for index in fresh]
+    found += [Dated(new[index], old[was].date) for was, index in pairs
+              if old[was].date != new[index].date]
+    return sorted(found, key=lambda d: (d.entry.date, d.entry.pos.file, d.entry.pos.line,
+                                        d.entry.pos.col))

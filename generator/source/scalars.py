@@ -159,10 +159,11 @@ def parse_private_number(value: Any) -> Decimal:
 
 def parse_share(value: Any) -> Decimal:
     """A share from 0 to 1, written as a number (0.3) or a percentage (30%)."""
-    if isinstance(value, Plain) and str(value).endswith("%"):
+    if isinstance(value, Plain | Quoted) and str(value).endswith("%"):  # "30%" too
         number = parse_number(Plain(str(value)[:-1].rstrip(), value.pos)) / 100
     else:
         number = parse_number(value)
+    number = abs(number) if number == 0 else number  # -0% is 0
     if not 0 <= number <= 1:
         raise fail(f"expected a share from 0 to 1, or 0% to 100%, got {quoted(value)}",
                    "write 0.3 or 30% for thirty percent")

@@ -10,6 +10,7 @@ limit and the same size cap, never following a redirect to another scheme.
 from __future__ import annotations
 
 import datetime
+import http.client
 import json
 import re
 import stat
@@ -247,6 +248,7 @@ def fetch_https(url: str) -> bytes:
             return bytes(response.read(MAX_DOCUMENT_BYTES + 1))
     except urllib.error.HTTPError as exc:
         raise _Unreadable(f"HTTP {exc.code} from the server") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        # HTTPException: a server that does not speak HTTP (a bad status line, a body cut)
         reason = getattr(exc, "reason", exc)
         raise _Unreadable(f"cannot be fetched ({_short(str(reason))})") from None

@@ -12,7 +12,7 @@
 - Every transition into `achieved`, newest first, for the feed.
 
 Each startup's statuses are as of its own document's `as_of`; the cohort's as-of is the
-one given, else the latest of theirs.
+one given, else the latest of theirs that is not far past the others (`cohort_as_of`).
 """
 
 from __future__ import annotations
@@ -135,13 +135,22 @@ def _ref(milestone: dict[str, Any]) -> MilestoneRef:
     return MilestoneRef(milestone["id"], milestone["title"], milestone["url"])
 
 
+# A document dated this far past the cohort's median is not what the cohort's week is: one
+# startup's mistyped date (9999-12-31) would make every other startup years behind.
+OUTLIER = datetime.timedelta(days=28)
+
+
 def cohort_as_of(published: list[Published], given: datetime.date | None
                  ) -> datetime.date | None:
-    """`--as-of`, else the latest `as_of` of the documents (never the clock)."""
+    """`--as-of`, else the latest `as_of` of the documents that is no more than four weeks
+    past their median (never the clock)."""
     if given is not None:
         return given
-    days = [d for p in published if (d := _day(p.document["as_of"])) is not None]
-    return max(days, default=None)
+    days = sorted(d for p in published if (d := _day(p.document["as_of"])) is not None)
+    if not days:
+        return None
+    median = days[(len(days) - 1) // 2]
+    return max(d for d in days if d <= median + OUTLIER)
 
 
 def summarise(roster: Roster, loaded: list[Published | Skipped],
