@@ -58,10 +58,11 @@ def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True,
             report(progress.disagreements, content.config, problems)
             progress = None
     found: Provenance | NoHistory | None = None
-    if history and progress is not None and content.config is not None:
+    if history and progress is not None and content.config is not None and ladders is not None:
         log = read_history(root, content.weeks)
         found = log if isinstance(log, NoHistory) else provenance(
-            progress, content.weeks, log, content.config.provenance.late_after_days)
+            progress, content.weeks, log, content.config.provenance.late_after_days,
+            content.config, ladders)
     return Analysis(content, problems.sorted(), ladders, progress, found)
 
 

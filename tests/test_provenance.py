@@ -364,3 +364,41 @@ def test_a_change_adding_a_payment_between_two_is_one_added_entry(tmp_path: Path
                                                           "2026-03-04", "2026-04-01")), Problems())
     [change] = dated_changes(before.weeks, after.weeks)
     assert (change.entry.date, change.was) == (datetime.date(2026, 3, 4), None)
+
+
+def account(account_id: str, *events: tuple[str, str]) -> list[dict[str, Any]]:
+    return [{"id": account_id, "event": event, "date": day} for event, day in events]
+
+
+def test_an_earlier_entry_backfilled_later_makes_an_achievement_late(tmp_path: Path) -> None:
+    """With two customers needed: B pays on 6 Mar (committed 7 Mar); A paid on 25 Feb but is
+    logged only on 30 Jun. Only from 30 Jun could anyone compute the milestone."""
+    b = account("b", ("qualified", "2026-03-02"), ("won", "2026-03-03"), ("paid", "2026-03-06"))
+    a = account("a", ("qualified", "2026-02-23"), ("won", "2026-02-24"), ("paid", "2026-02-25"))
+    w09 = {"week": "2026-W09", "accounts": a}
+    w10_b = {"week": "2026-W10", "accounts": b}
+    content = repo_with(tmp_path, ({"2026-W10": w10_b}, datetime.date(2026, 3, 7)),
+                        ({"2026-W09": w09, "2026-W10": w10_b}, datetime.date(2026, 6, 30)))
+    config = (content / "traction.yaml").read_text("utf-8")
+    (content / "traction.yaml").write_text(
+        config + "milestones: {first-paying-customer: {customers: 2}}\n", "utf-8")
+    doc, _ = build(content, tmp_path / "site")
+    logged = milestone(doc, "first-paying-customer")
+    assert logged["achieved_on"] == "2026-03-06"
+    assert logged["first_logged"]["date"] == "2026-06-30"
+    assert logged["first_logged"]["late"] is True
+
+
+def test_an_unrelated_entry_of_the_same_day_logged_later_is_not_what_it_rests_on(
+        tmp_path: Path) -> None:
+    """The payment is committed on time; a lead of another account, of the same day, is
+    added 45 days later: the first paying customer was still logged on time."""
+    paid = {"week": "2026-W10", "accounts": account(
+        "acme", ("qualified", "2026-03-02"), ("won", "2026-03-03"), ("paid", "2026-03-04"))}
+    more = {"week": "2026-W10", "accounts": [*paid["accounts"], *account(
+        "hooli", ("qualified", "2026-03-04"))]}
+    content = repo_with(tmp_path, ({"2026-W10": paid}, datetime.date(2026, 3, 5)),
+                        ({"2026-W10": more}, datetime.date(2026, 4, 18)))
+    doc, _ = build(content, tmp_path / "site")
+    logged = milestone(doc, "first-paying-customer")["first_logged"]
+    assert (logged["date"], logged["late"]) == ("2026-03-05", False)
