@@ -402,3 +402,12 @@ def test_an_unrelated_entry_of_the_same_day_logged_later_is_not_what_it_rests_on
     doc, _ = build(content, tmp_path / "site")
     logged = milestone(doc, "first-paying-customer")["first_logged"]
     assert (logged["date"], logged["late"]) == ("2026-03-05", False)
+
+
+def test_a_content_path_git_quotes_is_read(tmp_path: Path) -> None:
+    """A folder name with a quote and a tab: git prints the path C-quoted."""
+    repo = new_repo(tmp_path / "repo")
+    content = write_content(repo / 'the "log"\tfolder', weeks={"2026-W10": w10()})
+    commit(repo, "log", datetime.date(2026, 3, 31))
+    doc, _ = build(content, tmp_path / "site")
+    assert milestone(doc, "first-paying-customer")["first_logged"]["days_after"] == 27

@@ -19,6 +19,7 @@ folder (its history starts again). Nothing here reads the clock: every date is a
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime
 import hashlib
@@ -249,6 +250,7 @@ def _log(top: Path, prefix: str) -> list[tuple[Commit, list[tuple[str, str]]]]:
         changes = []
         for line in diff:
             meta, _, path = line.partition("\t")
+            path = _unquoted(path)
             parts = meta.split()
             if not meta.startswith(":") or len(parts) < 5 or not path.startswith(prefix):
                 continue
@@ -272,6 +274,15 @@ def _by_object_id(root: Path, weeks: tuple[WeekLog, ...]) -> dict[str, WeekLog]:
             continue
         found[hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()] = week
     return found
+
+
+def _unquoted(path: str) -> str:
+    """A path as git prints it: in C-style quotes when it holds `"`, `\\`, a tab or a
+    control character (core.quotePath=false leaves other characters as they are)."""
+    if len(path) < 2 or not (path.startswith('"') and path.endswith('"')):
+        return path
+    raw = codecs.escape_decode(path[1:-1].encode("utf-8"))[0]
+    return bytes(raw).decode("utf-8", "surrogateescape")
 
 
 def _follow(top: Path, log: list[tuple[Commit, list[tuple[str, str]]]],
