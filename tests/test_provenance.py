@@ -411,3 +411,19 @@ def test_a_content_path_git_quotes_is_read(tmp_path: Path) -> None:
     commit(repo, "log", datetime.date(2026, 3, 31))
     doc, _ = build(content, tmp_path / "site")
     assert milestone(doc, "first-paying-customer")["first_logged"]["days_after"] == 27
+
+
+def test_an_earlier_entry_not_committed_yet_leaves_it_uncommitted(tmp_path: Path) -> None:
+    """Two customers needed; B's payment is committed, A's earlier one only written."""
+    b = account("b", ("qualified", "2026-03-02"), ("won", "2026-03-03"), ("paid", "2026-03-06"))
+    a = account("a", ("qualified", "2026-02-23"), ("won", "2026-02-24"), ("paid", "2026-02-25"))
+    content = repo_with(tmp_path, ({"2026-W10": {"week": "2026-W10", "accounts": b}},
+                                   datetime.date(2026, 3, 7)))
+    write_content(content, weeks={"2026-W09": {"week": "2026-W09", "accounts": a},
+                                  "2026-W10": {"week": "2026-W10", "accounts": b}})
+    config = (content / "traction.yaml").read_text("utf-8")
+    (content / "traction.yaml").write_text(
+        config + "milestones: {first-paying-customer: {customers: 2}}\n", "utf-8")
+    doc, _ = build(content, tmp_path / "site")
+    assert milestone(doc, "first-paying-customer")["first_logged"] == {
+        "date": None, "commit": None, "days_after": None, "late": False}

@@ -122,15 +122,19 @@ def _when(status: MilestoneStatus, read: list[Entry], history: History, replays:
         return FirstLogged(None, 0, False)
     firsts = sorted({o.first for o in origins.values() if o is not None}, key=_order)
     last_resting = max((_first(origins[id(e)]) for e in resting), key=_order)
+    uncommitted = any(o is None for o in origins.values())
     commit = last_resting
-    if _order(firsts[-1]) > _order(last_resting) or len(
+    if uncommitted or _order(firsts[-1]) > _order(last_resting) or len(
             {_first(origins[id(e)]) for e in resting}) > 1:
-        # an entry it reads was committed after the day's last one, or that day's entries
-        # came in several commits: replay the few commits that can be the first to reach it
+        # an entry it reads was committed after the day's last one, or is not committed yet,
+        # or that day's entries came in several commits: replay the few commits that can be
+        # the first to reach it
         candidates = sorted({*(c for c in firsts if _order(c) >= _order(last_resting)),
                              *(_first(origins[id(e)]) for e in resting)}, key=_order)
-        commit = _first_reaching(candidates, status.milestone, achieved_on, replays) or (
-            firsts[-1])
+        reaching = _first_reaching(candidates, status.milestone, achieved_on, replays)
+        if reaching is None and uncommitted:  # it needs what is not committed yet
+            return FirstLogged(None, 0, False)
+        commit = reaching or firsts[-1]
     days = (commit.day - achieved_on).days
     return FirstLogged(commit, days, days > late_after_days)
 
