@@ -209,10 +209,11 @@ def _converter() -> markdown.Markdown:
                                                   "smarty"], output_format="html"))
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=1024)
 def _clean(text: str) -> str:
     """Markdown to sanitised HTML, before links are placed under the site's base path.
-    Cached: a week's summary is rendered for its page and again for the feed's text."""
+    Cached: a week's summary is rendered for its page and again for the feed's text, and
+    `traction serve` renders only the texts that changed since its last build."""
     text = UNSAFE_CHARS.sub("\uFFFD", text[:MAX_MARKDOWN_CHARS])
     md = _converter()
     try:

@@ -7,6 +7,7 @@ loading goes on with the other files so one run reports everything.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.problems import Pos, Problems
+from generator.problems import Pos, Problem, Problems
 from generator.source.declare import Record, key_names, read
 from generator.source.scalars import is_null
 from generator.source.schema import CaseStudyMeta, Config, PageMeta, WeekLog
@@ -121,18 +122,38 @@ def week_from_bytes(data: bytes, rel: str, problems: Problems) -> WeekLog | None
         too_big(rel, len(data), problems)
         return None
     text = decode(data, rel, problems)
-    return None if text is None else _record(text, rel, WeekLog, True, problems)
+    if text is None:
+        return None
+    # not kept in the cache: a long history would fill it with versions read once
+    record, found = _read_record.__wrapped__(text, rel, WeekLog, True)
+    for problem in found:
+        problems.add(problem)
+    return record  # type: ignore[return-value]  # the cache erases the record's type
 
 
 def _record(text: str, rel: str, model: type[R], fast: bool, problems: Problems) -> R | None:
-    errors = problems.errors
+    """The record of a file's text, and its problems, reported to `problems`."""
+    cached: Any = model  # mypy takes a frozen dataclass's class for unhashable
+    record, found = _read_record(text, rel, cached, fast)
+    for problem in found:
+        problems.add(problem)
+    return record  # type: ignore[return-value]  # the cache erases the record's type
+
+
+# A process that reads the content again (`traction serve`) reads each unchanged text once:
+# records are immutable, and a text's problems are its own. Bounded: the texts of the
+# content (and of its recent edits), as many entries as a 15-year log has files.
+@functools.lru_cache(maxsize=1024)
+def _read_record(text: str, rel: str, model: type[Record], fast: bool
+                 ) -> tuple[Record | None, tuple[Problem, ...]]:
+    problems = Problems()
     data = parse(text, rel, problems, fast=fast, known_keys=key_names(model))
-    if problems.errors > errors:
-        return None
+    if problems.errors:
+        return None, tuple(problems)
     if data is None or is_null(data):  # nothing, or an empty document (`---`, `~`)
         problems.error(Pos(rel), "file is empty", "see `traction schema` for the format")
-        return None
-    return validate(model, data, rel, problems)
+        return None, tuple(problems)
+    return validate(model, data, rel, problems), tuple(problems)
 
 
 def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
