@@ -401,6 +401,32 @@ def test_theme_dir_overrides_one_template(tmp_path: Path) -> None:
     assert set(themed_files) - set(plain_files) == {"assets/extra.css"}
 
 
+def test_a_process_that_renders_again_sees_a_template_added_or_edited(tmp_path: Path
+                                                                         ) -> None:
+    """`traction serve` renders in one process: the kept templates never hide an edit."""
+    from generator.pipeline import render
+
+    themed = small_content(tmp_path / "themed", theme_dir="my-theme")
+    templates = themed / "my-theme" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "404.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<h1>Lost</h1>{% endblock %}\n", "utf-8")
+    first = render(themed, parallel=False).files
+    assert first is not None and b"OVERRIDE" not in first["numbers/index.html"]
+    numbers = templates / "numbers.html"
+    numbers.write_text("{% extends 'base.html' %}{% block content %}OVERRIDE one"
+                       "{% endblock %}\n", "utf-8")
+    added = render(themed, parallel=False).files
+    assert added is not None and b"OVERRIDE one" in added["numbers/index.html"]
+    numbers.write_text("{% extends 'base.html' %}{% block content %}OVERRIDE two, longer"
+                       "{% endblock %}\n", "utf-8")
+    edited = render(themed, parallel=False).files
+    assert edited is not None and b"OVERRIDE two" in edited["numbers/index.html"]
+    numbers.unlink()
+    removed = render(themed, parallel=False).files
+    assert removed is not None and removed["numbers/index.html"] == first["numbers/index.html"]
+
+
 def test_a_missing_theme_dir_is_an_error(tmp_path: Path) -> None:
     content = small_content(tmp_path / "content", theme_dir="nowhere")
     code, _, err = cli("build", "--content", str(content), "--out", str(tmp_path / "site"))

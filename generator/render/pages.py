@@ -7,6 +7,7 @@ variables as errors. Nothing here reads the clock or the content files.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from importlib import resources
@@ -220,10 +221,26 @@ def _draw_cards(svgs: dict[str, str], dirs: list[Path], store: raster.Store | No
     return {path: png for path, png in drawn.items() if isinstance(png, bytes)}
 
 
+def _site_environment(dirs: list[Path]) -> jinja2.Environment:
+    """The pages' environment, kept for the next render in this process (`traction serve`)
+    while the theme's templates are the same files: Jinja keeps each compiled template, and
+    compiles it again when its file changes (auto_reload); a template added to a theme (an
+    override found first) or removed makes a new environment."""
+    listing = tuple(sorted((str(path), path.stat().st_mtime_ns) for d in dirs
+                           for path in (d / "templates").rglob("*") if path.is_file()))
+    return _environment_for(tuple(dirs), listing)
+
+
+@functools.lru_cache(maxsize=4)
+def _environment_for(dirs: tuple[Path, ...], listing: tuple[tuple[str, int], ...]
+                     ) -> jinja2.Environment:
+    return environment(list(dirs))
+
+
 def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | None,
                  parallel: bool, progress: raster.Progress) -> dict[str, bytes]:
     dirs = theme_dirs(user_theme)
-    env = environment(dirs)
+    env = _site_environment(dirs)
     files: dict[str, bytes] = {}
     html_paths = []
     home = cards.home_card(site)

@@ -34,7 +34,6 @@ from generator.public.wording import STATUS_LABELS, detail_text, fmt, measure_te
 from generator.render.charts import Chart, charts
 from generator.render.markup import to_html, to_text
 from generator.source.accounts import aliases
-from generator.source.events import account_events
 from generator.source.history import Commit
 from generator.source.loader import Document
 from generator.source.schema import CaseStudyMeta, PageMeta, WeekLog
@@ -554,14 +553,18 @@ def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
 
     names = aliases(config, content.weeks)
     logged = {log.week for log in content.weeks}
+    weeks_of: dict[str, set[str]] = {}  # account id → the weeks of its events
+    for week in content.weeks:
+        for event in week.accounts:
+            weeks_of.setdefault(event.id, set()).add(IsoWeek.of(event.date).label)
     case_studies = []
     for doc in sorted(content.case_studies, key=_document_sort_key):
         meta = doc.meta
         assert isinstance(meta, CaseStudyMeta)
         if meta.draft:
             continue
-        its_weeks = sorted({IsoWeek.of(e.date).label for e in account_events(content.weeks)
-                            if meta.customer and e.id == meta.customer} & logged)
+        its_weeks = sorted(weeks_of.get(meta.customer, set()) & logged
+                           if meta.customer else ())
         case_studies.append(CaseStudyView(
             slug=doc.slug, title=meta.title, summary=meta.summary, date=meta.date,
             customer=names.get(meta.customer, "A customer") if meta.customer else None,
