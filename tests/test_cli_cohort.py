@@ -375,3 +375,39 @@ def test_hostile_names_and_titles_are_escaped_everywhere(tmp_path: Path,
     assert document["startups"][0]["name"] == HOSTILE
     assert feed.feed.title == f"{HOSTILE}: milestones reached"
     assert any(e.title.startswith(HOSTILE) for e in feed.entries)
+
+
+def test_startups_built_from_their_git_repositories(tmp_path: Path, docs: dict[str, Any]
+                                                    ) -> None:
+    """Each startup's log is a real git repository, published by `traction build` (so its
+    progress.json carries 1.4's commit and first_logged), on mixed ladders, next to a broken
+    document: the broken one is skipped by name, the others compared on what they share."""
+    from gitrepo import commit, new_repo
+
+    built = {}
+    for name, log, ladders in (("Acme", acme(), ["zero-to-one"]),
+                               ("Bolt", bolt(), ["micro-traction"])):
+        repo = new_repo(tmp_path / name.lower())
+        content = repo / "content"
+        analysed(content, log, ladders=ladders, site={
+            "title": name, "url": f"https://{name.lower()}.example/", "social_cards": False},
+            company={"name": name, "tagline": "A startup"})
+        commit(repo, "the log", datetime.date(2026, 4, 20))
+        out = tmp_path / f"{name.lower()}-site"
+        result = run_traction("build", "--content", str(content), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        built[name] = json.loads((out / "progress.json").read_text("utf-8"))
+        assert built[name]["commit"]["date"] == "2026-04-20"
+    cohort = write_cohort(tmp_path / "batch", built, BROKEN)
+    add_broken(tmp_path / "batch", docs["Acme"])
+    out = tmp_path / "out"
+    result = run_traction("cohort", str(cohort), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Broken JSON" in result.stderr and "Off Schema" in result.stderr
+    page, document, feed = parsed(out)  # each parses
+    assert [s["name"] for s in document["startups"]] == ["Acme", "Bolt"]
+    assert [s["name"] for s in document["skipped"]] == ["Broken JSON", "Off Schema"]
+    assert "Acme" in " ".join(page.text) and feed.entries
+    tracked = {m["id"]: m["tracked"] for ladder in document["funnel"]
+               for m in ladder["milestones"]}
+    assert tracked["first-paying-customer"] == 1 and tracked["first-subscriber-question"] == 1
