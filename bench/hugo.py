@@ -125,10 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="traction-hugo-") as tmp:
         root = Path(tmp)
         content = root / "content"
-        synth.generate(content, args.years, args.case_studies, 1, None)
-        config = content / "traction.yaml"
-        config.write_text(config.read_text("utf-8").replace(
-            "site:\n", "site:\n  social_cards: false\n", 1), "utf-8")
+        synth.generate(content, args.years, args.case_studies, 1, None, cards=False)
         traction = [sys.executable, "-m", "generator", "build", "-q", "--no-cache",
                     "--content", str(content), "--out"]
         subprocess.run([*traction, str(root / "t0")], check=True, env=env,

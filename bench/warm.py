@@ -52,10 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="traction-warm-") as tmp:
         content = Path(tmp) / "content"
-        synth.generate(content, args.years, args.case_studies, 1, None)
-        config = content / "traction.yaml"
-        config.write_text(config.read_text("utf-8").replace(
-            "site:\n", "site:\n  social_cards: false\n", 1), "utf-8")
+        synth.generate(content, args.years, args.case_studies, 1, None, cards=False)
         latest = sorted((content / "weeks").glob("*.yaml"))[-1]
         start = time.perf_counter()
         _digests(render(content, parallel=False).files)

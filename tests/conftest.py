@@ -81,6 +81,21 @@ def content(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A copy of the demo content/ that the test may change."""
+    return Path(shutil.copytree(DEMO, tmp_path / "content",
+                                ignore=shutil.ignore_patterns(".traction-cache")))
+
+
+def with_stripe_settings(content: Path) -> Path:
+    """`content` with the Stripe importer's settings of tests/fixtures/import."""
+    (content / "imports").mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "import" / "imports-stripe.yaml",
+                content / "imports" / "stripe.yaml")
+    return content
+
+
 @pytest.fixture(scope="session")
 def demo_outside_git(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo content/ outside any git repository: its provenance (the commit

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, run_traction
+from conftest import run_traction, with_stripe_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -18,12 +17,8 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(DEMO, copy)
-    (copy / "imports").mkdir()
-    shutil.copy(FIXTURES / "imports-stripe.yaml", copy / "imports" / "stripe.yaml")
-    return copy
+def demo(demo: Path) -> Path:
+    return with_stripe_settings(demo)
 
 
 STRIPE = [("stripe", str(FIXTURES / "stripe-payments.csv")),

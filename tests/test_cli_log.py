@@ -7,24 +7,17 @@ import datetime
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from conftest import DEMO, ROOT, run_traction
 
 from generator.isoweek import IsoWeek
 
 W47 = "weeks/2026-W47.yaml"
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(DEMO, tmp_path / "content"))
 
 
 def traction(demo: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import shutil
 import zoneinfo
 from pathlib import Path
 
 import pytest
-from conftest import DEMO
 
 from generator.problems import Problems
 from generator.tools.importers.apply import ImportFileError
@@ -61,13 +59,6 @@ def test_a_file_that_is_not_a_calendar_is_one_line(tmp_path: Path, data: bytes) 
     export.write_bytes(data)
     with pytest.raises(ImportFileError, match=r"bad.ics: not an iCalendar file this importer"):
         read_meetings(export, Choice(until=UNTIL))
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(DEMO, copy)
-    return copy
 
 
 def test_filters_types_accounts_and_private_fields(demo: Path) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DEMO
+from conftest import with_stripe_settings
 
 from generator.problems import Problems
 from generator.tools.importers.apply import ImportFileError
@@ -108,12 +107,8 @@ def test_an_alias_is_stable_and_made_from_the_customer_id_only() -> None:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(DEMO, copy)
-    (copy / "imports").mkdir()
-    shutil.copy(FIXTURES / "imports-stripe.yaml", copy / "imports" / "stripe.yaml")
-    return copy
+def demo(demo: Path) -> Path:
+    return with_stripe_settings(demo)
 
 
 def test_what_the_log_already_says_is_present_and_the_rest_is_new(demo: Path) -> None:

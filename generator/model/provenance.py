@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.model.engine import MilestoneStatus, Progress, evaluate
 from generator.model.ladders import Ladders, Milestone
 from generator.model.metrics import METRICS
-from generator.source.history import Commit, Entry, History, Origin, Revision
+from generator.source.history import Commit, Entry, History, Origin, Revision, entries
 from generator.source.schema import AccountEvent, Call, Config, ListEvent, WeekLog
 
 # Which entries feed a metric input (model.metrics.Metric.inputs).
@@ -42,14 +41,6 @@ class FirstLogged:
     commit: Commit | None  # None: an entry it rests on is not committed yet
     days_after: int  # from achieved_on to the commit's date
     late: bool
-
-
-def _dated(weeks: tuple[WeekLog, ...]) -> Iterator[Entry]:
-    for week in weeks:
-        yield from week.calls
-        yield from week.accounts
-        if week.list_ is not None:
-            yield from week.list_.events
 
 
 def _order(commit: Commit) -> tuple[int, str]:
@@ -94,7 +85,7 @@ def first_logged(progress: Progress, weeks: tuple[WeekLog, ...], history: Histor
                  ) -> dict[str, FirstLogged]:
     """By milestone id, for each milestone shown that was ever achieved."""
     by_kind: dict[type, dict[datetime.date, list[Entry]]] = {}
-    for entry in _dated(weeks):
+    for entry in (e for week in weeks for e in entries(week)):
         by_kind.setdefault(type(entry), {}).setdefault(entry.date, []).append(entry)
     replays = _Replays(config, weeks, ladders, history)
     found = {}
@@ -177,7 +168,7 @@ class Provenance:
 def provenance(progress: Progress, weeks: tuple[WeekLog, ...], history: History,
                late_after_days: int, config: Config, ladders: Ladders) -> Provenance:
     revisions = []
-    for entry in _dated(weeks):
+    for entry in (e for week in weeks for e in entries(week)):
         origin = history.origin(entry)
         if origin is not None:
             revisions += [(entry, revision) for revision in origin.revisions]

@@ -22,7 +22,7 @@ from generator.model.engine import MilestoneStatus, Progress, Stage, Status, Tra
 from generator.model.ladders import Ladder, Milestone
 from generator.model.metrics import METRICS, Comparison, Detail, Kind, Value
 from generator.model.provenance import FirstLogged, Provenance
-from generator.source.history import Commit
+from generator.source.history import Commit, Entry
 from generator.source.schema import AccountEvent, Config, ListEvent
 
 
@@ -216,24 +216,28 @@ def _shown(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
+def entry_label(entry: Entry, names: dict[str, str]) -> str:
+    """An entry as it may be named outside the process: an account by `names` (source.
+    accounts.aliases), a call by its type only (who it was with is private)."""
+    if isinstance(entry, AccountEvent):
+        return f"{names.get(entry.id, 'A customer')}: {entry.event}"
+    if isinstance(entry, ListEvent):
+        return f"list {entry.type}"
+    return f"a {entry.type} call"
+
+
 def public_revisions(provenance: Provenance, config: Config, names: dict[str, str]
                      ) -> tuple[PublicRevision, ...]:
     """The revisions of the log as they may leave: accounts by `names` (source.accounts.
     aliases), amounts only with show_revenue, owners never; a call by its type."""
     found = []
     for entry, revision in provenance.revisions:
-        if isinstance(entry, AccountEvent):
-            what = f"{names.get(entry.id, 'A customer')}: {entry.event}"
-        elif isinstance(entry, ListEvent):
-            what = f"list {entry.type}"
-        else:  # a call, by its type only: who it was with is private
-            what = f"a {entry.type} call"
         changes = []
         for name in revision.fields:
             shown = name in _SHOWN_ALWAYS or (name in _AMOUNTS and config.privacy.show_revenue)
             changes.append(PublicChange(
                 name, _shown(getattr(revision.old, name)) if shown else None,
                 _shown(getattr(revision.new, name)) if shown else None))
-        found.append(PublicRevision(what, entry.date, revision.before, revision.after,
-                                    tuple(changes)))
+        found.append(PublicRevision(entry_label(entry, names), entry.date, revision.before,
+                                    revision.after, tuple(changes)))
     return tuple(found)

@@ -60,11 +60,15 @@ from generator.model.analysis import Analysis
 from generator.model.engine import Stage, Status, Transition, WeekStats, evaluate
 from generator.model.metrics import Comparison, Kind
 from generator.problems import Severity
-from generator.public.boundary import PublicMilestone, PublicProgress, public_progress
+from generator.public.boundary import (
+    PublicMilestone,
+    PublicProgress,
+    entry_label,
+    public_progress,
+)
 from generator.public.progress_doc import number
 from generator.source.accounts import aliases
 from generator.source.history import dated_changes
-from generator.source.schema import AccountEvent, Call
 
 __all__ = ["BackdatedRow", "DiffReport", "MeasureChange", "MilestoneChange", "Side",
            "WeekChange", "compare"]
@@ -355,13 +359,7 @@ def _backdated(base: Side, head: Side) -> tuple[BackdatedRow, ...]:
         entry, days = change.entry, (reference - change.entry.date).days
         if days <= config.provenance.late_after_days:
             continue
-        if isinstance(entry, AccountEvent):
-            what = f"{names.get(entry.id, 'A customer')}: {entry.event}"
-        elif isinstance(entry, Call):
-            what = f"a {entry.type} call"
-        else:
-            what = f"list {entry.type}"
-        rows.append(BackdatedRow(what, entry.date, change.was, days))
+        rows.append(BackdatedRow(entry_label(entry, names), entry.date, change.was, days))
     return tuple(sorted(rows, key=lambda r: (r.date, r.what)))
 
 

@@ -161,7 +161,8 @@ def pair(old: list[Entry], new: list[Entry]
     return sorted(pairs, key=lambda p: p[1]), removed, sorted(added)
 
 
-def _entries(week: WeekLog) -> list[Entry]:
+def entries(week: WeekLog) -> list[Entry]:
+    """A week's dated entries: its calls, account events and list events, as written."""
     return [*week.calls, *week.accounts, *(week.list_.events if week.list_ else ())]
 
 
@@ -210,10 +211,10 @@ def _read(root: Path, weeks: tuple[WeekLog, ...]) -> History | NoHistory:
     origins: dict[Place, Origin] = {}
     for week in weeks:
         states = files.get(f"weeks/{week.week}.yaml", [])
-        entries = _entries(week)
-        pairs, _, _ = pair([state.entry for state in states], entries)
+        current = entries(week)
+        pairs, _, _ = pair([state.entry for state in states], current)
         for old, new in pairs:
-            entry = entries[new]
+            entry = current[new]
             origins[(entry.pos.file, entry.pos.line, entry.pos.col)] = Origin(
                 states[old].first, tuple(states[old].revisions))
     return History(head[0][0], origins)
@@ -310,7 +311,7 @@ def _follow(top: Path, log: list[tuple[Commit, list[tuple[str, str]]]],
                                 else None)
                     if week is None:  # a version that does not read: as if not committed
                         continue
-                    new = _entries(week)
+                    new = entries(week)
                 before = files.get(rel, [])
                 pairs, gone, fresh = pair([state.entry for state in before], new)
                 version: list[_Tracked | None] = [None] * len(new)
@@ -348,8 +349,8 @@ class Dated:
 def dated_changes(before: tuple[WeekLog, ...], after: tuple[WeekLog, ...]) -> list[Dated]:
     """The entries of `after` that `before` lacks, or holds with another date: matched as
     the history follows them (`pair`), wherever they are written."""
-    old = [entry for week in before for entry in _entries(week)]
-    new = [entry for week in after for entry in _entries(week)]
+    old = [entry for week in before for entry in entries(week)]
+    new = [entry for week in after for entry in entries(week)]
     pairs, _, fresh = pair(old, new)
     found = [Dated(new[index], None) for index in fresh]
     found += [Dated(new[index], old[was].date) for was, index in pairs
