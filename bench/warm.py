@@ -6,15 +6,17 @@ Usage::
     python bench/warm.py [--years 5] [--case-studies 100] [--runs 9]
 
 Writes the synthetic log (`bench/synth.py`, cards off) and, in one process as `serve` keeps
-it, renders the site once (cold: every file parsed, every text converted), then `--runs`
-times: changes the latest weekly log's summary, renders
-again and times it. Each warm result is compared with a cold render of the same content
-in a fresh process: the same files, the same bytes. Prints the medians.
+it, renders the site once (cold: every file parsed, every text converted), then, for each
+kind of edit (the latest weekly log's summary edited; a sales call added to it, which the
+engine has to fold again), `--runs` times: edits, renders again and times it. The last
+warm result of each kind is compared with a cold render of the same content in a fresh
+process: the same files, the same bytes. Prints the medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
 import statistics
@@ -44,6 +46,26 @@ def _digests(files: dict[str, bytes] | None) -> dict[str, str]:
     return {path: hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())}
 
 
+def _edit_summary(text: str, run: int) -> str:
+    edited = text.replace('summary: "', f'summary: "Edit {run}. ', 1)
+    assert edited != text, "the synthetic summary changed its form"
+    return edited
+
+
+def _add_call(text: str, run: int) -> str:
+    """A sales call more, on the week's Monday: the engine has to fold the log again."""
+    monday = text.split("week: ", 1)[1][:8]  # 2025-W52
+    year, week = int(monday[:4]), int(monday[6:])
+    day = datetime.date.fromisocalendar(year, week, 1).isoformat()
+    call = f'  - {{date: {day}, with: "Edit {run}", type: sales, status: held}}\n'
+    edited = text.replace("accounts:\n", f"{call}accounts:\n", 1)
+    assert edited != text, "the synthetic week has no accounts: list"
+    return edited
+
+
+EDITS = {"its summary edited": _edit_summary, "a sales call added": _add_call}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--years", type=int, default=5)
@@ -57,27 +79,27 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         _digests(render(content, parallel=False).files)
         cold = time.perf_counter() - start
-        warm = []
-        for run in range(args.runs):
-            text = latest.read_text("utf-8")
-            text = text.replace('summary: "', f'summary: "Edit {run}. ', 1)
-            assert f"Edit {run}." in text, "the synthetic summary changed its form"
-            latest.write_text(text, "utf-8")
-            start = time.perf_counter()
-            files = render(content, parallel=False).files
-            warm.append(time.perf_counter() - start)
-        fresh = subprocess.run([sys.executable, "-c", COLD, str(content)], check=True,
-                               capture_output=True, text=True, cwd=REPO_ROOT)
-        same = json.loads(fresh.stdout) == _digests(files)
         print(f"# Rebuild in one process, {args.years}-year log + {args.case_studies} case "
               f"studies, {args.runs} edits of the latest week\n")
         print("| | median | min |\n|---|---:|---:|")
         print(f"| first render (cold, in process) | {cold:.3f} s | |")
-        print(f"| render after one weekly log changed | {statistics.median(warm):.3f} s | "
-              f"{min(warm):.3f} s |")
-        verdict = "met" if statistics.median(warm) <= 0.25 else "NOT MET"
+        medians, same = [], True
+        for name, edit in EDITS.items():
+            warm = []
+            for run in range(args.runs):
+                latest.write_text(edit(latest.read_text("utf-8"), run), "utf-8")
+                start = time.perf_counter()
+                files = render(content, parallel=False).files
+                warm.append(time.perf_counter() - start)
+            fresh = subprocess.run([sys.executable, "-c", COLD, str(content)], check=True,
+                                   capture_output=True, text=True, cwd=REPO_ROOT)
+            same = same and json.loads(fresh.stdout) == _digests(files)
+            medians.append(statistics.median(warm))
+            print(f"| render after the latest week had {name} | "
+                  f"{statistics.median(warm):.3f} s | {min(warm):.3f} s |")
+        verdict = "met" if max(medians) <= 0.25 else "NOT MET"
         print(f"\nTarget (a) ≤ 0.25 s: {verdict}. Same bytes as a cold render in a fresh "
-              f"process: {'yes' if same else 'NO'}.")
+              f"process, after each kind of edit: {'yes' if same else 'NO'}.")
         return 0 if same else 1
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -166,11 +167,9 @@ def mistyped_account_ids(config: Config, content: Content, problems: Problems) -
                   # of two lone ids alike, only the later one is the suspect
                   and (mentions[other] > 1 or order[other] < order[account])]
         others += [other for other in config.accounts if other not in first]
-        close = difflib.get_close_matches(account, sorted(others), n=1,
-                                          cutoff=MISTYPED_ID_CUTOFF)
-        if not close:
+        known = _closest(account, tuple(sorted(others)))
+        if known is None:
             continue
-        known = close[0]
         if is_public(config, known):
             named, guess = f"'{known}'", f"did you mean '{known}'?"
         else:
@@ -183,6 +182,13 @@ def mistyped_account_ids(config: Config, content: Content, problems: Problems) -
                          "not count for the one you meant)",
                          f"{guess} If it is a new account, declare it under `accounts:` in "
                          "traction.yaml")
+
+
+# `traction serve` checks the same ids again on every save; difflib is the slow part.
+@functools.lru_cache(maxsize=1024)
+def _closest(account: str, others: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(account, others, n=1, cutoff=MISTYPED_ID_CUTOFF)
+    return close[0] if close else None
 
 
 def placeholders_left(config: Config, content: Content, problems: Problems) -> None:
@@ -339,9 +345,13 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
     wanted = {tuple(_WORD.findall(secret.lower())) for secret in secrets if len(secret) >= 3}
     wanted.discard(())
     sizes = sorted({len(words) for words in wanted})
+    firsts = {words[0] for words in wanted}
     for pos, text in _public_texts(config, content):
         words = _WORD.findall(text.lower())
-        if any(tuple(words[i:i + n]) in wanted for n in sizes for i in range(len(words) - n + 1)):
+        if firsts.isdisjoint(words):  # most texts: no word that starts a name
+            continue
+        if any(words[i] in firsts and tuple(words[i:i + n]) in wanted
+               for i in range(len(words)) for n in sizes):
             problems.warning(pos, "names an account that is not public (the name is not repeated "
                              "here); it would be published",
                              "write its alias (e.g. 'a customer'), or mark the account "

@@ -1358,3 +1358,38 @@ def test_streak_at_most_and_two_cost_effective_sources_progress_honestly(run: Ru
     progress = run(log, custom_ladders=custom, ladders=["mine"])
     assert [(m.milestone.id, m.status, m.progress) for m in progress.milestones()] == [
         ("quiet", "not_started", 0.0), ("two", "in_progress", 0.5)]
+
+
+def test_the_last_result_is_reused_only_while_the_engine_reads_the_same_log(
+        tmp_path: Path) -> None:
+    """`traction serve` evaluates again on every save: a summary edit (which the engine does
+    not read) gives back the last result; a new payment, moved dates or other ladders never
+    do."""
+    paid = {"id": "acme", "event": "paid", "date": str(day(w(10), 2)), "amount": 100,
+            "interval": "month"}
+    week: dict[str, Any] = {"week": w(10), "summary": "First.",
+                            "accounts": [
+                                {"id": "acme", "event": "qualified", "date": str(day(w(10), 1)),
+                                 "source": "founder-network", "owner": "dana"},
+                                {"id": "acme", "event": "won", "date": str(day(w(10), 1))}]}
+    root = write_content(tmp_path / "c", weeks={w(10): week})
+    first = analyse(root).progress
+    assert first is not None and first.current_goal is not None
+    assert first.current_goal.milestone.id == "weekly-sales-calls"
+    paying = next(m for m in first.milestones() if m.milestone.id == "first-paying-customer")
+    assert paying.status != "achieved"
+
+    write_content(root, weeks={w(10): {**week, "summary": "First, edited."}})
+    assert analyse(root).progress is first
+
+    write_content(root, weeks={w(10): {**week, "accounts": [*week["accounts"], paid]}})
+    again = analyse(root).progress
+    assert again is not None and again is not first
+    paying = next(m for m in again.milestones() if m.milestone.id == "first-paying-customer")
+    assert paying.status == "achieved" and paying.achieved_on == day(w(10), 2)
+
+    write_content(root, config={**BASE_CONFIG, "ladders": ["micro-traction"]},
+                  weeks={w(10): {**week, "accounts": [*week["accounts"], paid]}})
+    other = analyse(root).progress
+    assert other is not None and other is not again
+    assert [ls.ladder.id for ls in other.ladders] == ["micro-traction"]

@@ -228,6 +228,12 @@ def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond, logged:
     return stats
 
 
+# The last result, by its inputs: `traction serve` evaluates again on every save, and most
+# saves change a summary or a case study, which the engine does not read. Unchanged files'
+# records are the same objects (source.loader keeps them), so comparing is quick.
+_LAST: list[tuple[object, Progress]] = []
+
+
 def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
              as_of: datetime.date | None = None, *, incremental: bool = True) -> Progress:
     """Fold the whole log once and evaluate every milestone; pure and deterministic.
@@ -236,6 +242,17 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     pipeline checks). `incremental=False` re-checks every milestone every day: the same
     result, slower; the property tests compare the two.
     """
+    key = (config, ladders, as_of, incremental,
+           [(w.week, w.calls, w.accounts, w.list_, w.spend, w.assertions) for w in weeks])
+    if _LAST and _LAST[0][0] == key:
+        return _LAST[0][1]
+    result = _evaluate(config, weeks, ladders, as_of, incremental)
+    _LAST[:] = [(key, result)]
+    return result
+
+
+def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
+              as_of: datetime.date | None, incremental: bool) -> Progress:
     # Milestones are tracked by what they are, not by id: a stage milestone is the shown one
     # when zero-to-one is shown, and apart from a custom milestone that shares its id.
     tracked = list(dict.fromkeys((*ladders.milestones(), *ladders.stage)))

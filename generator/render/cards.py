@@ -35,28 +35,34 @@ _NARROW, _SEMI, _WIDE, _WIDEST = "ijl.,:;'|I ", "frt-/\\`!()[]{}?\"*_", "mw%@", 
 _OVERSIZE = "‰‱₯↔⇔ǅǆǊǱǲǳѸ"
 
 
+def _em(char: str) -> float:
+    if char in _NARROW:
+        return 0.38
+    if char in _SEMI:
+        return 0.57
+    if char in _WIDE:
+        return 1.02
+    if char in _WIDEST:
+        return 1.04
+    if char.isascii():
+        if char.isupper():
+            return 0.78
+        return 0.64 if char.islower() else 0.68  # digits, & # + = < > ~ ^ and the like
+    if char in _OVERSIZE:
+        return 1.8
+    return 1.2  # "·", "–", "→", "…", letters with accents, anything else
+
+
+# Every card measures many lines (wrapping tries each word): a character's advance is
+# looked up, not worked out again.
+_EMS = {chr(code): _em(chr(code)) for code in range(128)}
+
+
 def text_width(text: str, size: float) -> float:
     """How wide `text` may be at `size` pixels in the bundled font, never less than it is."""
-    em = 0.0
-    for char in text:
-        if char in _NARROW:
-            em += 0.38
-        elif char in _SEMI:
-            em += 0.57
-        elif char in _WIDE:
-            em += 1.02
-        elif char in _WIDEST:
-            em += 1.04
-        elif char.isascii() and char.isupper():
-            em += 0.78
-        elif char.isascii() and char.islower():
-            em += 0.64
-        elif char.isascii():
-            em += 0.68  # digits, & # + = < > ~ ^ and the like
-        elif char in _OVERSIZE:
-            em += 1.8
-        else:
-            em += 1.2  # "·", "–", "→", "…", letters with accents, anything else
+    em, ems = 0.0, _EMS
+    for char in text:  # added in order, not with sum(): Python 3.12 changed its rounding
+        em += ems[char] if char in ems else _em(char)
     return em * size
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -196,14 +196,16 @@ def card_sources(site: SiteView, problems: Problems, user_theme: Path | None = N
         return None
 
 
-def _card_sources(site: SiteView, dirs: list[Path], pages: bool = True) -> dict[str, str]:
-    """With `pages` off (site.social_cards is), only the touch icon."""
-    home = cards.home_card(site)
-    found = ({cards.card_for(site, context, home) for _, _, context in _pages(site)}
-             if pages else set())
+def _card_sources(site: SiteView, dirs: list[Path],
+                  found: Iterable[cards.Card] | None = None) -> dict[str, str]:
+    """`found`: the pages' cards, when the pages were just rendered with them; none with
+    site.social_cards off (only the touch icon is drawn)."""
+    if found is None:
+        home = cards.home_card(site)
+        found = {cards.card_for(site, context, home) for _, _, context in _pages(site)}
     env = cards.environment(dirs)
     svgs = {card.path: _render(env, "card.svg", {"card": card}).decode("utf-8")
-            for card in sorted(found, key=lambda c: c.path)}
+            for card in sorted(set(found), key=lambda c: c.path)}
     svgs[cards.ICON_PATH] = _render(env, "icon.svg", {
         "initials": cards.icon_initials(site)}).decode("utf-8")
     return svgs
@@ -243,18 +245,21 @@ def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | 
     env = _site_environment(dirs)
     files: dict[str, bytes] = {}
     html_paths = []
+    page_cards: set[cards.Card] = set()
     home = cards.home_card(site)
     for path, template, context in _pages(site):
         if path in files:
             raise _TemplateFailed(Pos("traction.yaml"), f"two pages would be written to '{path}'")
         card = cards.card_for(site, context, home)
+        page_cards.add(card)
         files[path] = _render(env, template, {
             "site": site, "card": card,
             "card_image": site.absolute(card.path) if site.social_cards else None,
             "touch_icon": site.url(cards.ICON_PATH), **context})
         if path != "404.html":
             html_paths.append(path)
-    files.update(_draw_cards(_card_sources(site, dirs, pages=site.social_cards), dirs, store,
+    files.update(_draw_cards(_card_sources(
+        site, dirs, page_cards if site.social_cards else ()), dirs, store,
                              parallel, progress))
     files["feed.xml"] = _render(env, "feed.xml", {"site": site})
     files["sitemap.xml"] = _render(env, "sitemap.xml", {

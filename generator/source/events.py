@@ -10,7 +10,7 @@ system lists them in.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from generator.problems import Pos
@@ -30,17 +30,38 @@ def _in_order(items: Iterable[tuple[WeekLog, Dated]]) -> list[Dated]:
     return [record for _, record in sorted(items, key=key)]
 
 
+# The rules, the engine and the views each ask for the same streams of the same log: a
+# stream of a tuple of weeks is sorted once, and kept while that very tuple is (weeks are
+# immutable, and holding the tuple keeps its id from being reused). Bounded.
+_STREAMS: dict[tuple[int, str], tuple[tuple[WeekLog, ...], list[object]]] = {}
+
+
+def _stream(weeks: Iterable[WeekLog], kind: str,
+            items: Callable[[Iterable[WeekLog]], Iterable[tuple[WeekLog, Dated]]]
+            ) -> list[Dated]:
+    if not isinstance(weeks, tuple):
+        return _in_order(items(weeks))
+    key = (id(weeks), kind)
+    kept = _STREAMS.get(key)
+    if kept is None or kept[0] is not weeks:
+        if len(_STREAMS) >= 12:
+            _STREAMS.clear()
+        kept = _STREAMS[key] = (weeks, list(_in_order(items(weeks))))
+    return list(kept[1])  # type: ignore[arg-type]  # a copy: callers may change theirs
+
+
 def account_events(weeks: Iterable[WeekLog]) -> list[AccountEvent]:
     """All account lifecycle events, by date and then as written."""
-    return _in_order((w, e) for w in weeks for e in w.accounts)
+    return _stream(weeks, "accounts", lambda ws: ((w, e) for w in ws for e in w.accounts))
 
 
 def calls(weeks: Iterable[WeekLog]) -> list[Call]:
-    return _in_order((w, c) for w in weeks for c in w.calls)
+    return _stream(weeks, "calls", lambda ws: ((w, c) for w in ws for c in w.calls))
 
 
 def list_events(weeks: Iterable[WeekLog]) -> list[ListEvent]:
-    return _in_order((w, e) for w in weeks if w.list_ is not None for e in w.list_.events)
+    return _stream(weeks, "list", lambda ws: (
+        (w, e) for w in ws if w.list_ is not None for e in w.list_.events))
 
 
 def latest_day(weeks: Iterable[WeekLog]) -> tuple[datetime.date, Pos] | None:

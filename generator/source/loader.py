@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from generator.problems import Pos, Problem, Problems
@@ -175,10 +175,22 @@ def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[Pag
     text = _read(path, rel, problems, {})
     if text is None:
         return None
-    if not SLUG_FILE.match(path.name):
+    cached: Any = model  # as in `_record`
+    document, found = _read_document(text, rel, cached, fast)
+    for problem in found:
+        problems.add(problem)
+    return document
+
+
+@functools.lru_cache(maxsize=1024)  # as `_read_record`: documents are immutable too
+def _read_document(text: str, rel: str, model: type[CaseStudyMeta] | type[PageMeta],
+                   fast: bool) -> tuple[Document | None, tuple[Problem, ...]]:
+    problems = Problems()
+    name = PurePosixPath(rel).name
+    if not SLUG_FILE.match(name):
         problems.error(Pos(rel), "file name is not a valid slug",
                        "use letters, digits, '-' and '_', e.g. initech-onboarding.md")
-        return None
+        return None, tuple(problems)
     parts = split_front_matter(text)
     if parts is None:
         if text.split("\n", 1)[0].rstrip() == "---":
@@ -187,20 +199,19 @@ def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[Pag
         else:
             problems.error(Pos(rel), "missing front matter",
                            "start the file with a '---' line, `title: ...`, and another '---'")
-        return None
+        return None, tuple(problems)
     front, first_line, body, body_line = parts
-    errors = problems.errors
     data = parse(front, rel, problems, first_line=first_line, fast=fast,
                  known_keys=key_names(model))
-    if problems.errors > errors:
-        return None
+    if problems.errors:
+        return None, tuple(problems)
     if data is None:
         data = LocDict(Pos(rel, first_line, 1))
     meta = validate(model, data, rel, problems)
     if meta is None or not _markdown_fits(Pos(rel, body_line, 1), "the text", len(body),
                                           problems):
-        return None
-    return Document(path.stem, rel, meta, body, body_line)
+        return None, tuple(problems)
+    return Document(PurePosixPath(name).stem, rel, meta, body, body_line), tuple(problems)
 
 
 def load(root: Path, problems: Problems, *, fast: bool = True,
