@@ -16,7 +16,7 @@ import contextlib
 import gc
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +74,9 @@ class Rendered:
 
     analysis: Analysis
     problems: tuple[Problem, ...]  # the analysis's, then the theme's and the render's
-    files: dict[str, bytes] | None  # None when there is an error
+    # None when there is an error. `build` gives a StagedSite: the files are on disk, in
+    # a staging folder, and only their paths are in memory.
+    files: Mapping[str, bytes] | None
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,16 @@ class BuildResult:
 
 def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None,
            cache: Path | None = None, parallel: bool = True,
-           progress: Callable[[str], None] = _silent) -> Rendered:
+           progress: Callable[[str], None] = _silent,
+           into: MutableMapping[str, bytes] | None = None) -> Rendered:
     """Everything but the writing: the files of the site in memory, or the problems.
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
     theme, a template that fails on this content) fails the check the same way. Cards
     drawn before are taken from the `cache` folder, when given, and new ones kept there;
     the others are drawn on every core unless `parallel` is off (then no child process).
-    `progress` hears each stage as it starts ("rendering the pages")."""
+    `progress` hears each stage as it starts ("rendering the pages"). The files are put
+    `into` the mapping given (`build`'s staging folder), else into a new dict."""
     # The render and output stages are imported here, not at the top: `status` and `diff`
     # need only `analyse`, and jinja2 and Markdown cost a third of their start-up.
     from generator.output.cache import Cache
@@ -116,7 +120,7 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
             progress("rendering the pages")
             files = render_site(public_view(analysis, base_url), problems, theme,
                                 Cache(cache) if cache is not None else None, parallel,
-                                progress)
+                                progress, {} if into is None else into)
             if files is not None:
                 check_paths(files, problems)
     return Rendered(analysis, problems.sorted(), None if problems.errors else files)
@@ -168,7 +172,7 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
         check_output_dir,
         output_lock,
         recover,
-        write_site,
+        staged_site,
     )
 
     if base_url is not None and not (ABSOLUTE_URL.match(base_url)
@@ -180,9 +184,13 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
     with output_lock(out):  # builds into one folder take turns
         recover(out)
         check_output_dir(out, content_dir)  # again: another build may have written it since
-        rendered = render(content_dir, base_url, as_of, cache, progress=progress)
-        if rendered.files is None:
-            return BuildResult(rendered.analysis, rendered.problems)
-        progress(f"writing {len(rendered.files)} files into {out}")
-        write_site(rendered.files, out)
+        # Each file goes to a staging folder as it is rendered (a 50-year log's pages are
+        # not all held in memory); the folder replaces `out` only when nothing failed.
+        with staged_site(out) as staged:
+            rendered = render(content_dir, base_url, as_of, cache, progress=progress,
+                              into=staged)
+            if rendered.files is None:
+                return BuildResult(rendered.analysis, rendered.problems)
+            progress(f"writing {len(rendered.files)} files into {out}")
+            staged.commit()
     return BuildResult(rendered.analysis, rendered.problems, len(rendered.files))

@@ -131,6 +131,30 @@ def test_a_theme_raising_at_render_time_is_a_theme_error(site: tuple[Path, Path]
     assert temp_dirs(out.parent) == []
 
 
+def test_each_page_is_on_disk_as_soon_as_it_is_rendered(
+        site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build holds the paths of its pages in memory, not their bytes (a 50-year log makes
+    thousands): each goes to the staging folder when it is rendered."""
+    from generator import pipeline
+    from generator.render import pages
+
+    content, out = site
+    staged_before: list[int] = []
+    real_render = pages._render
+
+    def render(*args: Any, **kwargs: Any) -> bytes:
+        staged_before.append(sum(len([f for f in staging.rglob("*") if f.is_file()])
+                                 for staging in out.parent.glob(".site.new-*")))
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "_render", render)
+    result = pipeline.build(content, out)
+    assert result.ok
+    assert staged_before[0] == 0 and staged_before[-1] >= len(staged_before) - 2
+    assert staged_before == sorted(staged_before)
+    assert temp_dirs(out.parent) == []
+
+
 def test_a_failure_while_writing_leaves_the_previous_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     writer.write_site({"index.html": b"old", "weeks/index.html": b"old weeks"}, out)

@@ -17,6 +17,7 @@ from generator.output.writer import (
     check_paths,
     output_lock,
     recover,
+    staged_site,
     write_site,
 )
 from generator.problems import Pos, Problem, Problems
@@ -378,3 +379,46 @@ def test_builds_into_one_folder_take_turns(tmp_path: Path) -> None:
     finally:
         child.wait(10)
     assert waited > 0.3  # it waited for the other build to finish
+
+
+# --- staged_site: written as rendered, swapped in at the end --------------------------------
+
+
+def test_a_staged_site_is_on_disk_before_it_is_swapped_in(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"old.html": b"old"}, out)
+    with staged_site(out) as staged:
+        for path, data in SITE.items():
+            staged[path] = data
+        [staging] = leftovers(tmp_path, "_site")
+        assert tree(tmp_path / staging) == SITE  # on disk, not in memory
+        assert tree(out) == {"old.html": b"old"}  # the published site is untouched
+        assert "index.html" in staged and sorted(staged) == sorted(SITE)
+        assert staged["weeks/2026-W47/index.html"] == b"<p>week</p>"
+        staged.commit()
+    assert tree(out) == SITE
+    assert json.loads((out / MARKER).read_bytes())["files"] == sorted(SITE)
+    assert leftovers(tmp_path, "_site") == []
+
+
+def test_a_staged_site_given_up_leaves_the_previous_one(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"old.html": b"old"}, out)
+    with pytest.raises(RuntimeError), staged_site(out) as staged:
+        staged["index.html"] = b"new"
+        raise RuntimeError("a template failed half-way")
+    assert tree(out) == {"old.html": b"old"}
+    assert leftovers(tmp_path, "_site") == []
+
+
+def test_a_staged_path_that_escapes_is_never_written(tmp_path: Path) -> None:
+    out = tmp_path / "public" / "_site"
+    with staged_site(out) as staged:
+        staged["index.html"] = b"home"
+        staged["../../evil.html"] = b"evil"
+        with pytest.raises(OutputError, match="escape the output"):
+            staged.commit()
+        with pytest.raises(OutputError, match="marker"):
+            staged[MARKER] = b"{}"
+    assert not list(tmp_path.rglob("evil.html"))
+    assert not out.exists() and leftovers(out.parent, "_site") == []

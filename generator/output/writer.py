@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -42,7 +42,7 @@ def _os_error(action: str, where: Path, exc: OSError) -> OutputError:
     return OutputError(f"cannot {action} {where}: {exc.strerror or exc}")
 
 
-def marker_bytes(files: dict[str, bytes]) -> bytes:
+def marker_bytes(files: Iterable[str]) -> bytes:
     """The marker of a site: its format id and every file written, sorted (deterministic)."""
     return (json.dumps({"format": MARKER_FORMAT, "files": sorted(files)}, indent=0) + "\n"
             ).encode()
@@ -70,7 +70,7 @@ def foreign_file(out: Path) -> str | None:
     return None
 
 
-def check_paths(files: dict[str, bytes], problems: Problems) -> None:
+def check_paths(files: Iterable[str], problems: Problems) -> None:
     """Every path stays inside the output and no two differ only by case. The paths come
     from the content's slugs and the theme's files, so a problem is reported at
     traction.yaml, like the content's own."""
@@ -78,7 +78,7 @@ def check_paths(files: dict[str, bytes], problems: Problems) -> None:
         problems.error(Pos("traction.yaml"), fault)
 
 
-def _path_faults(files: dict[str, bytes]) -> Iterator[str]:
+def _path_faults(files: Iterable[str]) -> Iterator[str]:
     seen: dict[str, str] = {}
     for path in files:
         pure = PurePosixPath(path)
@@ -169,32 +169,101 @@ def recover(out: Path) -> None:
         raise _os_error("recover the previous site in", out.parent, exc) from None
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
+def write_site(files: Mapping[str, bytes], out: Path) -> None:
     """Replace `out` with `files` (and the marker) atomically. Raises OutputError, in one
     line, when the operating system refuses (read-only, full, no permission): the previous
     site stays."""
-    fault = next(_path_faults(files), None)  # checked by the pipeline already; never trusted
-    if fault is not None:
-        raise OutputError(fault)
-    if MARKER in files:
-        raise OutputError(f"refusing to write '{MARKER}': the name is Traction's own marker")
-    out = out.resolve()
+    with staged_site(out) as staged:
+        for path in sorted(files):
+            staged[path] = files[path]
+        staged.commit()
+
+
+class StagedSite(MutableMapping[str, bytes]):
+    """A site written file by file into a staging folder beside `out` as it is rendered, so
+    a big site is never held in memory whole; `commit()` swaps it in, and anything else
+    (an error, a problem in the content, an exception) leaves `out` as it was. Only the
+    paths are kept; a path that would escape the output is never written (the pipeline
+    reports it, from the paths, as `check_paths` does)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self._paths: set[str] = set()
+        self._staging: Path | None = None
+        self._committed = False
+
+    def _folder(self) -> Path:
+        if self._staging is None:
+            try:
+                self.out.parent.mkdir(parents=True, exist_ok=True)
+                self._staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-",
+                                                      dir=self.out.parent))
+            except OSError as exc:
+                raise _os_error("write the site to", self.out, exc) from None
+        return self._staging
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        if path == MARKER:
+            raise OutputError(f"refusing to write '{MARKER}': the name is Traction's own "
+                              "marker")
+        self._paths.add(path)
+        if next(_path_faults([path]), None) is not None:
+            return  # reported from the paths; the site is not committed
+        target = self._folder() / path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            raise _os_error("write the site to", self.out, exc) from None
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths or self._staging is None:
+            raise KeyError(path)
+        return (self._staging / path).read_bytes()
+
+    def __delitem__(self, path: str) -> None:
+        raise TypeError("a staged file is not taken back")
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def commit(self) -> None:
+        """Swap the staged site in for `out`. Raises OutputError (the previous site stays)."""
+        fault = next(_path_faults(self._paths), None)  # reported by the pipeline already
+        if fault is not None:
+            raise OutputError(fault)
+        staging = self._folder()
+        try:
+            (staging / MARKER).write_bytes(marker_bytes(self._paths))
+            _swap_in(staging, self.out)
+        except OSError as exc:
+            raise _os_error("write the site to", self.out, exc) from None
+        self._committed = True
+
+    def discard(self) -> None:
+        if self._staging is not None and not self._committed:
+            shutil.rmtree(self._staging, ignore_errors=True)
+
+
+@contextmanager
+def staged_site(out: Path) -> Iterator[StagedSite]:
+    """A `StagedSite` for `out`, its staging folder removed unless it was committed."""
+    staged = StagedSite(out)
     try:
-        _swap_in(files, out)
-    except OSError as exc:
-        raise _os_error("write the site to", out, exc) from None
+        yield staged
+    finally:
+        staged.discard()
 
 
-def _swap_in(files: dict[str, bytes], out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+def _swap_in(staging: Path, out: Path) -> None:
     retired: Path | None = None
     try:
-        for path in sorted(files):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[path])
-        (staging / MARKER).write_bytes(marker_bytes(files))
         for directory in (p for p in staging.rglob("*") if p.is_dir()):
             os.chmod(directory, 0o755)
         os.chmod(staging, 0o755)
@@ -207,7 +276,6 @@ def _swap_in(files: dict[str, bytes], out: Path) -> None:
         if retired is not None and not out.exists():
             retired.rename(out)
             retired = None
-        shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         if retired is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -174,12 +174,16 @@ def _static_files(static: Path) -> list[tuple[str, Path]]:
 
 def render_site(site: SiteView, problems: Problems, user_theme: Path | None = None,
                 store: raster.Store | None = None, parallel: bool = True,
-                progress: raster.Progress = raster.silent) -> dict[str, bytes] | None:
+                progress: raster.Progress = raster.silent,
+                files: MutableMapping[str, bytes] | None = None
+                ) -> MutableMapping[str, bytes] | None:
     """Every output file of the site, by path relative to the output directory; None when a
     template fails (reported, at its line). Cards already drawn are taken from `store`; the
-    others are drawn on every core, unless `parallel` is off (`progress` hears of it)."""
+    others are drawn on every core, unless `parallel` is off (`progress` hears of it). The
+    files are put into `files` (a new dict when not given) as they are rendered."""
     try:
-        return _render_site(site, user_theme, store, parallel, progress)
+        return _render_site(site, user_theme, store, parallel, progress,
+                            {} if files is None else files)
     except _TemplateFailed as exc:
         _theme_error(problems, exc.pos, exc.message)
         return None
@@ -240,10 +244,10 @@ def _environment_for(dirs: tuple[Path, ...], listing: tuple[tuple[str, int], ...
 
 
 def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | None,
-                 parallel: bool, progress: raster.Progress) -> dict[str, bytes]:
+                 parallel: bool, progress: raster.Progress, files: MutableMapping[str, bytes]
+                 ) -> MutableMapping[str, bytes]:
     dirs = theme_dirs(user_theme)
     env = _site_environment(dirs)
-    files: dict[str, bytes] = {}
     html_paths = []
     page_cards: set[cards.Card] = set()
     home = cards.home_card(site)

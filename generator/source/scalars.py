@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -68,9 +69,9 @@ def _text(value: Any, echo: bool) -> str:
             shown = quoted(value) if echo else "this value"
             raise fail(f"{shown} is a boolean in YAML 1.1, expected text",
                        'put it in quotes, e.g. "yes"' if echo else "put the text in quotes")
-        return str(value)
+        return _shared(value)
     if isinstance(value, Quoted):
-        return str(value)
+        return _shared(value)
     if isinstance(value, str):  # values built in Python (defaults, tests)
         return value
     raise fail("expected text")
@@ -191,6 +192,12 @@ def parse_bool(value: Any) -> bool:
             raise fail(f"{quoted(value)} is ambiguous (YAML 1.1 boolean), expected true or false",
                        "write true or false")
     raise fail("expected true or false")
+
+
+def _shared(text: str) -> str:
+    """A plain str of `text`; a short one (an id, a type, a status) is one object however
+    often the log repeats it: a 50-year log holds hundreds of thousands of them."""
+    return sys.intern(str(text)) if len(text) <= 48 else str(text)
 
 
 def parse_date(value: Any) -> datetime.date:

@@ -18,6 +18,7 @@ parser gives the same values and positions.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -312,7 +313,7 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
             # Parsers place an empty value differently; both agree on where its key is.
             value = Plain("", key.pos)
             pos = key.pos
-        name = str(key)
+        name = sys.intern(str(key))  # a few key names, on every entry of a long log
         container[name] = value
         container.key_pos[name] = key.pos
         container.value_pos[name] = pos
@@ -348,7 +349,7 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
                 key = frame[1]
                 if key is not None:
                     container = frame[0]
-                    name = str(key)
+                    name = sys.intern(str(key))
                     container[name] = value
                     container.key_pos[name] = key.pos
                     container.value_pos[name] = pos
