@@ -118,7 +118,7 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
         files = None
         if not problems.errors and analysis.progress is not None and config is not None:
             progress("rendering the pages")
-            files = render_site(public_view(analysis, base_url), problems, theme,
+            files = render_site(public_view(analysis, base_url, parallel), problems, theme,
                                 Cache(cache) if cache is not None else None, parallel,
                                 progress, {} if into is None else into)
             if files is not None:

@@ -3,6 +3,8 @@ directory, slug collisions, theme overrides, and the machine-readable outputs.""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
 import os
 import re
@@ -893,3 +895,69 @@ def test_output_grows_with_the_weeks_logged_not_the_calendar_between_them(tmp_pa
     numbers = (tmp_path / "apart-site" / "numbers" / "index.html").read_text("utf-8")
     assert numbers.count("<tr") == 1 + 3  # the header and three rows
     assert "1998-W11 to 2026-W09, each" in numbers
+
+
+COLD_DIGESTS = """
+import hashlib, json, sys
+from pathlib import Path
+from generator.pipeline import render
+files = render(Path(sys.argv[1]), parallel=False).files or {}
+print(json.dumps({p: hashlib.sha256(files[p]).hexdigest() for p in sorted(files)}))
+"""
+
+
+def _digests(files: Any) -> dict[str, str]:
+    assert files is not None, "the render failed"
+    return {path: hashlib.sha256(files[path]).hexdigest() for path in sorted(files)}
+
+
+def test_the_same_bytes_serial_forked_cold_and_warm(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 (e): a cold render in a fresh process, one shared among forked processes,
+    and renders again in one process (as `traction serve` does) after edits that are then
+    undone give the same files, byte for byte."""
+    from generator import pipeline
+    from generator.render import markup, pages
+
+    demo = Path(shutil.copytree(ROOT / "content", tmp_path / "content",
+                                ignore=shutil.ignore_patterns(".traction-cache")))
+    config = demo / "traction.yaml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  language: en\n", "  language: en\n  social_cards: false\n", 1), "utf-8")
+    fresh = subprocess.run([sys.executable, "-c", COLD_DIGESTS, str(demo)], check=True,
+                           capture_output=True, text=True, cwd=ROOT)
+    cold = json.loads(fresh.stdout)
+    assert len(cold) > 40
+
+    forks: list[str] = []
+    for module in (markup, pages):
+        real = module.fork_context
+
+        def counted(module_name: str = module.__name__, real: Any = real) -> Any:
+            forks.append(module_name)
+            return real()
+
+        monkeypatch.setattr(module, "fork_context", counted)
+    monkeypatch.setattr(markup, "PARALLEL_FROM", 4)  # the demo is small: fork all the same
+    monkeypatch.setattr(pages, "PARALLEL_PAGES_FROM", 4)
+    markup._CACHE.clear()  # so this process converts its Markdown in the forks too
+    assert _digests(pipeline.render(demo, parallel=True).files) == cold
+    assert forks == ["generator.render.markup", "generator.render.pages"]
+
+    week = sorted((demo / "weeks").glob("*.yaml"))[-1]
+    original = week.read_text("utf-8")
+    call = f'  - {{date: {_monday(week.stem)}, with: "Ed", type: sales, status: held}}\n'
+    edits = [original.replace("summary: |\n", "summary: |\n  An edit.\n", 1),
+             original.replace("accounts:\n", call + "accounts:\n", 1)]
+    for edited in edits:
+        assert edited != original
+        week.write_text(edited, "utf-8")
+        changed = _digests(pipeline.render(demo, parallel=False).files)
+        assert changed != cold
+        week.write_text(original, "utf-8")
+        assert _digests(pipeline.render(demo, parallel=False).files) == cold
+
+
+def _monday(label: str) -> str:
+    year, week = label.split("-W")
+    return datetime.date.fromisocalendar(int(year), int(week), 1).isoformat()

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
+from collections.abc import Iterable
 from html import escape, unescape
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
@@ -31,6 +33,7 @@ from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import BacktickInlineProcessor, LinkInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 
+from generator.render.cores import fork_context, fork_workers
 from generator.source.yamlsource import MAX_MARKDOWN_CHARS
 
 # A link's text may hold this many brackets (`[![logo](src)](href)` holds two), and a link's
@@ -209,11 +212,35 @@ def _converter() -> markdown.Markdown:
                                                   "smarty"], output_format="html"))
 
 
-@functools.lru_cache(maxsize=1024)
+# Sanitised HTML by Markdown text, least recently used first: a week's summary is rendered
+# for its page and again for the feed's text, and `traction serve` renders only the texts
+# that changed since its last build. Bounded by the larger of _CACHE_SIZE and the last
+# content given to `prepare`.
+_CACHE: OrderedDict[str, str] = OrderedDict()
+_CACHE_SIZE = 1024
+_cache_size = _CACHE_SIZE
+# Below this many texts to convert, a second process costs more than it saves.
+PARALLEL_FROM = 64
+
+
 def _clean(text: str) -> str:
-    """Markdown to sanitised HTML, before links are placed under the site's base path.
-    Cached: a week's summary is rendered for its page and again for the feed's text, and
-    `traction serve` renders only the texts that changed since its last build."""
+    """Markdown to sanitised HTML, before links are placed under the site's base path."""
+    html = _CACHE.get(text)
+    if html is None:
+        html = _remember(text, _convert(text))
+    else:
+        _CACHE.move_to_end(text)
+    return html
+
+
+def _remember(text: str, html: str) -> str:
+    _CACHE[text] = html
+    while len(_CACHE) > _cache_size:
+        _CACHE.popitem(last=False)
+    return html
+
+
+def _convert(text: str) -> str:
     text = UNSAFE_CHARS.sub("\uFFFD", text[:MAX_MARKDOWN_CHARS])
     md = _converter()
     try:
@@ -233,6 +260,30 @@ def _clean(text: str) -> str:
     html = _ANCHOR.sub(lambda m: m[0] if _HREF.search(m[1]) else m[2], html)
     # nh3 turns `&#1;` into the character itself: not allowed in XML, a control in HTML
     return UNSAFE_CHARS.sub("\uFFFD", html)
+
+
+def prepare(texts: Iterable[str], parallel: bool = True) -> None:
+    """Convert every text not converted yet, so that rendering finds them all: on two cores
+    or more when there are enough (see `cores.fork_workers`), else here. Markdown is most
+    of a cold build's time."""
+    global _cache_size
+    wanted = list(dict.fromkeys(texts))
+    _cache_size = max(_CACHE_SIZE, len(wanted))
+    missing = [text for text in wanted if text not in _CACHE]
+    workers = fork_workers(len(missing), PARALLEL_FROM) if parallel else 0
+    if not workers:
+        converted = [_convert(text) for text in missing]
+    else:
+        # The longest texts first, spread evenly (a case study is worth many summaries).
+        order = sorted(range(len(missing)), key=lambda i: -len(missing[i]))
+        with fork_context().Pool(workers) as pool:
+            done = pool.map(_convert, [missing[i] for i in order], chunksize=8)
+        converted = [""] * len(missing)
+        for index, html in zip(order, done, strict=True):
+            converted[index] = html
+    for text, html in zip(missing, converted, strict=True):
+        _remember(text, html)
+
 
 
 def allowed_url(value: str) -> bool:

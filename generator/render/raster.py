@@ -11,7 +11,6 @@ the workers. The same SVG always gives the same bytes, so neither changes the ou
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from generator import __version__
+from generator.render.cores import usable_cores
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Below this many drawings a pool costs more than it saves: starting a worker is about
@@ -109,16 +109,10 @@ def _salt(font_bytes: list[bytes], family: str) -> bytes:
     return digest.digest()
 
 
-def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
-
 
 def _map(draw: Callable[[tuple[str, list[str], str]], bytes | Failed],
          jobs: list[tuple[str, list[str], str]], parallel: bool) -> list[bytes | Failed]:
-    workers = min(_workers(), len(jobs) // (PARALLEL_FROM // 2) or 1)
+    workers = min(usable_cores(), len(jobs) // (PARALLEL_FROM // 2) or 1)
     if not parallel or workers < 2 or len(jobs) < PARALLEL_FROM:
         return [draw(job) for job in jobs]
     # "spawn": a fresh interpreter that imports only this module, never a fork of a process

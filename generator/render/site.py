@@ -32,7 +32,7 @@ from generator.public.boundary import (
 from generator.public.paths import milestone_path, week_path
 from generator.public.wording import STATUS_LABELS, detail_text, fmt, measure_text, percent
 from generator.render.charts import Chart, charts
-from generator.render.markup import to_html, to_text
+from generator.render.markup import prepare, to_html, to_text
 from generator.source.accounts import aliases
 from generator.source.history import Commit
 from generator.source.loader import Document
@@ -527,13 +527,19 @@ def site_base(site_url: str, base_url: str | None) -> tuple[str, str]:
     return base, urlsplit(base).path or "/"
 
 
-def public_view(analysis: Analysis, base_url: str | None = None) -> SiteView:
+def public_view(analysis: Analysis, base_url: str | None = None,
+                parallel: bool = False) -> SiteView:
     """Build the only object the renderer sees. `base_url` overrides `site.url` (see
-    `site_base`)."""
+    `site_base`). With `parallel`, the Markdown is converted on every core first."""
     content, config, ladder_set = analysis.content, analysis.content.config, analysis.ladders
     assert config is not None and analysis.progress is not None and ladder_set is not None
     found = analysis.provenance if isinstance(analysis.provenance, Provenance) else None
     progress = public_progress(analysis.progress, config, provenance=found)
+    # Only texts that are published go to another process: no draft, nothing private.
+    prepare([*(m.milestone.why for m in progress.milestones()),
+             *(doc.body for doc in (*content.case_studies, *content.pages)
+               if not doc.meta.draft),
+             *(log.summary for log in content.weeks)], parallel)
     show_revenue = progress.show_revenue
     base, base_path = site_base(config.site.url, base_url)
     urls = _Urls(base_path, base)
