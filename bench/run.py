@@ -39,6 +39,7 @@ SYNTH = BENCH_DIR / "synth.py"
 
 STATUS_5Y_MAX_S = 0.5
 STATUS_50Y_MAX_RATIO = 12.0
+BUILD_50Y_MAX_MIB = 150
 HELP_MAX_S = 0.15
 BUILD_MAX_S = 2.0
 PAGE_MAX_BYTES = 60 * 1024
@@ -323,6 +324,20 @@ def report(args: argparse.Namespace, traction: list[str], work: Path) -> int:
         else:
             rows.append(error_row(b, t_build))
             rows.append(Row("index.html + linked CSS", "—", t_page, "SKIP", "build failed"))
+
+        def build_50_argv(i: int) -> list[str]:
+            return [*traction, "build", "--content", str(c50), "--out", str(sites / f"l50-{i}")]
+
+        # Issue 14 (d): linear in the log's length, and its peak memory bounded.
+        b50 = measure("build, 50-year log", build_50_argv, max(1, runs // 3), 0)
+        measurements.append(b50)
+        t = f"≤ {BUILD_50Y_MAX_MIB} MiB peak"
+        if b50.ok:
+            ratio = f"{b50.median / b.median:.1f}× the 5-year build" if b.ok else ""
+            rows.append(Row(b50.name, time_cell(b50), t,
+                            verdict(b50.peak_rss_mib <= BUILD_50Y_MAX_MIB), ratio))
+        else:
+            rows.append(error_row(b50, t))
     else:
         note = "`build` command not available yet"
         rows.append(Row("build, 5-year log + 100 case studies", "—", t_build, "SKIP", note))

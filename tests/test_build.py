@@ -961,3 +961,25 @@ def test_the_same_bytes_serial_forked_cold_and_warm(
 def _monday(label: str) -> str:
     year, week = label.split("-W")
     return datetime.date.fromisocalendar(int(year), int(week), 1).isoformat()
+
+
+def test_a_template_failing_in_a_forked_process_is_reported_at_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pipeline
+    from generator.render import pages
+
+    content = small_content(tmp_path / "content", theme_dir="theme")
+    (content / "theme" / "templates").mkdir(parents=True)
+    (content / "theme" / "templates" / "week.html").write_text(
+        "{% extends 'base.html' %}\n{% block content %}\n\n<p>{{ 1 // 0 }}</p>\n"
+        "{% endblock %}\n", "utf-8")
+    forks: list[int] = []
+    real = pages.fork_context
+    monkeypatch.setattr(pages, "fork_context", lambda: forks.append(1) or real())
+    monkeypatch.setattr(pages, "PARALLEL_PAGES_FROM", 4)
+    rendered = pipeline.render(content, parallel=True)
+    assert forks == [1]
+    assert rendered.files is None
+    [problem] = [p for p in rendered.problems if p.severity == "error"]
+    assert problem.pos.file.endswith("/theme/templates/week.html") and problem.pos.line == 4
+    assert "ZeroDivisionError" in problem.message
