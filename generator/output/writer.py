@@ -189,6 +189,7 @@ class StagedSite(MutableMapping[str, bytes]):
     def __init__(self, out: Path) -> None:
         self.out = out.resolve()
         self._paths: set[str] = set()
+        self._folders: set[Path] = set()
         self._staging: Path | None = None
         self._committed = False
 
@@ -211,7 +212,9 @@ class StagedSite(MutableMapping[str, bytes]):
             return  # reported from the paths; the site is not committed
         target = self._folder() / path
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._folders:  # once each: most pages share a folder
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(target.parent)
             target.write_bytes(data)
         except OSError as exc:
             raise _os_error("write the site to", self.out, exc) from None
