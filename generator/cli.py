@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -53,7 +54,11 @@ class Stages:
     """What a long command is doing, on stderr: on a terminal, once it has taken `delay`
     seconds (a quick build shows nothing), the current stage on one line that the next
     replaces and the end clears; with -v, every stage as a line, wherever stderr goes;
-    otherwise (a pipe, a CI log, -q) nothing. Use it as a context manager."""
+    otherwise (a pipe, a CI log, -q) nothing. Use it as a context manager.
+
+    The delay is an alarm signal where there is one (POSIX, the main thread), not a timer
+    thread: a render shares its work among forked processes only while the process runs
+    no other thread (render.cores)."""
 
     def __init__(self, ui: Ui, terminal: bool | None = None, delay: float = 1.0) -> None:
         import threading
@@ -61,9 +66,14 @@ class Stages:
         self.verbose = ui.verbosity > 0
         terminal = sys.stderr.isatty() if terminal is None else terminal
         self._live = terminal and ui.verbosity == 0
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(delay, self._show)
-        self._timer.daemon = True
+        self._delay = delay
+        # Reentrant: the alarm's handler runs in the thread it interrupts.
+        self._lock = threading.RLock()
+        self._alarm = (hasattr(signal, "setitimer")
+                       and threading.current_thread() is threading.main_thread())
+        self._timer = None if self._alarm else threading.Timer(delay, self._show)
+        self._armed = False
+        self._previous: Any = None
         self._stage = ""
         self._shown = False
 
@@ -76,10 +86,11 @@ class Stages:
             if self._shown:
                 self._write(stage)
 
-    def _show(self) -> None:
+    def _show(self, *_: object) -> None:
         with self._lock:
-            self._shown = True
-            self._write(self._stage)
+            if not self._shown:
+                self._shown = True
+                self._write(self._stage)
 
     def _write(self, text: str) -> None:
         # Not click.echo: off a terminal it strips the escape that clears the line.
@@ -87,12 +98,28 @@ class Stages:
         sys.stderr.flush()
 
     def __enter__(self) -> Stages:
-        if self._live:
+        if not self._live:
+            return self
+        if self._timer is not None:
+            self._timer.daemon = True
             self._timer.start()
+        elif self._delay <= 0:
+            self._show()
+        else:
+            self._previous = signal.signal(signal.SIGALRM, self._show)
+            self._armed = True
+            signal.setitimer(signal.ITIMER_REAL, self._delay)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
+        elif self._armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            # None: a handler set outside Python, which Python cannot put back
+            signal.signal(signal.SIGALRM, self._previous if self._previous is not None
+                          else signal.SIG_DFL)
+            self._armed = False
         with self._lock:
             if self._shown:
                 self._write("")

@@ -55,7 +55,7 @@ def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True,
         ladders = resolve(content.config, problems)
     progress = None
     if content.config is not None and ladders is not None and not problems.errors:
-        progress = evaluate(content.config, content.weeks, ladders, day)
+        progress = evaluate(content.config, content.weeks, ladders, day, reuse=True)
         if progress.disagreements:  # an assertion the log does not add up to: an error
             report(progress.disagreements, content.config, problems)
             progress = None
@@ -94,7 +94,7 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
            cache: Path | None = None, parallel: bool = True,
            progress: Callable[[str], None] = _silent,
            into: MutableMapping[str, bytes] | None = None) -> Rendered:
-    """Everything but the writing: the files of the site in memory, or the problems.
+    """Everything but the swap into the output: the files of the site, or the problems.
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
     theme, a template that fails on this content) fails the check the same way. Cards

@@ -185,7 +185,8 @@ def mistyped_account_ids(config: Config, content: Content, problems: Problems) -
 
 
 # `traction serve` checks the same ids again on every save; difflib is the slow part.
-@functools.lru_cache(maxsize=1024)
+# Each key holds the ids of the log: a few hundred keys at most.
+@functools.lru_cache(maxsize=256)
 def _closest(account: str, others: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(account, others, n=1, cutoff=MISTYPED_ID_CUTOFF)
     return close[0] if close else None

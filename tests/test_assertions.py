@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import Log, analysed, day, w
+from builders import Log, analysed, day, sunday, w
 from conftest import run_traction, write_content
 
+from generator.model.analysis import AsOf
 from generator.model.metrics import METRICS
+from generator.pipeline import analyse
 from generator.problems import Problem
 from generator.source.schema import ASSERTABLE, Assertion
 
@@ -176,3 +178,17 @@ def test_an_assertion_changes_nothing_the_log_shows(tmp_path: Path) -> None:
     errors = [p for p in analysed(tmp_path / "wrong", wrong, as_of=None).problems if p.is_error]
     assert [e.message.split(":")[0] for e in errors] == [
         "paying customers at the end of 2026-01-05", "paying customers at the end of 2026-03-15"]
+
+
+def test_a_disagreement_moved_down_the_file_is_reported_where_it_now_is(
+        tmp_path: Path) -> None:
+    """A process that analyses again (`serve`, `diff` of two revisions) never names the
+    place an assertion had before: lines added above it move the error with it."""
+    log = _asserting(_log(), w(11), {"date": day(w(11), 4), "paying_customers": 3})
+    [before] = _errors(tmp_path, log)
+    week = tmp_path / "weeks" / f"{w(11)}.yaml"
+    week.write_text("# a comment\n# and another\n" + week.read_text("utf-8"), "utf-8")
+    as_of = AsOf(sunday(w(11)), "--as-of")
+    [after] = [p for p in analyse(tmp_path, as_of=as_of).problems if p.is_error]
+    assert after.pos == before.pos._replace(line=before.pos.line + 2)
+    assert after.message == before.message

@@ -929,20 +929,12 @@ def test_the_same_bytes_serial_forked_cold_and_warm(
     cold = json.loads(fresh.stdout)
     assert len(cold) > 40
 
-    forks: list[str] = []
-    for module in (markup, pages):
-        real = module.fork_context
-
-        def counted(module_name: str = module.__name__, real: Any = real) -> Any:
-            forks.append(module_name)
-            return real()
-
-        monkeypatch.setattr(module, "fork_context", counted)
+    forks = _count_forks(monkeypatch)
     monkeypatch.setattr(markup, "PARALLEL_FROM", 4)  # the demo is small: fork all the same
     monkeypatch.setattr(pages, "PARALLEL_PAGES_FROM", 4)
     markup._CACHE.clear()  # so this process converts its Markdown in the forks too
     assert _digests(pipeline.render(demo, parallel=True).files) == cold
-    assert forks == ["generator.render.markup", "generator.render.pages"]
+    assert len(forks) == 2  # the Markdown, then the pages
 
     week = sorted((demo / "weeks").glob("*.yaml"))[-1]
     original = week.read_text("utf-8")
@@ -956,6 +948,16 @@ def test_the_same_bytes_serial_forked_cold_and_warm(
         assert changed != cold
         week.write_text(original, "utf-8")
         assert _digests(pipeline.render(demo, parallel=False).files) == cold
+
+
+def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each pool of forked processes started from now on, listed."""
+    from generator.render import cores
+
+    forks: list[int] = []
+    real = cores.fork_context
+    monkeypatch.setattr(cores, "fork_context", lambda: forks.append(1) or real())
+    return forks
 
 
 def _monday(label: str) -> str:
@@ -973,12 +975,10 @@ def test_a_template_failing_in_a_forked_process_is_reported_at_its_line(
     (content / "theme" / "templates" / "week.html").write_text(
         "{% extends 'base.html' %}\n{% block content %}\n\n<p>{{ 1 // 0 }}</p>\n"
         "{% endblock %}\n", "utf-8")
-    forks: list[int] = []
-    real = pages.fork_context
-    monkeypatch.setattr(pages, "fork_context", lambda: forks.append(1) or real())
+    forks = _count_forks(monkeypatch)
     monkeypatch.setattr(pages, "PARALLEL_PAGES_FROM", 4)
     rendered = pipeline.render(content, parallel=True)
-    assert forks == [1]
+    assert len(forks) == 1
     assert rendered.files is None
     [problem] = [p for p in rendered.problems if p.severity == "error"]
     assert problem.pos.file.endswith("/theme/templates/week.html") and problem.pos.line == 4

@@ -71,3 +71,17 @@ def test_no_progress_off_a_terminal_or_with_quiet(capfd: pytest.CaptureFixture[s
         time.sleep(0.1)
         stages("drawing 3 social cards…")
     assert capfd.readouterr().err == ""
+
+
+def test_the_delay_runs_no_thread(capfd: pytest.CaptureFixture[str]) -> None:
+    """A render forks only from a process with one thread (render.cores): the progress
+    line's delay is an alarm, not a timer thread."""
+    import threading
+
+    with Stages(Ui(0), terminal=True, delay=0.05) as stages:
+        stages("rendering the pages")
+        assert threading.active_count() == 1
+        time.sleep(0.3)
+        stages("drawing 3 social cards…")
+    assert capfd.readouterr().err == (f"{CLEAR}rendering the pages{CLEAR}drawing 3 social "
+                                      f"cards…{CLEAR}")

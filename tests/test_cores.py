@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import threading
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -53,3 +56,44 @@ def test_no_fork_while_another_thread_runs() -> None:
         stop.set()
         other.join()
     assert cores.fork_workers(1000, 64) == 2
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def _die(number: int) -> int:
+    if number == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    return number
+
+
+def _interrupt_ignored(_: int) -> bool:
+    return signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_a_forked_map_gives_every_result_in_order() -> None:
+    assert list(cores.forked_map(_square, list(range(50)), 2, chunksize=3)) == [
+        n * n for n in range(50)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_a_killed_process_stops_the_map_instead_of_hanging_it() -> None:
+    with pytest.raises(BrokenProcessPool):
+        list(cores.forked_map(_die, list(range(8)), 2))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_ctrl_c_is_the_parents_alone() -> None:
+    """The forked processes ignore SIGINT: Ctrl+C stops the build once, in the parent,
+    not with a traceback from each process."""
+    assert all(cores.forked_map(_interrupt_ignored, list(range(4)), 2))
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+
+
+def test_each_process_gets_at_least_half_the_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cores, "usable_cores", lambda: 8)
+    assert cores.workers_for(64, 64) == 2
+    assert cores.workers_for(1000, 64) == 8
+    assert cores.workers_for(8, 16) == 0

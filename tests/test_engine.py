@@ -1393,3 +1393,21 @@ def test_the_last_result_is_reused_only_while_the_engine_reads_the_same_log(
     other = analyse(root).progress
     assert other is not None and other is not again
     assert [ls.ladder.id for ls in other.ladders] == ["micro-traction"]
+
+
+def test_a_fold_that_is_not_the_pipelines_keeps_nothing(tmp_path: Path) -> None:
+    """Provenance replays the log as committed at other commits: those folds neither take
+    the pipeline's kept result nor push it out."""
+    from generator.model import engine
+
+    root = write_content(tmp_path / "c", weeks={w(10): {"week": w(10), "calls": [
+        {"date": str(day(w(10), 1)), "with": "Ann", "type": "sales", "status": "held"}]}})
+    analysis = analyse(root)
+    content, ladders = analysis.content, analysis.ladders
+    assert content.config is not None and ladders is not None
+    kept = engine.evaluate(content.config, content.weeks, ladders, reuse=True)
+    assert engine.evaluate(content.config, content.weeks, ladders, reuse=True) is kept
+    other = engine.evaluate(content.config, (), ladders)
+    assert other is not kept and other.as_of is None
+    assert engine.evaluate(content.config, content.weeks, ladders) is not kept  # not taken
+    assert engine.evaluate(content.config, content.weeks, ladders, reuse=True) is kept

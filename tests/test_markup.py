@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from html.parser import HTMLParser
 
 import pytest
 
+from generator.render import markup
 from generator.render.markup import to_html, to_text
 
 
@@ -255,3 +257,23 @@ def test_the_base_path_is_escaped_where_links_are_rewritten() -> None:
 def test_quotes_dashes_and_ellipses_are_typographic_outside_code() -> None:
     assert to_html('We said "hell yes" -- it\'s done... `a "b"`') == (
         "<p>We said “hell yes” – it’s done… <code>a \"b\"</code></p>")
+
+
+def test_after_one_edit_only_that_text_is_converted_again(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """`traction serve` renders again after each save: however many texts the content has
+    (more than the cache's usual size here), only the one edited is converted again."""
+    monkeypatch.setattr(markup, "_CACHE_SIZE", 4)
+    monkeypatch.setattr(markup, "_CACHE", OrderedDict())
+    converted: list[str] = []
+    real = markup._convert
+    monkeypatch.setattr(markup, "_convert", lambda text: converted.append(text) or real(text))
+    texts = [f"Week {n}: *six* texts" for n in range(6)]
+    markup.prepare(texts, parallel=False)
+    assert [to_html(text) for text in texts] == [real(text) for text in texts]
+    assert len(converted) == 6
+    converted.clear()
+    edited = [*texts[:2], "Week 2, *edited*", *texts[3:]]
+    markup.prepare(edited, parallel=False)
+    assert [to_html(text) for text in edited] == [real(text) for text in edited]
+    assert converted == ["Week 2, *edited*"]

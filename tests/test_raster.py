@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import cards, raster
+from generator.render import cards, cores, raster
 from generator.render.pages import default_theme_dir
 
 FONTS = cards.font_files([default_theme_dir()])
@@ -42,10 +42,10 @@ def forget() -> None:
 
 def test_a_pool_draws_the_same_bytes_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     svgs = {f"c{n}.png": svg(n) for n in range(raster.PARALLEL_FROM * 2)}
-    monkeypatch.setattr(raster, "usable_cores", lambda: 1)
+    monkeypatch.setattr(cores, "usable_cores", lambda: 1)
     serial = raster.draw_all(svgs, FONTS, family=cards.FONT_FAMILY)
     raster._recent.clear()
-    monkeypatch.setattr(raster, "usable_cores", lambda: 2)
+    monkeypatch.setattr(cores, "usable_cores", lambda: 2)
     pooled = raster.draw_all(svgs, FONTS, family=cards.FONT_FAMILY)
     assert pooled == serial
     assert list(pooled) == list(svgs)  # in the order asked

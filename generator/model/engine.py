@@ -228,26 +228,33 @@ def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond, logged:
     return stats
 
 
-# The last result, by its inputs: `traction serve` evaluates again on every save, and most
-# saves change a summary or a case study, which the engine does not read. Unchanged files'
-# records are the same objects (source.loader keeps them), so comparing is quick.
+# The last result of the pipeline's own fold, by its inputs: `traction serve` evaluates
+# again on every save, and most saves change a summary or a case study, which the engine
+# does not read. Unchanged files' records are the same objects (source.loader keeps them),
+# so comparing is quick. Records compare without their places (positions), so a result
+# that names any (a disagreement, at its assertion) is never kept.
 _LAST: list[tuple[object, Progress]] = []
 
 
 def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
-             as_of: datetime.date | None = None, *, incremental: bool = True) -> Progress:
+             as_of: datetime.date | None = None, *, incremental: bool = True,
+             reuse: bool = False) -> Progress:
     """Fold the whole log once and evaluate every milestone; pure and deterministic.
 
     `as_of` defaults to the latest day the log mentions and must not be earlier (the
     pipeline checks). `incremental=False` re-checks every milestone every day: the same
-    result, slower; the property tests compare the two.
+    result, slower; the property tests compare the two. `reuse`: give back the last result
+    kept for the same inputs, and keep this one (the pipeline's fold; not provenance's
+    replays, which would push it out).
     """
+    if not reuse:
+        return _evaluate(config, weeks, ladders, as_of, incremental)
     key = (config, ladders, as_of, incremental,
            [(w.week, w.calls, w.accounts, w.list_, w.spend, w.assertions) for w in weeks])
     if _LAST and _LAST[0][0] == key:
         return _LAST[0][1]
     result = _evaluate(config, weeks, ladders, as_of, incremental)
-    _LAST[:] = [(key, result)]
+    _LAST[:] = [] if result.disagreements else [(key, result)]
     return result
 
 

@@ -222,7 +222,10 @@ class StagedSite(MutableMapping[str, bytes]):
     def __getitem__(self, path: str) -> bytes:
         if path not in self._paths or self._staging is None:
             raise KeyError(path)
-        return (self._staging / path).read_bytes()
+        try:
+            return (self._staging / path).read_bytes()
+        except OSError:  # committed, given up, or a path that was never written
+            raise KeyError(path) from None
 
     def __delitem__(self, path: str) -> None:
         raise TypeError("a staged file is not taken back")

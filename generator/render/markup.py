@@ -21,6 +21,7 @@ import functools
 import re
 from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures.process import BrokenProcessPool
 from html import escape, unescape
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
@@ -33,7 +34,7 @@ from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import BacktickInlineProcessor, LinkInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 
-from generator.render.cores import fork_context, fork_workers
+from generator.render.cores import fork_workers, forked_map
 from generator.source.yamlsource import MAX_MARKDOWN_CHARS
 
 # A link's text may hold this many brackets (`[![logo](src)](href)` holds two), and a link's
@@ -214,8 +215,8 @@ def _converter() -> markdown.Markdown:
 
 # Sanitised HTML by Markdown text, least recently used first: a week's summary is rendered
 # for its page and again for the feed's text, and `traction serve` renders only the texts
-# that changed since its last build. Bounded by the larger of _CACHE_SIZE and the last
-# content given to `prepare`.
+# that changed since its last build. Bounded by the larger of _CACHE_SIZE and twice the
+# texts of the last content given to `prepare`.
 _CACHE: OrderedDict[str, str] = OrderedDict()
 _CACHE_SIZE = 1024
 _cache_size = _CACHE_SIZE
@@ -268,16 +269,25 @@ def prepare(texts: Iterable[str], parallel: bool = True) -> None:
     of a cold build's time."""
     global _cache_size
     wanted = list(dict.fromkeys(texts))
-    _cache_size = max(_CACHE_SIZE, len(wanted))
-    missing = [text for text in wanted if text not in _CACHE]
+    # Room for this content and an edit of all of it: what it keeps is used again first.
+    _cache_size = max(_CACHE_SIZE, 2 * len(wanted))
+    missing = []
+    for text in wanted:
+        if text in _CACHE:
+            _CACHE.move_to_end(text)
+        else:
+            missing.append(text)
     workers = fork_workers(len(missing), PARALLEL_FROM) if parallel else 0
     if not workers:
         converted = [_convert(text) for text in missing]
     else:
         # The longest texts first, spread evenly (a case study is worth many summaries).
         order = sorted(range(len(missing)), key=lambda i: -len(missing[i]))
-        with fork_context().Pool(workers) as pool:
-            done = pool.map(_convert, [missing[i] for i in order], chunksize=8)
+        longest_first = [missing[i] for i in order]
+        try:
+            done = list(forked_map(_convert, longest_first, workers, chunksize=8))
+        except BrokenProcessPool:  # a process was killed: do it here
+            done = [_convert(text) for text in longest_first]
         converted = [""] * len(missing)
         for index, html in zip(order, done, strict=True):
             converted[index] = html

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Iterator, MutableMapping
+from concurrent.futures.process import BrokenProcessPool
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from generator.problems import Pos, Problems
 from generator.public.progress_doc import dumps, progress_document
 from generator.render import cards, raster
 from generator.render.badges import badge_json, badge_svg
-from generator.render.cores import fork_context, fork_workers
+from generator.render.cores import fork_workers, forked_map
 from generator.render.site import SiteView
 
 THEME = "default"
@@ -257,7 +258,7 @@ def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | 
     pages = list(_pages(site))
     seen: set[str] = set()
     for path, _, _ in pages:
-        if path in seen or path in files:
+        if path in seen:
             raise _TemplateFailed(Pos("traction.yaml"), f"two pages would be written to '{path}'")
         seen.add(path)
     for (path, _, _), (page, card) in zip(pages, _rendered(site, env, pages, parallel),
@@ -304,13 +305,16 @@ def _rendered(site: SiteView, env: jinja2.Environment,
         return
     size = max(1, len(pages) // (workers * 4))
     ranges = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
+    done = 0  # pages given so far
     _FORKED[:] = [(site, env, pages)]
     try:
-        with fork_context().Pool(workers) as pool:
-            for done in pool.imap(_forked_range, ranges):  # in order, as each range is done
-                if isinstance(done, _TemplateFailed):
-                    raise done
-                yield from done
+        for rendered in forked_map(_forked_range, ranges, workers):
+            if isinstance(rendered, _TemplateFailed):
+                raise rendered
+            done += len(rendered)
+            yield from rendered
+    except BrokenProcessPool:  # a process was killed: the rest here
+        yield from _page_range(site, env, pages, done, len(pages))
     finally:
         _FORKED.clear()
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from generator import __version__
-from generator.render.cores import usable_cores
+from generator.render.cores import workers_for
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Below this many drawings a pool costs more than it saves: starting a worker is about
@@ -112,8 +112,8 @@ def _salt(font_bytes: list[bytes], family: str) -> bytes:
 
 def _map(draw: Callable[[tuple[str, list[str], str]], bytes | Failed],
          jobs: list[tuple[str, list[str], str]], parallel: bool) -> list[bytes | Failed]:
-    workers = min(usable_cores(), len(jobs) // (PARALLEL_FROM // 2) or 1)
-    if not parallel or workers < 2 or len(jobs) < PARALLEL_FROM:
+    workers = workers_for(len(jobs), PARALLEL_FROM) if parallel else 0
+    if not workers:
         return [draw(job) for job in jobs]
     # "spawn": a fresh interpreter that imports only this module, never a fork of a process
     # that may run threads.

@@ -182,7 +182,7 @@ def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[Pag
     return document
 
 
-@functools.lru_cache(maxsize=1024)  # as `_read_record`: documents are immutable too
+@functools.lru_cache(maxsize=256)  # as `_read_record`: documents are immutable too
 def _read_document(text: str, rel: str, model: type[CaseStudyMeta] | type[PageMeta],
                    fast: bool) -> tuple[Document | None, tuple[Problem, ...]]:
     problems = Problems()

@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from generator.source.yamlsource import Plain, Quoted
+from generator.source.yamlsource import Plain, Quoted, shared
 
 _YAML11_BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 _TRUE = {"true", "True", "TRUE"}
@@ -195,9 +194,9 @@ def parse_bool(value: Any) -> bool:
 
 
 def _shared(text: str) -> str:
-    """A plain str of `text`; a short one (an id, a type, a status) is one object however
-    often the log repeats it: a 50-year log holds hundreds of thousands of them."""
-    return sys.intern(str(text)) if len(text) <= 48 else str(text)
+    """A plain str of `text`; a short one (an id, a type, a status) one object however often
+    the log repeats it (`yamlsource.shared`)."""
+    return shared(str(text)) if len(text) <= 48 else str(text)
 
 
 def parse_date(value: Any) -> datetime.date:

@@ -17,14 +17,23 @@ parser gives the same values and positions.
 
 from __future__ import annotations
 
+import functools
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 from generator.problems import Pos, Problem, Problems, error
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def shared(text: str) -> str:
+    """One object for every equal short text lately read: a 50-year log repeats a few key
+    names, ids, types and statuses hundreds of thousands of times. Bounded, and freed with
+    the rest (sys.intern's strings are never freed on Python 3.12)."""
+    return text
+
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a year of daily entries is ~100 KB; this is a safety cap
 MAX_DEPTH = 50  # containers inside containers; a weekly log uses four
@@ -313,7 +322,7 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
             # Parsers place an empty value differently; both agree on where its key is.
             value = Plain("", key.pos)
             pos = key.pos
-        name = sys.intern(str(key))  # a few key names, on every entry of a long log
+        name = shared(str(key))  # a few key names, on every entry of a long log
         container[name] = value
         container.key_pos[name] = key.pos
         container.value_pos[name] = pos
@@ -349,7 +358,7 @@ def _compose(events: Any, at: Any, text: str, file: str, offset: int,
                 key = frame[1]
                 if key is not None:
                     container = frame[0]
-                    name = sys.intern(str(key))
+                    name = shared(str(key))
                     container[name] = value
                     container.key_pos[name] = key.pos
                     container.value_pos[name] = pos
