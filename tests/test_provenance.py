@@ -427,3 +427,26 @@ def test_an_earlier_entry_not_committed_yet_leaves_it_uncommitted(tmp_path: Path
     doc, _ = build(content, tmp_path / "site")
     assert milestone(doc, "first-paying-customer")["first_logged"] == {
         "date": None, "commit": None, "days_after": None, "late": False}
+
+
+def test_a_process_that_reads_again_sees_a_new_commit_and_an_edit(tmp_path: Path) -> None:
+    """`traction serve` reads the history on every save: the entries followed up to a head
+    are kept while that head is, and what it says is what a first read says."""
+    content = repo_with(tmp_path, ({"2026-W10": w10()}, datetime.date(2026, 3, 8)))
+
+    def read() -> History:
+        loaded = load(content, Problems())
+        found = read_history(content, loaded.weeks)
+        assert isinstance(found, History)
+        return found
+
+    first = read()
+    write_content(content, weeks={"2026-W10": w10(), "2026-W11": w11()})  # not committed
+    edited = read()
+    assert edited.head == first.head and len(edited.origins) == len(first.origins)
+    commit(content.parent, "log W11", datetime.date(2026, 3, 20))
+    committed = read()
+    assert committed.head != first.head
+    assert len(committed.origins) == len(first.origins) + len(w11()["calls"])
+    assert {o.first.day for o in committed.origins.values()} == {
+        datetime.date(2026, 3, 8), datetime.date(2026, 3, 20)}

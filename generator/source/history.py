@@ -207,7 +207,7 @@ def _read(root: Path, weeks: tuple[WeekLog, ...]) -> History | NoHistory:
     head = _commits(top, ["-1", "HEAD", "--"])  # `--`: HEAD is a revision, not a file
     if not head:
         return NoHistory("the repository has no commit yet")
-    files = _follow(top, _log(top, prefix), _by_object_id(root, weeks))
+    files = _followed(top, prefix, head[0][0], root, weeks)
     origins: dict[Place, Origin] = {}
     for week in weeks:
         states = files.get(f"weeks/{week.week}.yaml", [])
@@ -218,6 +218,23 @@ def _read(root: Path, weeks: tuple[WeekLog, ...]) -> History | NoHistory:
             origins[(entry.pos.file, entry.pos.line, entry.pos.col)] = Origin(
                 states[old].first, tuple(states[old].revisions))
     return History(head[0][0], origins)
+
+
+# The entries followed through the history up to the last head read, by where and which
+# head: `traction serve` renders again on every save, while the commits stay the same.
+_FOLLOWED: list[tuple[tuple[Path, str, str], dict[str, list[_Tracked]]]] = []
+
+
+def _followed(top: Path, prefix: str, head: Commit, root: Path, weeks: tuple[WeekLog, ...]
+              ) -> dict[str, list[_Tracked]]:
+    """`_follow` of the history up to `head`: what it finds depends on the commits only
+    (the current files spare parsing a version that is the same bytes)."""
+    key = (top, prefix, head.id)
+    if _FOLLOWED and _FOLLOWED[0][0] == key:
+        return _FOLLOWED[0][1]
+    files = _follow(top, _log(top, prefix), _by_object_id(root, weeks))
+    _FOLLOWED[:] = [(key, files)]
+    return files
 
 
 _FORMAT = "%x1e%H %ct %cI"
