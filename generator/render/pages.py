@@ -233,19 +233,22 @@ def _draw_cards(svgs: dict[str, str], dirs: list[Path], store: raster.Store | No
 
 
 def _site_environment(dirs: list[Path]) -> jinja2.Environment:
-    """The pages' environment, kept for the next render in this process (`traction serve`)
-    while the theme's templates are the same files: Jinja keeps each compiled template, and
-    compiles it again when its file changes (auto_reload); a template added to a theme (an
-    override found first) or removed makes a new environment."""
-    listing = tuple(sorted((str(path), path.stat().st_mtime_ns) for d in dirs
-                           for path in (d / "templates").rglob("*") if path.is_file()))
+    """The pages' environment with its compiled templates, kept for the next render in this
+    process (`traction serve`) while the theme's template files are the same: a template
+    added (an override found first), removed or changed (its time or size) makes a new one.
+    So Jinja need not check each template's file before each page (auto_reload off)."""
+    listing = tuple(sorted((str(path), stat.st_mtime_ns, stat.st_size) for d in dirs
+                           for path in (d / "templates").rglob("*") if path.is_file()
+                           for stat in (path.stat(),)))
     return _environment_for(tuple(dirs), listing)
 
 
 @functools.lru_cache(maxsize=4)
-def _environment_for(dirs: tuple[Path, ...], listing: tuple[tuple[str, int], ...]
+def _environment_for(dirs: tuple[Path, ...], listing: tuple[tuple[str, int, int], ...]
                      ) -> jinja2.Environment:
-    return environment(list(dirs))
+    env = environment(list(dirs))
+    env.auto_reload = False
+    return env
 
 
 def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | None,
