@@ -130,9 +130,7 @@ def common_unread(command: Callable[..., Any]) -> Callable[..., Any]:
 def common_in_git(command: Callable[..., Any]) -> Callable[..., Any]:
     """The same options for a command that reads the content from git revisions, where it
     may exist though the working tree has none."""
-    from generator.source.loader import find_content
-
-    return _options(command, lambda given: given or find_content(Path.cwd()) or Path("content"))
+    return _options(command, _in_git)
 
 
 def _existing_content(given: Path | None) -> Path:
@@ -158,22 +156,43 @@ def path_base(content: Path) -> str:
     return "" if content == Path(".") else content.as_posix()
 
 
-def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--no-cache`: passed to the command as `cache`, the folder where drawn cards are kept
-    between builds (TRACTION_CACHE_DIR, else .traction-cache/ in the content folder), or
-    None. Needs `common` below it, for `content`."""
+def _cache_option(locate: Callable[[Path | None], Path]
+                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @click.option("--no-cache", is_flag=True,
+                      help="Read every file and draw every social card again; read and write "
+                           "no cache (the cache is TRACTION_CACHE_DIR if set, else "
+                           ".traction-cache/ in the content folder).")
+        @functools.wraps(command)
+        def wrapper(*args: Any, no_cache: bool, content: Path | None, **kwargs: Any) -> Any:
+            content = locate(content)  # found here, before `common` sees it
+            return command(*args, content=content, cache=None if no_cache else
+                           cache_folder(content), **kwargs)
 
-    @click.option("--no-cache", is_flag=True,
-                  help="Draw every social card again; read and write no cache (the cache is "
-                       "TRACTION_CACHE_DIR if set, else .traction-cache/ in the content "
-                       "folder).")
-    @functools.wraps(command)
-    def wrapper(*args: Any, no_cache: bool, content: Path | None, **kwargs: Any) -> Any:
-        content = _existing_content(content)  # found here, before `common` sees it
-        return command(*args, content=content, cache=None if no_cache else
-                       cache_folder(content), **kwargs)
+        return wrapper
 
-    return wrapper
+    return decorate
+
+
+def _in_git(given: Path | None) -> Path:
+    from generator.source.loader import find_content
+
+    return given or find_content(Path.cwd()) or Path("content")
+
+
+# `--no-cache`: passed to the command as `cache`, the folder where the records of the
+# content's files and the drawn cards are kept between runs (TRACTION_CACHE_DIR, else
+# .traction-cache/ in the content folder), or None. Each needs its `common` below it, for
+# `content`: `cache_option` with `common`, `cache_option_in_git` with `common_in_git`.
+cache_option = _cache_option(_existing_content)
+cache_option_in_git = _cache_option(_in_git)
+
+
+def _store(cache: Path | None) -> Any:
+    """The cache at `cache` for `pipeline.analyse`, or None (`--no-cache`)."""
+    from generator.output.cache import Cache
+
+    return Cache(cache) if cache is not None else None
 
 
 def cache_folder(content: Path) -> Path:
@@ -324,8 +343,10 @@ def _repo_prefix(content: Path) -> str:
 @click.option("--private", is_flag=True,
               help="Text only: show your private amounts too (never published).")
 @as_of_option
+@cache_option
 @common
-def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
+def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any, cache: Path | None
+           ) -> None:
     """Where the company stands on its milestone ladders, current goal first.
 
     The text wraps to the terminal's width (COLUMNS, when set); piped to a file or another
@@ -338,7 +359,7 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
         raise click.UsageError("--private is for the terminal only: it goes with --format text")
 
     # The JSON is progress.json's document, with its provenance; the text has none.
-    analysis = analyse(content, as_of=as_of, history=fmt == "json")
+    analysis = analyse(content, as_of=as_of, history=fmt == "json", store=_store(cache))
     _describe(analysis, ui)
     if _print_problems(analysis.problems, ui, content) or analysis.progress is None:
         ui.info("✗ fix the errors above first (`traction check`)")
@@ -466,8 +487,9 @@ def cohort(cohort_file: Path, out: Path, as_of: Any, fetch: bool, strict: bool, 
               "not Traction's cache).")
 @common
 def clean(content: Path, ui: Ui) -> None:
-    """Remove the cache of drawn social cards (TRACTION_CACHE_DIR, else .traction-cache/ in
-    the content folder). The next build draws them again. The site is left alone."""
+    """Remove the cache of read files and drawn social cards (TRACTION_CACHE_DIR, else
+    .traction-cache/ in the content folder). The next run makes it again. The site is left
+    alone."""
     from generator.output.cache import clear
     from generator.output.writer import OutputError
 
@@ -488,8 +510,10 @@ def clean(content: Path, ui: Ui) -> None:
               default="markdown", show_default=True,
               help="markdown for a pull-request comment, json for tools, text for the terminal.")
 @as_of_option
+@cache_option_in_git
 @common_in_git
-def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: Any) -> None:
+def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: Any,
+         cache: Path | None) -> None:
     """What changes between two git revisions: milestones, goal, stage, new weeks, problems.
 
     HEAD defaults to the working tree. Nothing in the work tree or index is touched. Each
@@ -501,7 +525,9 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
     from generator.tools.diff import GitError, diff_revisions
 
     try:
-        report = diff_revisions(content, base, head, as_of)
+        # no cache folder made where the working tree has no content folder
+        report = diff_revisions(content, base, head, as_of,
+                                _store(cache if content.is_dir() else None))
     except GitError as exc:
         refuse(str(exc))
     in_repo = _repo_prefix(content)
