@@ -134,7 +134,7 @@ def common_in_git(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _existing_content(given: Path | None) -> Path:
-    from generator.source.loader import find_content
+    from generator.source.folder import find_content
 
     if given is not None:
         if not given.is_dir():
@@ -175,7 +175,7 @@ def _cache_option(locate: Callable[[Path | None], Path]
 
 
 def _in_git(given: Path | None) -> Path:
-    from generator.source.loader import find_content
+    from generator.source.folder import find_content
 
     return given or find_content(Path.cwd()) or Path("content")
 
@@ -210,12 +210,15 @@ def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
                        "set, else the latest day the log mentions).")
     @functools.wraps(command)
     def wrapper(*args: Any, as_of_flag: Any, **kwargs: Any) -> Any:
-        from generator.model.analysis import AsOf, AsOfError, source_date
-
         as_of = None
         if as_of_flag is not None:
+            from generator.model.analysis import AsOf
+
             as_of = AsOf(as_of_flag.date(), "--as-of")
         elif os.environ.get("SOURCE_DATE_EPOCH"):
+            # imported only here: the model costs a kept `status` most of its time
+            from generator.model.analysis import AsOfError, source_date
+
             try:
                 as_of = source_date(os.environ["SOURCE_DATE_EPOCH"])
             except AsOfError as exc:
@@ -351,19 +354,41 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any, cache: Pa
 
     The text wraps to the terminal's width (COLUMNS, when set); piped to a file or another
     command, each line is whole."""
-    from generator.pipeline import analyse
-    from generator.public.boundary import public_progress
-    from generator.source.history import NoHistory
-
     if private and fmt != "text":
         raise click.UsageError("--private is for the terminal only: it goes with --format text")
+    store = _store(cache)
+    kept = None
+    if fmt == "text" and ui.verbosity <= 0 and store is not None:  # -v says what it read
+        from generator.tools import status_cache
+
+        kept = status_cache.key(content, {
+            "private": private, "as_of": repr(as_of), "color": ui.color,
+            "width": _text_width(), "base": path_base(content)})
+        said = status_cache.recall(store, kept) if kept is not None else None
+        if said is not None:  # the same content, code and options: the same words
+            _say(said, ui)
+            return
+    said = _status(content, ui, fmt, private, as_of, store)
+    if kept is not None:
+        status_cache.keep(store, kept, said)
+    _say(said, ui)
+
+
+def _status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any, store: Any) -> Any:
+    """What `status` says (a `tools.status_cache.Said`)."""
+    from generator.pipeline import analyse
+    from generator.problems import format_text
+    from generator.public.boundary import public_progress
+    from generator.source.history import NoHistory
+    from generator.tools.status_cache import Said
 
     # The JSON is progress.json's document, with its provenance; the text has none.
-    analysis = analyse(content, as_of=as_of, history=fmt == "json", store=_store(cache))
+    analysis = analyse(content, as_of=as_of, history=fmt == "json", store=store)
     _describe(analysis, ui)
-    if _print_problems(analysis.problems, ui, content) or analysis.progress is None:
-        ui.info("✗ fix the errors above first (`traction check`)")
-        sys.exit(1)
+    problems = (format_text(list(analysis.problems), color=ui.color, base=path_base(content))
+                if analysis.problems else None)
+    if any(p.is_error for p in analysis.problems) or analysis.progress is None:
+        return Said(1, problems, None)
     config = analysis.content.config
     assert config is not None
     found = analysis.provenance if not isinstance(analysis.provenance, NoHistory) else None
@@ -371,11 +396,20 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any, cache: Pa
     if fmt == "json":
         from generator.public.progress_doc import dumps, progress_document
 
-        click.echo(dumps(progress_document(shown)), nl=False)
-    else:
-        from generator.render.status_text import render
+        return Said(0, problems, dumps(progress_document(shown)))
+    from generator.render.status_text import render
 
-        click.echo(render(shown, ui.style, _text_width()))
+    return Said(0, problems, render(shown, ui.style, _text_width()) + "\n")
+
+
+def _say(said: Any, ui: Ui) -> None:
+    """Print what `status` said, and exit with its status."""
+    if said.problems:
+        click.echo(said.problems, err=True)
+    if said.code:
+        ui.info("✗ fix the errors above first (`traction check`)")
+        sys.exit(said.code)
+    click.echo(said.text, nl=False)
 
 
 def _text_width() -> int | None:

@@ -1,7 +1,8 @@
-"""The records of the content's files kept between runs (generator/source/recordcache.py, in
-the signed `output.cache.Cache`): `traction status` says exactly the same with no cache, a
-cold one, a warm one, one whose every entry is spoilt or forged, and after a file changed;
-a file's problems come back with their places; a signed entry is what a warm run reads and
+"""What is kept between runs in the signed `output.cache.Cache`: the records of the content's
+files (generator/source/recordcache.py) and what `status` said (generator/tools/
+status_cache.py). `traction status` says exactly the same with no cache, a cold one, a warm
+one, one whose every entry is spoilt or forged, and after the content changed; a file's
+problems come back with their places; a signed entry is what a warm run reads and
 `--no-cache` reads and writes nothing; versions of files from the git history are never
 kept. End to end through the real command, with the cache in the test's folder."""
 
@@ -62,9 +63,16 @@ def entries(folder: Path) -> dict[str, bytes]:
 
 
 def records(folder: Path) -> dict[str, bytes]:
-    """The entries that are records (a build also keeps its touch icon's PNG)."""
+    """The entries that are records (a build also keeps its touch icon's PNG, `status` what
+    it said, as JSON)."""
     return {name: raw for name, raw in entries(folder).items()
-            if not raw.split(b"\n", 1)[1].startswith(b"\x89PNG")}
+            if not raw.split(b"\n", 1)[1].startswith((b"\x89PNG", b"{"))}
+
+
+def said(folder: Path) -> dict[str, bytes]:
+    """The entries that are what `status` said."""
+    return {name: raw for name, raw in entries(folder).items()
+            if raw.split(b"\n", 1)[1].startswith(b"{")}
 
 
 def status(root: Path, folder: Path, *args: str) -> tuple[int, str, str]:
@@ -88,7 +96,8 @@ def test_status_is_the_same_from_no_cache_a_cold_a_warm_a_spoilt_or_a_forged_one
     assert not folder.exists()  # --no-cache writes nothing
     assert status(root, folder) == none  # cold
     kept = entries(folder)
-    assert len(kept) == content_files(root)  # one record per file read
+    assert len(records(folder)) == content_files(root)  # one record per file read
+    assert len(said(folder)) == 1
     assert status(root, folder) == none  # warm
     assert entries(folder) == kept  # nothing written again
     for path in folder.rglob("*"):  # every entry spoilt
@@ -119,7 +128,8 @@ def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
     after = status(root, folder)
     assert after != before
     assert after == status(root, folder, "--no-cache")
-    assert len(entries(folder)) == len(kept) + 1  # the new text's record; the old is stale
+    # the new text's record and what status said of it; the old ones are stale
+    assert len(entries(folder)) == len(kept) + 2
     assert set(kept) < set(entries(folder))
 
 
@@ -156,17 +166,65 @@ def planted(root: Path, folder: Path, rel: str, sign: bool) -> None:
                          + b"\n" + data)
 
 
+def check(root: Path, folder: Path, *args: str) -> tuple[int, str, str]:
+    result = run_traction("check", "--content", str(root), *args,
+                          env={"TRACTION_CACHE_DIR": str(folder)})
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
 def test_a_warm_run_reads_the_signed_entry_and_no_cache_reads_none(tmp_path: Path) -> None:
     root = log_content(tmp_path / "content")
     folder = tmp_path / "cache"
     rel = f"weeks/{w(11)}.yaml"
     planted(root, folder, rel, sign=True)
-    assert "PLANTED" in status(root, folder)[2]  # a hit: the record was not read again
-    assert "PLANTED" not in status(root, folder, "--no-cache")[2]
+    assert "PLANTED" in check(root, folder)[1]  # a hit: the record was not read again
+    assert "PLANTED" not in check(root, folder, "--no-cache")[1]
     planted(root, folder, rel, sign=False)
-    code, out, err = status(root, folder)
-    assert "PLANTED" not in err  # unsigned: never unpickled, read again
-    assert (code, out, err) == status(root, folder, "--no-cache")
+    code, out, err = check(root, folder)
+    assert "PLANTED" not in out  # unsigned: never unpickled, read again
+    assert (code, out, err) == check(root, folder, "--no-cache")
+
+
+def test_what_status_said_is_said_again_while_nothing_it_depends_on_changed(
+        tmp_path: Path) -> None:
+    root = log_content(tmp_path / "content")
+    folder = tmp_path / "cache"
+    first = status(root, folder)
+    for path in records(folder):  # the records gone: a hit reads none of them
+        (folder / path[:2] / path).unlink()
+    assert status(root, folder) == first
+    assert records(folder) == {}
+    # each option it is made with is in its key: each says what no cache says
+    for args, env in ((("--private",), {}), (("--as-of", "2026-03-20"), {}),
+                      ((), {"COLUMNS": "50"}), ((), {"SOURCE_DATE_EPOCH": "1774000000"})):
+        result = run_traction("status", "--content", str(root), *args,
+                              env={"TRACTION_CACHE_DIR": str(folder), **env})
+        plain = run_traction("status", "--content", str(root), "--no-cache", *args, env=env)
+        assert (result.returncode, result.stdout, result.stderr) == \
+            (plain.returncode, plain.stdout, plain.stderr)
+        assert (result.stdout, result.stderr) != first[1:] or args == ("--private",)
+    # the content changed in each way the loader could see: the new status
+    (root / "case-studies" / "initech.md").unlink()
+    assert status(root, folder) == status(root, folder, "--no-cache")
+    (root / "pages" / "notes.txt").write_text("not a page", "utf-8")
+    assert status(root, folder) == status(root, folder, "--no-cache")
+    assert "ignored: not a .md file" in status(root, folder)[2]
+    (root / "weeks" / f"{w(13)}.yaml").symlink_to(root / "weeks" / f"{w(12)}.yaml")
+    linked = status(root, folder)
+    assert linked[0] == 1 and "symbolic link" in linked[2]
+    assert linked == status(root, folder, "--no-cache") == status(root, folder)  # kept too
+
+
+def test_a_forged_status_is_never_said(tmp_path: Path) -> None:
+    root = log_content(tmp_path / "content")
+    folder = tmp_path / "cache"
+    first = status(root, folder)
+    [name] = said(folder)
+    data = b'{"code": 0, "problems": null, "text": "FORGED\\n"}'
+    (folder / name[:2] / name).write_bytes(
+        b"traction-cache/2 " + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+    assert status(root, folder) == first
 
 
 def test_in_process_the_records_and_their_places_are_the_same(tmp_path: Path) -> None:

@@ -30,8 +30,6 @@ import stat
 import tempfile
 from pathlib import Path
 
-from generator.output.writer import OutputError
-
 FOLDER = ".traction-cache"
 FORMAT = b"traction-cache/2"  # 1 was signed by a bare SHA-256: never read again
 # The standard mark of a cache folder (https://bford.info/cachedir/): backup tools skip it,
@@ -203,6 +201,8 @@ def _is_ours(folder: Path) -> bool:
 def clear(folder: Path) -> bool:
     """Remove the cache at `folder`; False when there is none. Raises OutputError for a
     folder that is not a Traction cache (no tag of ours), which is never removed."""
+    from generator.output.writer import OutputError  # not at the top: `status` needs none
+
     if not folder.exists() and not folder.is_symlink():
         return False
     if folder.is_symlink() or not folder.is_dir() or not _is_ours(folder):

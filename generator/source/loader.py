@@ -290,19 +290,3 @@ def _files(folder: Path, root: Path, suffixes: tuple[str, ...], problems: Proble
             rel = path.relative_to(root).as_posix()
             problems.warning(Pos(rel), "ignored: not a " + " or ".join(suffixes) + " file")
     return found
-
-
-def find_content(start: Path) -> Path | None:
-    """The content folder for a command run in `start` without --content, found as git
-    finds its repository: in `start` and each folder above it, `content/traction.yaml`
-    (a repository's root) or `traction.yaml` (the content folder itself), stopping after
-    the root of a git repository. The path is relative to `start` (`content`, `..`,
-    `../content`), so problems name files from where the command ran; None if none."""
-    here = start.absolute()
-    for folder in (here, *here.parents):
-        for candidate in (folder / "content", folder):
-            if (candidate / "traction.yaml").is_file():
-                return Path(os.path.relpath(candidate, here))
-        if (folder / ".git").exists():
-            return None
-    return None
