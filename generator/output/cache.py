@@ -131,6 +131,10 @@ class Cache:
                  ) -> None:
         self.folder = folder
         self.secret = user_key(key_file()) if isinstance(secret, _UsersKey) else secret
+        # Checked once per run, not once per entry (a run may write hundreds): the folder
+        # is ours, with its tag, and these subfolders are made and are not links.
+        self._ours = False
+        self._made: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         if not _KEY.match(key):
@@ -169,14 +173,20 @@ class Cache:
         if self.secret is None:
             return
         try:
-            if self.folder.is_symlink() or (self.folder.exists() and not _is_ours(self.folder)):
-                return  # never write through a link, or into a folder someone else made
-            if path.parent.is_symlink():
-                return  # a link planted in our folder: never written through
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tag = self.folder / TAG_NAME
-            if not tag.exists():
-                tag.write_bytes(TAG)
+            if not self._ours:
+                if self.folder.is_symlink() or (self.folder.exists()
+                                                and not _is_ours(self.folder)):
+                    return  # never write through a link, or into a folder someone else made
+                self.folder.mkdir(parents=True, exist_ok=True)
+                tag = self.folder / TAG_NAME
+                if not tag.exists():
+                    tag.write_bytes(TAG)
+                self._ours = True
+            if path.parent not in self._made:
+                if path.parent.is_symlink():
+                    return  # a link planted in our folder: never written through
+                path.parent.mkdir(exist_ok=True)
+                self._made.add(path.parent)
             header = self._header(key, data) + b"\n"
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
