@@ -358,11 +358,13 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any, cache: Pa
         raise click.UsageError("--private is for the terminal only: it goes with --format text")
     store = _store(cache)
     kept = None
-    if fmt == "text" and ui.verbosity <= 0 and store is not None:  # -v says what it read
+    # Kept: the text, not with -v (it says what was read) nor --private (amounts are never
+    # written anywhere but the content files)
+    if fmt == "text" and ui.verbosity <= 0 and not private and store is not None:
         from generator.tools import status_cache
 
         kept = status_cache.key(content, {
-            "private": private, "as_of": repr(as_of), "color": ui.color,
+            "as_of": repr(as_of), "color": ui.color,
             "width": _text_width(), "base": path_base(content)})
         said = status_cache.recall(store, kept) if kept is not None else None
         if said is not None:  # the same content, code and options: the same words

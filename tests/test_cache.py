@@ -100,7 +100,8 @@ def test_the_key_is_made_once_private_and_outside_the_content(
     assert cache.key_file() == tmp_path / "home" / ".cache" / "traction" / "key"
 
 
-def test_two_processes_making_the_key_at_once_sign_with_the_same(tmp_path: Path) -> None:
+def test_two_processes_making_the_key_at_once_sign_with_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The key is linked into place, so the first one made stays (the loser of the race
     reads the winner's); simulated by a key that appears between the read and the link."""
     path = tmp_path / "k" / "key"
@@ -114,11 +115,8 @@ def test_two_processes_making_the_key_at_once_sign_with_the_same(tmp_path: Path)
         calls.append(where)
         return None if len(calls) == 1 else real_read(where)  # first read: not there yet
 
-    try:
-        cache._read_key = late_read  # type: ignore[assignment]
-        assert cache.user_key.__wrapped__(path) == b"w" * 32
-    finally:
-        cache._read_key = real_read  # type: ignore[assignment]
+    monkeypatch.setattr(cache, "_read_key", late_read)
+    assert cache.user_key.__wrapped__(path) == b"w" * 32
     assert sorted(p.name for p in path.parent.iterdir()) == ["key"]
 
 

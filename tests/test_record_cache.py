@@ -204,6 +204,7 @@ def test_what_status_said_is_said_again_while_nothing_it_depends_on_changed(
         assert (result.returncode, result.stdout, result.stderr) == \
             (plain.returncode, plain.stdout, plain.stderr)
         assert (result.stdout, result.stderr) != first[1:] or args == ("--private",)
+    assert len(said(folder)) == 4  # not --private: amounts are kept nowhere
     # the content changed in each way the loader could see: the new status
     (root / "case-studies" / "initech.md").unlink()
     assert status(root, folder) == status(root, folder, "--no-cache")

@@ -5,9 +5,10 @@ evaluated (issue 14 (c): a warm `status` in a tenth of a second).
 The key is everything the text output is made from: the digest of the content folder
 (`source.folder`, a superset of what the loader reads), the digest of Traction's own
 files (code and built-in ladder data, so an edit to either is a miss, even at the same
-version), the options (`--private`, `--as-of` or SOURCE_DATE_EPOCH), and how it is shown
+version), the as-of date given (`--as-of` or SOURCE_DATE_EPOCH), and how it is shown
 (colour, the width it wraps to, the path problems start with). `--format json` is never
-kept: it says which git commit the content is as of, which the content does not show.
+kept: it says which git commit the content is as of, which the content does not show; nor
+is `--private`: its amounts are written nowhere but the content files.
 Nothing in the pipeline reads the clock or anything else, so that is all of it.
 
 The value is JSON (the exit status, the problems' text, the status text) in the signed
