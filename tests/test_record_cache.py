@@ -9,13 +9,16 @@ kept. End to end through the real command, with the cache in the test's folder."
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from builders import Log, config, day, w
-from conftest import run_traction, write_content
+from conftest import ROOT, run_traction, write_content
 from gitrepo import commit, new_repo
 from sitetools import build_ok
 
@@ -268,3 +271,33 @@ def test_versions_from_the_git_history_are_not_kept(tmp_path: Path) -> None:
     assert diff.returncode == diff_none.returncode == 0, diff.stderr
     assert diff.stdout == diff_none.stdout
     assert len(records(folder)) == content_files(root) + 1  # HEAD~2's week file
+
+
+PROBE = """
+import sys
+from generator.cli import main
+try:
+    main(["status", "--content", sys.argv[1]])
+except SystemExit:
+    pass
+heavy = ("yaml", "generator.source.loader", "generator.pipeline", "generator.model.engine",
+         "pickle")
+print("IMPORTED", sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_a_kept_status_imports_none_of_the_parser_or_the_model(tmp_path: Path) -> None:
+    """What makes a warm `status` fast (bench/status.py times it): a hit reads the files to
+    digest them, and prints."""
+    root = log_content(tmp_path / "content")
+    folder = tmp_path / "cache"
+    env = {"TRACTION_CACHE_DIR": str(folder), "NO_COLOR": "1"}
+    status(root, folder)
+    done = subprocess.run([sys.executable, "-c", PROBE, str(root)], cwd=ROOT, text=True,
+                          capture_output=True, env={**os.environ, **env}, timeout=60)
+    assert done.stdout.splitlines()[-1] == "IMPORTED []", done.stderr
+    (root / "weeks" / f"{w(12)}.yaml").write_text(
+        (root / "weeks" / f"{w(12)}.yaml").read_text("utf-8") + "# edited\n", "utf-8")
+    done = subprocess.run([sys.executable, "-c", PROBE, str(root)], cwd=ROOT, text=True,
+                          capture_output=True, env={**os.environ, **env}, timeout=60)
+    assert "generator.pipeline" in done.stdout.splitlines()[-1]  # a miss: read again
