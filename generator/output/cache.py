@@ -135,6 +135,7 @@ class Cache:
         # is ours, with its tag, and these subfolders are made and are not links.
         self._ours = False
         self._made: set[Path] = set()
+        self._unlinked: set[Path] = set()  # subfolders read from, neither one a link
 
     def _path(self, key: str) -> Path:
         if not _KEY.match(key):
@@ -153,8 +154,10 @@ class Cache:
         if self.secret is None:
             return None
         try:
-            if self.folder.is_symlink() or path.parent.is_symlink():
-                return None
+            if path.parent not in self._unlinked:
+                if self.folder.is_symlink() or path.parent.is_symlink():
+                    return None
+                self._unlinked.add(path.parent)
             fd = os.open(path, os.O_RDONLY | _NOFOLLOW)  # a link in its place is refused
             with os.fdopen(fd, "rb") as handle:
                 info = os.fstat(handle.fileno())
