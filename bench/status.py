@@ -7,8 +7,8 @@ Usage::
     python bench/status.py [--years 5] [--case-studies 100] [--runs 9] [--baseline DIR]
 
 Writes the synthetic log (`bench/synth.py`, cards off) and times `python -m generator
-status` in a subprocess, `--runs` times each (after one unmeasured run that writes the
-`.pyc` files, as an installed Traction has them):
+status` in a subprocess, `--runs` rounds of one run of each kind (after one unmeasured run
+that writes the `.pyc` files, as an installed Traction has them):
 
 - with `--no-cache`: every file parsed and validated;
 - with a cold cache (emptied before each run): the same, and every record kept;
@@ -17,7 +17,7 @@ status` in a subprocess, `--runs` times each (after one unmeasured run that writ
 - with a warm cache, nothing changed.
 
 The cache and its signing key are in the benchmark's temporary folder. Each output is
-compared with the `--no-cache` one of the same content: the same text. `--baseline DIR`
+compared with a `--no-cache` run's of the same content (not timed): the same text. `--baseline DIR`
 also times `status` run from another checkout of Traction (e.g. one made with `git archive
 main`), for the figure before. Prints the medians as a Markdown table, with the targets.
 """
@@ -62,16 +62,6 @@ def _run(content: Path, tmp: Path, repo: Path, *args: str) -> tuple[float, str]:
     return took, done.stdout
 
 
-def _times(runs: int, before: Callable[[int], None], run: Callable[[], tuple[float, str]]
-           ) -> tuple[list[float], str]:
-    times, out = [], ""
-    for n in range(runs):
-        before(n)
-        took, out = run()
-        times.append(took)
-    return times, out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--years", type=int, default=5)
@@ -90,44 +80,52 @@ def main(argv: list[str] | None = None) -> int:
         def status(*flags: str) -> tuple[float, str]:
             return _run(content, tmp, REPO_ROOT, *flags)
 
-        def nothing(n: int) -> None:
-            pass
-
-        def empty(n: int) -> None:
+        def empty() -> None:
             shutil.rmtree(cache, ignore_errors=True)
 
-        def edit(n: int) -> None:
+        edits = iter(range(1_000_000))
+
+        def edit() -> None:
             with latest.open("a", encoding="utf-8") as handle:
-                handle.write(f"# edit {n}\n")
+                handle.write(f"# edit {next(edits)}\n")
 
         status("--no-cache")  # writes the .pyc files; unmeasured
-        rows: list[tuple[str, list[float], float | None]] = []
-        same = True
         if args.baseline is not None:
             _run(content, tmp, args.baseline)
-            times, _ = _times(args.runs, nothing, lambda: _run(content, tmp, args.baseline))
-            rows.append((f"before: `status` of {args.baseline}", times, None))
-        times, reference = _times(args.runs, nothing, lambda: status("--no-cache"))
-        rows.append(("`--no-cache`: every file parsed", times, COLD))
-        times, out = _times(args.runs, empty, status)
-        same = same and out == reference
-        rows.append(("cold cache (emptied before each run): every record kept", times, COLD))
-        status()
-        times, out = _times(args.runs, edit, status)
-        same = same and out == status("--no-cache")[1]
-        rows.append(("warm cache, the latest weekly log changed", times, WARM))
-        times, out = _times(args.runs, nothing, status)
-        same = same and out == reference
-        rows.append(("warm cache, nothing changed", times, WARM))
+        # One run of each kind per round, so a burst of load on this shared machine falls
+        # on every kind alike; each kind leaves the cache as the next one needs it.
+        kinds: list[tuple[str, Callable[[], None], Callable[[], tuple[float, str]],
+                          float | None]] = []
+        if args.baseline is not None:
+            base = args.baseline
+            kinds.append((f"before: `status` of {base}", lambda: None,
+                          lambda: _run(content, tmp, base), None))
+        kinds += [
+            ("`--no-cache`: every file parsed", lambda: None, lambda: status("--no-cache"),
+             COLD),
+            ("cold cache (emptied first): every record kept", empty, status, COLD),
+            ("warm cache, the latest weekly log changed", edit, status, WARM),
+            ("warm cache, nothing changed", lambda: None, status, WARM),
+        ]
+        times: dict[str, list[float]] = {label: [] for label, *_ in kinds}
+        same = True
+        for _ in range(args.runs):
+            for label, before, run, _target in kinds:
+                before()
+                took, out = run()
+                times[label].append(took)
+                if not label.startswith("before"):
+                    same = same and out == status("--no-cache")[1]
+        rows = [(label, times[label], target) for label, _, _, target in kinds]
 
         print(f"# `traction status`, {args.years}-year log + {args.case_studies} case "
               f"studies, a new process each run, {args.runs} runs\n")
         print("| | median | min | target (c) | |\n|---|---:|---:|---:|---|")
-        for label, times, target in rows:
-            median = statistics.median(times)
+        for label, taken, target in rows:
+            median = statistics.median(taken)
             verdict = "" if target is None else ("met" if median <= target else "NOT MET")
             goal = "" if target is None else f"≤ {target} s"
-            print(f"| {label} | {median:.3f} s | {min(times):.3f} s | {goal} | {verdict} |")
+            print(f"| {label} | {median:.3f} s | {min(taken):.3f} s | {goal} | {verdict} |")
         print(f"\nThe same text as `--no-cache` in every case: {'yes' if same else 'NO'}.")
         return 0 if same else 1
 
