@@ -45,32 +45,58 @@ def content_digest(root: Path) -> str | None:
     try:
         digest.update(b"root " + ("dir" if root.is_dir() else "none").encode() + b"\0")
         for name in READ:
-            _entry(digest, root / name, name)
-            folder = root / name
-            if name != "traction.yaml" and folder.is_dir() and not folder.is_symlink():
-                for child in sorted(os.listdir(folder)):
-                    _entry(digest, folder / child, f"{name}/{child}")
+            path = os.path.join(root, name)
+            kind = _kind(os.lstat(path).st_mode) if os.path.lexists(path) else "none"
+            _entry(digest, path, name, kind)
+            if kind == "dir" and name != "traction.yaml":
+                with os.scandir(path) as listing:  # the kind of each without a stat
+                    children = sorted(listing, key=lambda child: child.name)
+                for child in children:
+                    _entry(digest, child.path, f"{name}/{child.name}", _child_kind(child))
     except (OSError, ValueError):
         return None
     return digest.hexdigest()
 
 
-def _entry(digest: hashlib._Hash, path: Path, rel: str) -> None:
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        digest.update(f"{rel}\0none\0".encode("utf-8", "surrogateescape"))
-        return
-    if stat.S_ISLNK(info.st_mode):
-        kind, data = "link", os.readlink(path).encode("utf-8", "surrogateescape")
-    elif stat.S_ISREG(info.st_mode):
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(_CAP + 1)
-        if len(data) > _CAP:  # the loader refuses it anyway; not worth reading to keep
-            raise ValueError(f"{rel} is too big to digest")
-        kind = "file"
-    else:
-        kind, data = ("dir" if stat.S_ISDIR(info.st_mode) else "other"), b""
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "link"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "dir" if stat.S_ISDIR(mode) else "other"
+
+
+def _child_kind(child: os.DirEntry[str]) -> str:
+    if child.is_symlink():
+        return "link"
+    if child.is_file(follow_symlinks=False):
+        return "file"
+    return "dir" if child.is_dir(follow_symlinks=False) else "other"
+
+
+def _entry(digest: hashlib._Hash, path: str, rel: str, kind: str) -> None:
+    data = b""
+    if kind == "link":
+        data = os.readlink(path).encode("utf-8", "surrogateescape")
+    elif kind == "file":
+        data = _read(path, rel)
     digest.update(f"{rel}\0{kind}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
     digest.update(data)
+
+
+def _read(path: str, rel: str) -> bytes:
+    """The whole file, read to its end; a link put in its place is refused."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        size, total = os.fstat(fd).st_size, 0
+        parts: list[bytes] = []
+        while True:
+            chunk = os.read(fd, max(size + 1 - total, 65536))
+            if not chunk:
+                return b"".join(parts)
+            parts.append(chunk)
+            total += len(chunk)
+            if total > _CAP:  # the loader refuses it anyway; not worth reading to keep
+                raise ValueError(f"{rel} is too big to digest")
+    finally:
+        os.close(fd)
