@@ -301,3 +301,36 @@ def test_a_kept_status_imports_none_of_the_parser_or_the_model(tmp_path: Path) -
     done = subprocess.run([sys.executable, "-c", PROBE, str(root)], cwd=ROOT, text=True,
                           capture_output=True, env={**os.environ, **env}, timeout=60)
     assert "generator.pipeline" in done.stdout.splitlines()[-1]  # a miss: read again
+
+
+class Payload:
+    """A pickle that makes a file when it is loaded: what a planted entry could run."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+@pytest.mark.parametrize("header", [b"traction-cache/1", b"traction-cache/2"])
+def test_a_planted_pickle_is_never_loaded(tmp_path: Path, header: bytes) -> None:
+    """A pull request that force-adds an entry (a pickle that runs code when loaded, under
+    a self-consistent digest) at the key of a week file: the build reads the file again,
+    and the pickle is never loaded."""
+    root = log_content(tmp_path / "content")
+    folder = tmp_path / "cache"
+    marker = tmp_path / "ran"
+    rel = f"weeks/{w(11)}.yaml"
+    key = recordcache._key(_read_record.__name__, (root / rel).read_text("utf-8"), rel,
+                           WeekLog, True)
+    assert key is not None
+    data = pickle.dumps(Payload(marker))
+    (folder / key[:2]).mkdir(parents=True)
+    (folder / key[:2] / key).write_bytes(
+        header + b" " + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+    assert check(root, folder) == check(root, folder, "--no-cache")
+    assert status(root, folder) == status(root, folder, "--no-cache")
+    assert not marker.exists()
+    pickle.loads(data).close()  # the payload was live: loaded, it runs
+    assert marker.exists()
