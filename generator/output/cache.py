@@ -111,8 +111,10 @@ def _read_key(path: Path) -> bytes | None:
 
 
 def _private(info: os.stat_result) -> bool:
+    if os.name == "nt":  # no POSIX modes to check: the user's profile folder is their own
+        return stat.S_ISREG(info.st_mode)
     return (stat.S_ISREG(info.st_mode) and info.st_mode & 0o077 == 0
-            and (not hasattr(os, "getuid") or info.st_uid == os.getuid()))
+            and info.st_uid == os.getuid())
 
 
 class _UsersKey:
