@@ -91,7 +91,7 @@ def user_key(path: Path | None) -> bytes | None:
     except FileExistsError:
         pass  # another process made it first: read theirs
     except OSError:
-        return None  # a read-only home, a file system without links: no cache
+        return None  # a read-only or full home: no cache
     return _read_key(path)
 
 
