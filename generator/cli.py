@@ -157,13 +157,11 @@ def common_unread(command: Callable[..., Any]) -> Callable[..., Any]:
 def common_in_git(command: Callable[..., Any]) -> Callable[..., Any]:
     """The same options for a command that reads the content from git revisions, where it
     may exist though the working tree has none."""
-    from generator.source.loader import find_content
-
-    return _options(command, lambda given: given or find_content(Path.cwd()) or Path("content"))
+    return _options(command, _in_git)
 
 
 def _existing_content(given: Path | None) -> Path:
-    from generator.source.loader import find_content
+    from generator.source.folder import find_content
 
     if given is not None:
         if not given.is_dir():
@@ -185,22 +183,43 @@ def path_base(content: Path) -> str:
     return "" if content == Path(".") else content.as_posix()
 
 
-def cache_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--no-cache`: passed to the command as `cache`, the folder where drawn cards are kept
-    between builds (TRACTION_CACHE_DIR, else .traction-cache/ in the content folder), or
-    None. Needs `common` below it, for `content`."""
+def _cache_option(locate: Callable[[Path | None], Path]
+                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @click.option("--no-cache", is_flag=True,
+                      help="Read every file and draw every social card again; read and write "
+                           "no cache (the cache is TRACTION_CACHE_DIR if set, else "
+                           ".traction-cache/ in the content folder).")
+        @functools.wraps(command)
+        def wrapper(*args: Any, no_cache: bool, content: Path | None, **kwargs: Any) -> Any:
+            content = locate(content)  # found here, before `common` sees it
+            return command(*args, content=content, cache=None if no_cache else
+                           cache_folder(content), **kwargs)
 
-    @click.option("--no-cache", is_flag=True,
-                  help="Draw every social card again; read and write no cache (the cache is "
-                       "TRACTION_CACHE_DIR if set, else .traction-cache/ in the content "
-                       "folder).")
-    @functools.wraps(command)
-    def wrapper(*args: Any, no_cache: bool, content: Path | None, **kwargs: Any) -> Any:
-        content = _existing_content(content)  # found here, before `common` sees it
-        return command(*args, content=content, cache=None if no_cache else
-                       cache_folder(content), **kwargs)
+        return wrapper
 
-    return wrapper
+    return decorate
+
+
+def _in_git(given: Path | None) -> Path:
+    from generator.source.folder import find_content
+
+    return given or find_content(Path.cwd()) or Path("content")
+
+
+# `--no-cache`: passed to the command as `cache`, the folder where the records of the
+# content's files and the drawn cards are kept between runs (TRACTION_CACHE_DIR, else
+# .traction-cache/ in the content folder), or None. Each needs its `common` below it, for
+# `content`: `cache_option` with `common`, `cache_option_in_git` with `common_in_git`.
+cache_option = _cache_option(_existing_content)
+cache_option_in_git = _cache_option(_in_git)
+
+
+def _store(cache: Path | None) -> Any:
+    """The cache at `cache` for `pipeline.analyse`, or None (`--no-cache`)."""
+    from generator.output.cache import Cache
+
+    return Cache(cache) if cache is not None else None
 
 
 def cache_folder(content: Path) -> Path:
@@ -218,12 +237,15 @@ def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
                        "set, else the latest day the log mentions).")
     @functools.wraps(command)
     def wrapper(*args: Any, as_of_flag: Any, **kwargs: Any) -> Any:
-        from generator.model.analysis import AsOf, AsOfError, source_date
-
         as_of = None
         if as_of_flag is not None:
+            from generator.model.analysis import AsOf
+
             as_of = AsOf(as_of_flag.date(), "--as-of")
         elif os.environ.get("SOURCE_DATE_EPOCH"):
+            # imported only here: the model costs a kept `status` most of its time
+            from generator.model.analysis import AsOfError, source_date
+
             try:
                 as_of = source_date(os.environ["SOURCE_DATE_EPOCH"])
             except AsOfError as exc:
@@ -351,25 +373,51 @@ def _repo_prefix(content: Path) -> str:
 @click.option("--private", is_flag=True,
               help="Text only: show your private amounts too (never published).")
 @as_of_option
+@cache_option
 @common
-def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
+def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any, cache: Path | None
+           ) -> None:
     """Where the company stands on its milestone ladders, current goal first.
 
     The text wraps to the terminal's width (COLUMNS, when set); piped to a file or another
     command, each line is whole."""
-    from generator.pipeline import analyse
-    from generator.public.boundary import public_progress
-    from generator.source.history import NoHistory
-
     if private and fmt != "text":
         raise click.UsageError("--private is for the terminal only: it goes with --format text")
+    store = _store(cache)
+    kept = None
+    # Kept: the text, not with -v (it says what was read) nor --private (amounts are never
+    # written anywhere but the content files)
+    if fmt == "text" and ui.verbosity <= 0 and not private and store is not None:
+        from generator.tools import status_cache
+
+        kept = status_cache.key(content, {
+            "as_of": repr(as_of), "color": ui.color,
+            "width": _text_width(), "base": path_base(content)})
+        said = status_cache.recall(store, kept) if kept is not None else None
+        if said is not None:  # the same content, code and options: the same words
+            _say(said, ui)
+            return
+    said = _status(content, ui, fmt, private, as_of, store)
+    if kept is not None:
+        status_cache.keep(store, kept, said)
+    _say(said, ui)
+
+
+def _status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any, store: Any) -> Any:
+    """What `status` says (a `tools.status_cache.Said`)."""
+    from generator.pipeline import analyse
+    from generator.problems import format_text
+    from generator.public.boundary import public_progress
+    from generator.source.history import NoHistory
+    from generator.tools.status_cache import Said
 
     # The JSON is progress.json's document, with its provenance; the text has none.
-    analysis = analyse(content, as_of=as_of, history=fmt == "json")
+    analysis = analyse(content, as_of=as_of, history=fmt == "json", store=store)
     _describe(analysis, ui)
-    if _print_problems(analysis.problems, ui, content) or analysis.progress is None:
-        ui.info("✗ fix the errors above first (`traction check`)")
-        sys.exit(1)
+    problems = (format_text(list(analysis.problems), color=ui.color, base=path_base(content))
+                if analysis.problems else None)
+    if any(p.is_error for p in analysis.problems) or analysis.progress is None:
+        return Said(1, problems, None)
     config = analysis.content.config
     assert config is not None
     found = analysis.provenance if not isinstance(analysis.provenance, NoHistory) else None
@@ -377,11 +425,20 @@ def status(content: Path, ui: Ui, fmt: str, private: bool, as_of: Any) -> None:
     if fmt == "json":
         from generator.public.progress_doc import dumps, progress_document
 
-        click.echo(dumps(progress_document(shown)), nl=False)
-    else:
-        from generator.render.status_text import render
+        return Said(0, problems, dumps(progress_document(shown)))
+    from generator.render.status_text import render
 
-        click.echo(render(shown, ui.style, _text_width()))
+    return Said(0, problems, render(shown, ui.style, _text_width()) + "\n")
+
+
+def _say(said: Any, ui: Ui) -> None:
+    """Print what `status` said, and exit with its status."""
+    if said.problems:
+        click.echo(said.problems, err=True)
+    if said.code:
+        ui.info("✗ fix the errors above first (`traction check`)")
+        sys.exit(said.code)
+    click.echo(said.text, nl=False)
 
 
 def _text_width() -> int | None:
@@ -493,8 +550,9 @@ def cohort(cohort_file: Path, out: Path, as_of: Any, fetch: bool, strict: bool, 
               "not Traction's cache).")
 @common
 def clean(content: Path, ui: Ui) -> None:
-    """Remove the cache of drawn social cards (TRACTION_CACHE_DIR, else .traction-cache/ in
-    the content folder). The next build draws them again. The site is left alone."""
+    """Remove the cache of read files and drawn social cards (TRACTION_CACHE_DIR, else
+    .traction-cache/ in the content folder). The next run makes it again. The site is left
+    alone."""
     from generator.output.cache import clear
     from generator.output.writer import OutputError
 
@@ -515,8 +573,10 @@ def clean(content: Path, ui: Ui) -> None:
               default="markdown", show_default=True,
               help="markdown for a pull-request comment, json for tools, text for the terminal.")
 @as_of_option
+@cache_option_in_git
 @common_in_git
-def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: Any) -> None:
+def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: Any,
+         cache: Path | None) -> None:
     """What changes between two git revisions: milestones, goal, stage, new weeks, problems.
 
     HEAD defaults to the working tree. Nothing in the work tree or index is touched. Each
@@ -528,7 +588,9 @@ def diff(content: Path, ui: Ui, base: str, head: str | None, fmt: str, as_of: An
     from generator.tools.diff import GitError, diff_revisions
 
     try:
-        report = diff_revisions(content, base, head, as_of)
+        # no cache folder made where the working tree has no content folder
+        report = diff_revisions(content, base, head, as_of,
+                                _store(cache if content.is_dir() else None))
     except GitError as exc:
         refuse(str(exc))
     in_repo = _repo_prefix(content)

@@ -29,6 +29,7 @@ from generator.problems import Problem, Problems
 from generator.rules import check
 from generator.source.history import NoHistory, read_history
 from generator.source.loader import Overrides, load
+from generator.source.recordcache import Store
 from generator.source.scalars import ABSOLUTE_URL
 from generator.source.schema import Config
 
@@ -42,12 +43,15 @@ def _silent(stage: str) -> None:
 
 
 def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True,
-            overrides: Overrides | None = None, history: bool = False) -> Analysis:
+            overrides: Overrides | None = None, history: bool = False,
+            store: Store | None = None) -> Analysis:
     """Load and check the content at `root`, and evaluate it when there is no error.
     `overrides`: week files' texts to read instead of the files (see `source.loader`).
-    `history`: read the provenance of the entries from git (`source.history`)."""
+    `history`: read the provenance of the entries from git (`source.history`).
+    `store`: where the records of unchanged files are kept between runs, an
+    `output.cache.Cache` (`source.recordcache`)."""
     problems = Problems()
-    content = load(root, problems, fast=fast_yaml, overrides=overrides)
+    content = load(root, problems, fast=fast_yaml, overrides=overrides, store=store)
     day = resolve_as_of(content, as_of, problems)
     ladders = None
     if content.config is not None:
@@ -98,8 +102,9 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
     theme, a template that fails on this content) fails the check the same way. Cards
-    drawn before are taken from the `cache` folder, when given, and new ones kept there;
-    the others are drawn on every core unless `parallel` is off (then no child process).
+    drawn before, and the records of unchanged files, are taken from the `cache` folder,
+    when given, and new ones kept there; the other cards are drawn, and the Markdown and
+    pages rendered, on every core unless `parallel` is off (then no child process).
     `progress` hears each stage as it starts ("rendering the pages"). The files are put
     `into` the mapping given (`build`'s staging folder), else into a new dict."""
     # The render and output stages are imported here, not at the top: `status` and `diff`
@@ -109,9 +114,10 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
     from generator.render.pages import render_site
     from generator.render.site import public_view
 
+    store = Cache(cache) if cache is not None else None
     progress(f"checking {content_dir}")
     with _no_cycle_collection():
-        analysis = analyse(content_dir, as_of=as_of, history=True)
+        analysis = analyse(content_dir, as_of=as_of, history=True, store=store)
         problems = Problems(analysis.problems)
         config = analysis.content.config
         theme = _theme(content_dir, config, problems)
@@ -119,8 +125,7 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
         if not problems.errors and analysis.progress is not None and config is not None:
             progress("rendering the pages")
             files = render_site(public_view(analysis, base_url, parallel), problems, theme,
-                                Cache(cache) if cache is not None else None, parallel,
-                                progress, {} if into is None else into)
+                                store, parallel, progress, {} if into is None else into)
             if files is not None:
                 check_paths(files, problems)
     return Rendered(analysis, problems.sorted(), None if problems.errors else files)

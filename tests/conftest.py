@@ -71,6 +71,19 @@ def shared_card_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
         os.environ["TRACTION_CACHE_DIR"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_file(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The key that signs cache entries (`output.cache.key_file`) in a folder of the
+    session's: no test reads or makes one in the home of whoever runs them."""
+    old = os.environ.get("TRACTION_KEY_FILE")
+    os.environ["TRACTION_KEY_FILE"] = str(tmp_path_factory.mktemp("cache-key") / "key")
+    yield
+    if old is None:
+        del os.environ["TRACTION_KEY_FILE"]
+    else:
+        os.environ["TRACTION_KEY_FILE"] = old
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> Callable[..., Path]:
     """`content(weeks={...})` writes a content dir under tmp_path and returns its path."""

@@ -7,7 +7,6 @@ loading goes on with the other files so one run reports everything.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 
 from generator.problems import Pos, Problem, Problems
 from generator.source.declare import Record, key_names, read
+from generator.source.recordcache import Store, remembered
 from generator.source.scalars import is_null
 from generator.source.schema import CaseStudyMeta, Config, PageMeta, WeekLog
 from generator.source.yamlsource import (
@@ -107,12 +107,15 @@ def _check_config_markdown(config: Config, problems: Problems) -> None:
 
 
 def _load_yaml(path: Path, root: Path, model: type[R], fast: bool, problems: Problems,
-               overrides: Overrides) -> R | None:
+               overrides: Overrides, store: Store | None) -> R | None:
     rel = path.relative_to(root).as_posix()
     text = _read(path, rel, problems, overrides)
     if text is None:
         return None
-    return _record(text, rel, model, fast, problems)
+    record, found = remembered(_read_record, text, rel, model, fast, store)
+    for problem in found:
+        problems.add(problem)
+    return record  # type: ignore[no-any-return]  # kept records lose their type
 
 
 def week_from_bytes(data: bytes, rel: str, problems: Problems) -> WeekLog | None:
@@ -124,26 +127,14 @@ def week_from_bytes(data: bytes, rel: str, problems: Problems) -> WeekLog | None
     text = decode(data, rel, problems)
     if text is None:
         return None
-    # not kept in the cache: a long history would fill it with versions read once
-    record, found = _read_record.__wrapped__(text, rel, WeekLog, True)
+    # never kept (`source.recordcache`), in memory or on disk: a long history would fill
+    # them with versions each read once
+    record, found = _read_record(text, rel, WeekLog, True)
     for problem in found:
         problems.add(problem)
-    return record  # type: ignore[return-value]  # the cache erases the record's type
+    return record  # type: ignore[return-value]  # one function reads every model
 
 
-def _record(text: str, rel: str, model: type[R], fast: bool, problems: Problems) -> R | None:
-    """The record of a file's text, and its problems, reported to `problems`."""
-    cached: Any = model  # mypy takes a frozen dataclass's class for unhashable
-    record, found = _read_record(text, rel, cached, fast)
-    for problem in found:
-        problems.add(problem)
-    return record  # type: ignore[return-value]  # the cache erases the record's type
-
-
-# A process that reads the content again (`traction serve`) reads each unchanged text once:
-# records are immutable, and a text's problems are its own. Bounded: the texts of the
-# content (and of its recent edits), as many entries as a 15-year log has files.
-@functools.lru_cache(maxsize=1024)
 def _read_record(text: str, rel: str, model: type[Record], fast: bool
                  ) -> tuple[Record | None, tuple[Problem, ...]]:
     problems = Problems()
@@ -170,19 +161,17 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
 
 
 def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[PageMeta],
-                   fast: bool, problems: Problems) -> Document | None:
+                   fast: bool, problems: Problems, store: Store | None) -> Document | None:
     rel = path.relative_to(root).as_posix()
     text = _read(path, rel, problems, {})
     if text is None:
         return None
-    cached: Any = model  # as in `_record`
-    document, found = _read_document(text, rel, cached, fast)
+    document, found = remembered(_read_document, text, rel, model, fast, store)
     for problem in found:
         problems.add(problem)
-    return document
+    return document  # type: ignore[no-any-return]  # as in `_load_yaml`
 
 
-@functools.lru_cache(maxsize=256)  # as `_read_record`: documents are immutable too
 def _read_document(text: str, rel: str, model: type[CaseStudyMeta] | type[PageMeta],
                    fast: bool) -> tuple[Document | None, tuple[Problem, ...]]:
     problems = Problems()
@@ -215,9 +204,11 @@ def _read_document(text: str, rel: str, model: type[CaseStudyMeta] | type[PageMe
 
 
 def load(root: Path, problems: Problems, *, fast: bool = True,
-         overrides: Overrides | None = None) -> Content:
+         overrides: Overrides | None = None, store: Store | None = None) -> Content:
     """Read `traction.yaml`, `weeks/*.yaml`, `case-studies/*.md` and `pages/*.md`; a week
-    file in `overrides` is read from there (and need not exist yet)."""
+    file in `overrides` is read from there (and need not exist yet). The record of a text
+    read before comes from this process's memory, else from `store` when given (see
+    `source.recordcache`), and a new one is kept there."""
     overrides = overrides or {}
     config: Config | None = None
     config_path = root / "traction.yaml"
@@ -230,7 +221,7 @@ def load(root: Path, problems: Problems, *, fast: bool = True,
         problems.error(Pos("traction.yaml"), "missing traction.yaml",
                        "run `traction init` to create one")
     else:
-        config = _load_yaml(config_path, root, Config, fast, problems, {})
+        config = _load_yaml(config_path, root, Config, fast, problems, {}, store)
         if config is not None:
             _check_config_markdown(config, problems)
 
@@ -246,7 +237,7 @@ def load(root: Path, problems: Problems, *, fast: bool = True,
             problems.error(Pos(rel), "weekly log file name must be YYYY-Www.yaml",
                            "e.g. weeks/2026-W47.yaml")
             continue
-        week = _load_yaml(path, root, WeekLog, fast, problems, overrides)
+        week = _load_yaml(path, root, WeekLog, fast, problems, overrides, store)
         if week is not None and week.week != path.stem:
             problems.error(week.at("week"), f"week '{week.week}' does not match the file name",
                            f"rename the file to {week.week}.yaml or fix the week")
@@ -264,7 +255,7 @@ def load(root: Path, problems: Problems, *, fast: bool = True,
         "case-studies": CaseStudyMeta, "pages": PageMeta}
     for folder, model in models.items():
         for path in _files(root / folder, root, (".md",), problems):
-            doc = _load_document(path, root, model, fast, problems)
+            doc = _load_document(path, root, model, fast, problems, store)
             if doc is not None:
                 documents[folder].append(doc)
 
@@ -299,19 +290,3 @@ def _files(folder: Path, root: Path, suffixes: tuple[str, ...], problems: Proble
             rel = path.relative_to(root).as_posix()
             problems.warning(Pos(rel), "ignored: not a " + " or ".join(suffixes) + " file")
     return found
-
-
-def find_content(start: Path) -> Path | None:
-    """The content folder for a command run in `start` without --content, found as git
-    finds its repository: in `start` and each folder above it, `content/traction.yaml`
-    (a repository's root) or `traction.yaml` (the content folder itself), stopping after
-    the root of a git repository. The path is relative to `start` (`content`, `..`,
-    `../content`), so problems name files from where the command ran; None if none."""
-    here = start.absolute()
-    for folder in (here, *here.parents):
-        for candidate in (folder / "content", folder):
-            if (candidate / "traction.yaml").is_file():
-                return Path(os.path.relpath(candidate, here))
-        if (folder / ".git").exists():
-            return None
-    return None

@@ -12,38 +12,41 @@ from pathlib import Path
 from generator.model.analysis import Analysis, AsOf, AsOfError, source_date
 from generator.pipeline import analyse
 from generator.public.diff import DiffReport, Side, compare
+from generator.source.recordcache import Store
 from generator.tools.gitrev import GitError, Repo, commit_time, export, open_repo, resolve
 
 __all__ = ["GitError", "diff_revisions"]
 
 
 def diff_revisions(content: Path, base: str, head: str | None = None,
-                   as_of: AsOf | None = None) -> DiffReport:
+                   as_of: AsOf | None = None, store: Store | None = None) -> DiffReport:
     """Compare the content at `base` with `head` (default: the working tree). Raises GitError.
 
     A revision is evaluated as of its commit's date, as the publish workflow builds it, and
     the working tree as of `as_of` (SOURCE_DATE_EPOCH) or its own latest day; an `--as-of`
-    date applies to both sides."""
+    date applies to both sides. `store` keeps the records of files between runs (see
+    `pipeline.analyse`): a file unchanged since the base is read once."""
     repo = open_repo(content)
     base_commit = resolve(repo, base)
     head_commit = resolve(repo, head) if head is not None else None
     with tempfile.TemporaryDirectory(prefix="traction-diff-") as tmp:
         before = Side(base, base_commit,
-                      _analyse_commit(repo, base_commit, Path(tmp, "base"), as_of))
+                      _analyse_commit(repo, base_commit, Path(tmp, "base"), as_of, store))
         if head_commit is not None:
             after = Side(head, head_commit,
-                         _analyse_commit(repo, head_commit, Path(tmp, "head"), as_of))
+                         _analyse_commit(repo, head_commit, Path(tmp, "head"), as_of, store))
         else:
             after = Side(None, None,
-                         analyse(content, as_of=as_of) if content.is_dir() else None)
+                         analyse(content, as_of=as_of, store=store) if content.is_dir()
+                         else None)
         return compare(before, after, repo.content)
 
 
-def _analyse_commit(repo: Repo, commit: str, dest: Path, as_of: AsOf | None
-                    ) -> Analysis | None:
+def _analyse_commit(repo: Repo, commit: str, dest: Path, as_of: AsOf | None,
+                    store: Store | None) -> Analysis | None:
     if as_of is None or not as_of.strict:
         try:
             as_of = AsOf(source_date(commit_time(repo, commit)).date, "commit date")
         except AsOfError as exc:  # pragma: no cover - git always prints a number
             raise GitError(str(exc)) from None
-    return analyse(dest, as_of=as_of) if export(repo, commit, dest) else None
+    return analyse(dest, as_of=as_of, store=store) if export(repo, commit, dest) else None
