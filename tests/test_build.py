@@ -917,7 +917,7 @@ def test_the_same_bytes_serial_forked_cold_and_warm(
     and renders again in one process (as `traction serve` does) after edits that are then
     undone give the same files, byte for byte."""
     from generator import pipeline
-    from generator.render import markup, pages
+    from generator.render import markup
 
     demo = Path(shutil.copytree(ROOT / "content", tmp_path / "content",
                                 ignore=shutil.ignore_patterns(".traction-cache")))
@@ -931,10 +931,9 @@ def test_the_same_bytes_serial_forked_cold_and_warm(
 
     forks = _count_forks(monkeypatch)
     monkeypatch.setattr(markup, "PARALLEL_FROM", 4)  # the demo is small: fork all the same
-    monkeypatch.setattr(pages, "PARALLEL_PAGES_FROM", 4)
     markup._CACHE.clear()  # so this process converts its Markdown in the forks too
     assert _digests(pipeline.render(demo, parallel=True).files) == cold
-    assert len(forks) == 2  # the Markdown, then the pages
+    assert len(forks) == 1
 
     week = sorted((demo / "weeks").glob("*.yaml"))[-1]
     original = week.read_text("utf-8")
@@ -963,23 +962,3 @@ def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _monday(label: str) -> str:
     year, week = label.split("-W")
     return datetime.date.fromisocalendar(int(year), int(week), 1).isoformat()
-
-
-def test_a_template_failing_in_a_forked_process_is_reported_at_its_line(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pipeline
-    from generator.render import pages
-
-    content = small_content(tmp_path / "content", theme_dir="theme")
-    (content / "theme" / "templates").mkdir(parents=True)
-    (content / "theme" / "templates" / "week.html").write_text(
-        "{% extends 'base.html' %}\n{% block content %}\n\n<p>{{ 1 // 0 }}</p>\n"
-        "{% endblock %}\n", "utf-8")
-    forks = _count_forks(monkeypatch)
-    monkeypatch.setattr(pages, "PARALLEL_PAGES_FROM", 4)
-    rendered = pipeline.render(content, parallel=True)
-    assert len(forks) == 1
-    assert rendered.files is None
-    [problem] = [p for p in rendered.problems if p.severity == "error"]
-    assert problem.pos.file.endswith("/theme/templates/week.html") and problem.pos.line == 4
-    assert "ZeroDivisionError" in problem.message

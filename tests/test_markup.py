@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -277,3 +278,20 @@ def test_after_one_edit_only_that_text_is_converted_again(monkeypatch: pytest.Mo
     markup.prepare(edited, parallel=False)
     assert [to_html(text) for text in edited] == [real(text) for text in edited]
     assert converted == ["Week 2, *edited*"]
+
+
+def test_a_killed_process_leaves_the_markdown_to_this_one(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    def broken(*args: object, **kwargs: object) -> Iterator[str]:
+        raise BrokenProcessPool("a process was killed")
+        yield ""
+
+    monkeypatch.setattr(markup, "_CACHE", OrderedDict())
+    monkeypatch.setattr(markup, "fork_workers", lambda items, minimum: 2)
+    monkeypatch.setattr(markup, "forked_map", broken)
+    texts = [f"Text *{n}*" for n in range(10)]
+    markup.prepare(texts, parallel=True)
+    assert list(markup._CACHE) == texts
+    assert markup._CACHE["Text *3*"] == "<p>Text <em>3</em></p>"

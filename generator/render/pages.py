@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Iterator, MutableMapping
-from concurrent.futures.process import BrokenProcessPool
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from generator.problems import Pos, Problems
 from generator.public.progress_doc import dumps, progress_document
 from generator.render import cards, raster
 from generator.render.badges import badge_json, badge_svg
-from generator.render.cores import fork_workers, forked_map
 from generator.render.site import SiteView
 
 THEME = "default"
@@ -33,9 +31,6 @@ class _TemplateFailed(Exception):
     def __init__(self, pos: Pos, message: str) -> None:
         super().__init__(f"{pos}: {message}")
         self.pos, self.message = pos, message
-
-    def __reduce__(self) -> tuple[type[_TemplateFailed], tuple[Pos, str]]:
-        return type(self), (self.pos, self.message)  # from a forked process to the parent
 
 
 def default_theme_dir() -> Path:
@@ -258,16 +253,16 @@ def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | 
     env = _site_environment(dirs)
     html_paths = []
     page_cards: set[cards.Card] = set()
-    pages = list(_pages(site))
-    seen: set[str] = set()
-    for path, _, _ in pages:
-        if path in seen:
+    home = cards.home_card(site)
+    for path, template, context in _pages(site):
+        if path in files:
             raise _TemplateFailed(Pos("traction.yaml"), f"two pages would be written to '{path}'")
-        seen.add(path)
-    for (path, _, _), (page, card) in zip(pages, _rendered(site, env, pages, parallel),
-                                          strict=True):
+        card = cards.card_for(site, context, home)
         page_cards.add(card)
-        files[path] = page
+        files[path] = _render(env, template, {
+            "site": site, "card": card,
+            "card_image": site.absolute(card.path) if site.social_cards else None,
+            "touch_icon": site.url(cards.ICON_PATH), **context})
         if path != "404.html":
             html_paths.append(path)
     files.update(_draw_cards(_card_sources(
@@ -291,59 +286,6 @@ def _render_site(site: SiteView, user_theme: Path | None, store: raster.Store | 
             for rel, item in sorted(_static_files(static)):
                 files[f"assets/{rel}"] = item.read_bytes()
     return files
-
-
-# Pages per forked process's share: fewer are done here (see `cores.fork_workers`).
-PARALLEL_PAGES_FROM = 96
-
-
-def _rendered(site: SiteView, env: jinja2.Environment,
-              pages: list[tuple[str, str, dict[str, Any]]], parallel: bool
-              ) -> Iterator[tuple[bytes, cards.Card]]:
-    """Each page's bytes and card, in order, rendered here or shared among forked processes
-    (which inherit the site and the environment, and send back bytes)."""
-    workers = fork_workers(len(pages), PARALLEL_PAGES_FROM) if parallel else 0
-    if not workers:
-        yield from _page_range(site, env, pages, 0, len(pages))
-        return
-    size = max(1, len(pages) // (workers * 4))
-    ranges = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
-    done = 0  # pages given so far
-    _FORKED[:] = [(site, env, pages)]
-    try:
-        for rendered in forked_map(_forked_range, ranges, workers):
-            if isinstance(rendered, _TemplateFailed):
-                raise rendered
-            done += len(rendered)
-            yield from rendered
-    except BrokenProcessPool:  # a process was killed: the rest here
-        yield from _page_range(site, env, pages, done, len(pages))
-    finally:
-        _FORKED.clear()
-
-
-# What a forked process renders from: set just before the fork, cleared after.
-_FORKED: list[tuple[SiteView, jinja2.Environment, list[tuple[str, str, dict[str, Any]]]]] = []
-
-
-def _forked_range(bounds: tuple[int, int]) -> list[tuple[bytes, cards.Card]] | _TemplateFailed:
-    site, env, pages = _FORKED[0]
-    try:
-        return list(_page_range(site, env, pages, *bounds))
-    except _TemplateFailed as failed:  # sent back as a value: it is the theme's, not a bug
-        return failed
-
-
-def _page_range(site: SiteView, env: jinja2.Environment,
-                pages: list[tuple[str, str, dict[str, Any]]], start: int, end: int
-                ) -> Iterator[tuple[bytes, cards.Card]]:
-    home = cards.home_card(site)
-    for _, template, context in pages[start:end]:
-        card = cards.card_for(site, context, home)
-        yield _render(env, template, {
-            "site": site, "card": card,
-            "card_image": site.absolute(card.path) if site.social_cards else None,
-            "touch_icon": site.url(cards.ICON_PATH), **context}), card
 
 
 def _site_badges(site: SiteView, small: bool = False) -> tuple[bytes, bytes]:
