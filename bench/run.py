@@ -120,7 +120,10 @@ def measure(
 
 
 def synth(out: Path, years: int, case_studies: int, seed: int) -> str:
-    argv = [sys.executable, str(SYNTH), str(out), "--years", str(years), "--seed", str(seed)]
+    # Cards off: drawing them is timed on its own (bench/cards.py), and with --no-cache every
+    # build would draw them all.
+    argv = [sys.executable, str(SYNTH), str(out), "--years", str(years), "--seed", str(seed),
+            "--no-cards"]
     if case_studies:
         argv += ["--case-studies", str(case_studies)]
     done = subprocess.run(argv, check=True, capture_output=True, text=True)

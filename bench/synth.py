@@ -571,6 +571,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--start", help="first ISO week, e.g. 2021-W01 (default: W01 of 2026 - YEARS)"
     )
+    parser.add_argument("--no-cards", action="store_true",
+                        help="social cards off (bench/cards.py times them on their own)")
     parser.add_argument("--force", action="store_true", help="replace an existing content dir")
     parser.add_argument("--json", action="store_true", help="print the stats as JSON")
     args = parser.parse_args(argv)
@@ -582,7 +584,8 @@ def main(argv: list[str] | None = None) -> int:
         for sub in ("weeks", "case-studies", "pages"):
             shutil.rmtree(out / sub, ignore_errors=True)
         (out / "traction.yaml").unlink(missing_ok=True)
-    stats = generate(out, args.years, args.case_studies, args.seed, args.start)
+    stats = generate(out, args.years, args.case_studies, args.seed, args.start,
+                     cards=not args.no_cards)
     if args.json:
         print(json.dumps(stats.__dict__, sort_keys=True))
     else:

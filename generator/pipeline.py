@@ -97,7 +97,8 @@ class BuildResult:
 def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = None,
            cache: Path | None = None, parallel: bool = True,
            progress: Callable[[str], None] = _silent,
-           into: MutableMapping[str, bytes] | None = None) -> Rendered:
+           into: MutableMapping[str, bytes] | None = None, keep_records: bool = True
+           ) -> Rendered:
     """Everything but the swap into the output: the files of the site, or the problems.
 
     `traction check` runs this too, so whatever would make a build fail (the content, the
@@ -106,7 +107,8 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
     when given, and new ones kept there; the other cards are drawn, and the Markdown and
     pages rendered, on every core unless `parallel` is off (then no child process).
     `progress` hears each stage as it starts ("rendering the pages"). The files are put
-    `into` the mapping given (`build`'s staging folder), else into a new dict."""
+    `into` the mapping given (`build`'s staging folder), else into a new dict. With
+    `keep_records` off, records are read from the cache but none is written there."""
     # The render and output stages are imported here, not at the top: `status` and `diff`
     # need only `analyse`, and jinja2 and Markdown cost a third of their start-up.
     from generator.output.cache import Cache
@@ -117,7 +119,8 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
     store = Cache(cache) if cache is not None else None
     progress(f"checking {content_dir}")
     with _no_cycle_collection():
-        analysis = analyse(content_dir, as_of=as_of, history=True, store=store)
+        analysis = analyse(content_dir, as_of=as_of, history=True,
+                           store=store if keep_records or store is None else _Unwritten(store))
         problems = Problems(analysis.problems)
         config = analysis.content.config
         theme = _theme(content_dir, config, problems)
@@ -129,6 +132,19 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
             if files is not None:
                 check_paths(files, problems)
     return Rendered(analysis, problems.sorted(), None if problems.errors else files)
+
+
+class _Unwritten:
+    """A store read from, never written to."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, key: str) -> bytes | None:
+        return self.store.get(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        pass
 
 
 @contextlib.contextmanager
@@ -192,8 +208,11 @@ def build(content_dir: Path, out: Path, base_url: str | None = None,
         # Each file goes to a staging folder as it is rendered (a 50-year log's pages are
         # not all held in memory); the folder replaces `out` only when nothing failed.
         with staged_site(out) as staged:
+            # No record is written to the cache: a build in CI starts from a fresh clone
+            # and never reads them again, and writing one file per week file cost it a
+            # third of a second on the 5-year log. (The cards are kept: they cost more.)
             rendered = render(content_dir, base_url, as_of, cache, progress=progress,
-                              into=staged)
+                              into=staged, keep_records=False)
             if rendered.files is None:
                 return BuildResult(rendered.analysis, rendered.problems)
             progress(f"writing {len(rendered.files)} files into {out}")

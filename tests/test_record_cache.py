@@ -250,8 +250,9 @@ def test_in_process_the_records_and_their_places_are_the_same(tmp_path: Path) ->
 
 
 def test_versions_from_the_git_history_are_not_kept(tmp_path: Path) -> None:
-    """A build reads every earlier version of the week files (provenance): each is read
-    once, so none is kept; only the files as they are now. `diff` keeps what it reads."""
+    """`check` reads every earlier version of the week files (provenance): each is read
+    once, so none is kept; only the files as they are now. `diff` keeps what it reads. A
+    build (in CI, from a fresh clone: never read again) keeps none."""
     repo = new_repo(tmp_path / "repo")
     root = log_content(repo / "content")
     week = root / "weeks" / f"{w(12)}.yaml"
@@ -261,6 +262,8 @@ def test_versions_from_the_git_history_are_not_kept(tmp_path: Path) -> None:
     commit(repo, "now", day(w(12), 5))
     folder = tmp_path / "cache"
     build_ok(root, tmp_path / "site", env={"TRACTION_CACHE_DIR": str(folder)})
+    assert records(folder) == {}
+    assert check(root, folder)[0] == 0
     # the files as they are now, not the three earlier versions of the week that provenance
     # read from git
     assert len(records(folder)) == content_files(root)
