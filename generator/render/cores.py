@@ -1,5 +1,5 @@
 """How many cores this process may use, and when work may go to forked processes: the
-card drawing, the Markdown and the pages share it."""
+card drawing and the Markdown share it."""
 
 from __future__ import annotations
 

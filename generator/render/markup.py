@@ -295,7 +295,6 @@ def prepare(texts: Iterable[str], parallel: bool = True) -> None:
         _remember(text, html)
 
 
-
 def allowed_url(value: str) -> bool:
     """Whether an href or src value (as written in HTML) has no scheme or an allowed one."""
     scheme = _SCHEME.match(_INVISIBLE.sub("", unescape(value)).lower())

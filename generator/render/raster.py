@@ -109,7 +109,6 @@ def _salt(font_bytes: list[bytes], family: str) -> bytes:
     return digest.digest()
 
 
-
 def _map(draw: Callable[[tuple[str, list[str], str]], bytes | Failed],
          jobs: list[tuple[str, list[str], str]], parallel: bool) -> list[bytes | Failed]:
     workers = workers_for(len(jobs), PARALLEL_FROM) if parallel else 0
