@@ -47,8 +47,9 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 def key_file() -> Path | None:
     """Where this user's signing key is kept: TRACTION_KEY_FILE, else
-    $XDG_CACHE_HOME/traction/key, else ~/.cache/traction/key; never in a content folder.
-    None when there is no home to keep it in."""
+    $XDG_CACHE_HOME/traction/key, else ~/.cache/traction/key: outside any content folder,
+    unless TRACTION_KEY_FILE puts it in one (a key committed to a repository lets anyone
+    sign an entry). None when there is no home to keep it in."""
     if os.environ.get(KEY_FILE_ENV):
         return Path(os.environ[KEY_FILE_ENV])
     xdg = os.environ.get("XDG_CACHE_HOME", "")
