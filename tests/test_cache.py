@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_traction
+from gitrepo import git, new_repo
 from sitetools import build_ok, small_content
 from test_cards import with_cards
 
@@ -148,7 +149,7 @@ def test_no_entry_is_read_or_written_through_a_link(tmp_path: Path) -> None:
     store = cache.Cache(tmp_path / "c", SECRET)
     assert store.get(KEY) is None
     store.put(hashlib.sha256(b"other").hexdigest(), b"x")
-    assert len(list(elsewhere.rglob("*"))) == 3  # the tag, one folder, one entry: unchanged
+    assert len(list(elsewhere.rglob("*"))) == 4  # tag, .gitignore, a folder, an entry: unchanged
 
 
 def test_no_entry_is_read_or_written_through_a_linked_subfolder(tmp_path: Path) -> None:
@@ -199,7 +200,7 @@ def forge_every_entry(folder: Path) -> int:
     request could force-add it; the number forged."""
     forged = 0
     for path in folder.rglob("*"):
-        if path.is_file() and path.name != cache.TAG_NAME:
+        if path.is_file() and path.name not in (cache.TAG_NAME, ".gitignore"):
             fake = b"\x89PNG\r\n\x1a\n forged " + path.name.encode()
             path.write_bytes(sha_header(fake, b"2" if forged % 2 else b"1"))
             forged += 1
@@ -215,7 +216,8 @@ def test_the_command_keeps_cards_in_the_content_folder_and_builds_the_same_bytes
     assert not folder.exists()
     build_ok(root, tmp_path / "cold")
     assert (folder / cache.TAG_NAME).exists()
-    entries = [p for p in folder.rglob("*") if p.is_file() and p.name != cache.TAG_NAME]
+    entries = [p for p in folder.rglob("*")
+               if p.is_file() and p.name not in (cache.TAG_NAME, ".gitignore")]
     assert len(entries) > 5
     build_ok(root, tmp_path / "warm")
     for path in entries:  # every entry corrupt: each card is drawn again, the same
@@ -267,3 +269,15 @@ def test_clean_leaves_a_folder_it_did_not_make(tmp_path: Path,
     assert result.returncode == 2
     assert "not a Traction cache" in result.stderr + result.stdout
     assert (root / cache.FOLDER / "precious.txt").exists()
+
+
+def test_the_cache_keeps_itself_out_of_git(tmp_path: Path) -> None:
+    """Records hold the log's private text: even a repository whose .gitignore does not name
+    the cache (made before `traction init` wrote it) never takes it in with `git add -A`."""
+    repo = new_repo(tmp_path / "repo")
+    store = cache.Cache(repo / cache.FOLDER, SECRET)
+    store.put(KEY, b"a record with a private note")
+    assert store.get(KEY) == b"a record with a private note"
+    git(repo, "add", "-A")
+    assert git(repo, "status", "--porcelain", "--ignored").splitlines() == [
+        f"!! {cache.FOLDER}/"]

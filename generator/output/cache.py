@@ -38,6 +38,9 @@ TAG_NAME = "CACHEDIR.TAG"
 TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
        b"# This folder is a cache made by Traction (traction build); `traction clean`\n"
        b"# removes it and the next build makes it again.\n")
+# The kept records hold the log's private text: the folder keeps itself out of git even in
+# a repository whose .gitignore does not name it (made before `traction init` wrote it).
+GITIGNORE = b"# Made by Traction: this cache holds private text; never commit it.\n*\n"
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 _ENTRY_CAP = 64 * 1024 * 1024  # no entry is this large; a bigger file is not ours
 SECRET_BYTES = 32
@@ -184,9 +187,9 @@ class Cache:
                                                 and not _is_ours(self.folder)):
                     return  # never write through a link, or into a folder someone else made
                 self.folder.mkdir(parents=True, exist_ok=True)
-                tag = self.folder / TAG_NAME
-                if not tag.exists():
-                    tag.write_bytes(TAG)
+                for name, text in ((TAG_NAME, TAG), (".gitignore", GITIGNORE)):
+                    if not (self.folder / name).exists():
+                        (self.folder / name).write_bytes(text)
                 self._ours = True
             if path.parent not in self._made:
                 if path.parent.is_symlink():
