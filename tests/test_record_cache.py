@@ -78,11 +78,20 @@ def said(folder: Path) -> dict[str, bytes]:
             if raw.split(b"\n", 1)[1].startswith(b"{")}
 
 
-def status(root: Path, folder: Path, *args: str) -> tuple[int, str, str]:
-    result = run_traction("status", "--content", str(root), *args,
+def command(name: str, root: Path, folder: Path, *args: str) -> tuple[int, str, str]:
+    """`traction NAME` of `root` with its cache at `folder`: exit status, stdout, stderr."""
+    result = run_traction(name, "--content", str(root), *args,
                           env={"TRACTION_CACHE_DIR": str(folder)})
     assert "Traceback" not in result.stderr
     return result.returncode, result.stdout, result.stderr
+
+
+def status(root: Path, folder: Path, *args: str) -> tuple[int, str, str]:
+    return command("status", root, folder, *args)
+
+
+def check(root: Path, folder: Path, *args: str) -> tuple[int, str, str]:
+    return command("check", root, folder, *args)
 
 
 def content_files(root: Path) -> int:
@@ -167,13 +176,6 @@ def planted(root: Path, folder: Path, rel: str, sign: bool) -> None:
         path = folder / key[:2] / key
         path.write_bytes(b"traction-cache/2 " + hashlib.sha256(data).hexdigest().encode()
                          + b"\n" + data)
-
-
-def check(root: Path, folder: Path, *args: str) -> tuple[int, str, str]:
-    result = run_traction("check", "--content", str(root), *args,
-                          env={"TRACTION_CACHE_DIR": str(folder)})
-    assert "Traceback" not in result.stderr
-    return result.returncode, result.stdout, result.stderr
 
 
 def test_a_warm_run_reads_the_signed_entry_and_no_cache_reads_none(tmp_path: Path) -> None:
