@@ -104,8 +104,8 @@ def render(content_dir: Path, base_url: str | None = None, as_of: AsOf | None = 
     `traction check` runs this too, so whatever would make a build fail (the content, the
     theme, a template that fails on this content) fails the check the same way. Cards
     drawn before, and the records of unchanged files, are taken from the `cache` folder,
-    when given, and new ones kept there; the other cards are drawn, and the Markdown and
-    pages rendered, on every core unless `parallel` is off (then no child process).
+    when given, and new ones kept there; the other cards are drawn, and the Markdown
+    converted, on every core unless `parallel` is off (then no child process).
     `progress` hears each stage as it starts ("rendering the pages"). The files are put
     `into` the mapping given (`build`'s staging folder), else into a new dict. With
     `keep_records` off, records are read from the cache but none is written there."""
