@@ -20,7 +20,6 @@ It prints a Markdown table of medians and the ratio to Hugo. Needs `hugo` on PAT
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -112,11 +111,7 @@ for _ in range(int(sys.argv[2])):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--case-studies", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=9)
-    args = parser.parse_args(argv)
+    args = synth.bench_options(__doc__).parse_args(argv)
     if shutil.which("hugo") is None:
         print("hugo is not on PATH (apt-get install hugo)", file=sys.stderr)
         return 1

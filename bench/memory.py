@@ -15,7 +15,6 @@ pages the forks share with it counted once. It also reports the build's own peak
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import statistics
@@ -81,10 +80,7 @@ def _build(content: Path, out: Path) -> tuple[float, float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args(argv)
+    args = synth.bench_options(__doc__, years=50, case_studies=None, runs=3).parse_args(argv)
     if not Path("/proc/self/smaps_rollup").is_file():
         raise SystemExit("needs Linux's /proc/<pid>/smaps_rollup")
     with tempfile.TemporaryDirectory(prefix="traction-memory-") as tmp:

@@ -16,7 +16,6 @@ The target: at 5 years (260 commits), provenance adds < 0.5 s to a build.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import os
 import shutil
@@ -86,10 +85,7 @@ def _build(content: Path, out: Path) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
+    args = synth.bench_options(__doc__, case_studies=None, runs=5).parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="traction-provenance-") as tmp:
         root = Path(tmp)
         content, commits = make_repository(root, args.years)

@@ -24,7 +24,6 @@ main`), for the figure before. Prints the medians as a Markdown table, with the 
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -63,10 +62,7 @@ def _run(content: Path, tmp: Path, repo: Path, *args: str) -> tuple[float, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--case-studies", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=9)
+    parser = synth.bench_options(__doc__)
     parser.add_argument("--baseline", type=Path,
                         help="another checkout of Traction to time `status` from, too")
     args = parser.parse_args(argv)

@@ -562,6 +562,18 @@ def generate(out: Path, years: int, case_studies: int, seed: int, start: str | N
     return gen.stats
 
 
+def bench_options(doc: str | None, years: int = 5, case_studies: int | None = 100,
+                  runs: int = 9) -> argparse.ArgumentParser:
+    """The options every bench that writes a synthetic log takes: `--years`,
+    `--case-studies` (unless None: the bench writes none) and `--runs`."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--years", type=int, default=years)
+    if case_studies is not None:
+        parser.add_argument("--case-studies", type=int, default=case_studies)
+    parser.add_argument("--runs", type=int, default=runs)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="content directory to create")

@@ -17,7 +17,6 @@ process: the same files, the same bytes. Prints the medians.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import hashlib
 import json
@@ -80,11 +79,7 @@ def _commit_all(content: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--case-studies", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=9)
-    args = parser.parse_args(argv)
+    args = synth.bench_options(__doc__).parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="traction-warm-") as tmp:
         content = Path(tmp) / "content"
         synth.generate(content, args.years, args.case_studies, 1, None, cards=False)
