@@ -5,17 +5,19 @@ Usage::
 
     python bench/cards.py [CONTENT_DIR] [--runs 5]
 
-Times the real `traction build` of a copy of the content, each in a fresh process, in five
+Times the real `traction build` of a copy of the content, each in a fresh process, in six
 ways interleaved run by run: without cards (`site.social_cards: false`); with a cold cache
-(a fresh `.traction-cache/`, so every card is drawn, across cores); cold and serial (one
-core, as `traction serve` draws); with a warm cache (nothing drawn); and with a warm cache
-after one weekly log changed (the cards whose text changed are drawn). It checks that
-every way with cards writes the same bytes. Medians (and min) of `--runs` runs.
+(a fresh `.traction-cache/`, so every card is drawn, across cores); cold, with svg2png-py
+hidden (what a build without the `fast` extra pays); cold and serial (one core, as
+`traction serve` draws); with a warm cache (nothing drawn); and with a warm cache after one
+weekly log changed (the cards whose text changed are drawn). It checks that every way with
+cards writes the same bytes. Medians (and min) of `--runs` runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -29,9 +31,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _build(content: Path, out: Path, prefix: tuple[str, ...] = ()) -> float:
+def _build(content: Path, out: Path, prefix: tuple[str, ...] = (),
+           path: tuple[Path, ...] = ()) -> float:
     environment = {k: v for k, v in os.environ.items() if k != "TRACTION_CACHE_DIR"}
-    environment["PYTHONPATH"] = str(REPO_ROOT)
+    environment["PYTHONPATH"] = os.pathsep.join(str(p) for p in (*path, REPO_ROOT))
     start = time.perf_counter()
     subprocess.run([*prefix, sys.executable, "-m", "generator", "build", "-q", "--content",
                     str(content), "--out", str(out)], check=True, env=environment)
@@ -70,6 +73,14 @@ def main() -> None:
             shutil.rmtree(cache, ignore_errors=True)
             return _build(with_cards, work / "cold")
 
+        hidden = work / "hidden"  # an svg2png_py that cannot be imported: resvg-py draws
+        hidden.mkdir()
+        (hidden / "svg2png_py.py").write_text("raise ImportError('hidden by bench/cards.py')\n")
+
+        def slow() -> float:
+            shutil.rmtree(cache, ignore_errors=True)
+            return _build(with_cards, work / "slow", path=(hidden,))
+
         def serial() -> float:  # one core allowed: the drawing is serial
             shutil.rmtree(cache, ignore_errors=True)
             return _build(with_cards, work / "serial", prefix=("taskset", "-c", "0"))
@@ -85,6 +96,7 @@ def main() -> None:
         ways: dict[str, Callable[[], float]] = {
             "no cards": lambda: _build(without, work / "none"),
             "cards, cold cache (every card drawn, all cores)": cold,
+            "cards, cold cache, without the `fast` extra (resvg-py draws)": slow,
             "cards, cold cache, one core (`taskset -c 0`)": serial,
             "cards, warm cache (none drawn)": warm,
             "cards, warm cache, a weekly log edited": one_week,
@@ -96,13 +108,16 @@ def main() -> None:
                 times[name].append(way())
         latest.write_bytes(original)
         warm()
-        assert _site(work / "cold") == _site(work / "warm") == _site(work / "serial"), \
-            "builds with a cold, a warm or a serial card stage wrote other bytes"
+        assert (_site(work / "cold") == _site(work / "warm") == _site(work / "serial")
+                == _site(work / "slow")), \
+            "builds with a cold, a warm, a serial or a resvg-py card stage wrote other bytes"
         none = statistics.median(times["no cards"])
         cards = sum(1 for p in (work / "cold" / "cards").rglob("*.png"))
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+        fast = importlib.util.find_spec("svg2png_py") is not None
         print(f"{args.content}: {cards} cards, {cores} cores, {args.runs} runs, "
-              f"each `traction build` in a fresh process\n")
+              f"each `traction build` in a fresh process; the `fast` extra is "
+              f"{'installed' if fast else 'NOT installed'}\n")
         print("| Build | Wall time, median (min) | Cards add |")
         print("|---|---|---|")
         for name, values in times.items():

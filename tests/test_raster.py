@@ -1,14 +1,23 @@
 """SVG to PNG (generator/render/raster.py): the same bytes drawn serially, in a pool or taken
-from a store; a store's bad entry is drawn again; an SVG resvg refuses is a `Failed`."""
+from a store; a store's bad entry is drawn again; an SVG resvg refuses is a `Failed`; the
+fast drawer gives resvg-py's bytes for everything it is given, and is given only that."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from html import escape
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import ROOT
+from sitetools import small_content
 
+from generator import pipeline
+from generator.problems import Problems
 from generator.render import cards, cores, raster
-from generator.render.pages import default_theme_dir
+from generator.render.pages import card_sources, default_theme_dir, render_site
+from generator.render.site import public_view
 
 FONTS = cards.font_files([default_theme_dir()])
 
@@ -92,3 +101,89 @@ def test_an_svg_resvg_cannot_draw_is_failed_and_not_stored() -> None:
     assert isinstance(drawn["bad.png"], raster.Failed) and drawn["bad.png"].reason
     assert isinstance(drawn["good.png"], bytes)
     assert len(shelf.entries) == 1
+
+
+# --- the fast drawer (the `fast` extra: svg2png-py) ----------------------------------------
+
+FONT_NAMES = tuple(str(f) for f in FONTS)
+
+
+def fast_drawer() -> Callable[[str], bytes]:
+    drawer = raster._fast_drawer(FONT_NAMES, cards.FONT_FAMILY)
+    # The test extras install it, in raster.FAST_VERSIONS: when this fails, install them, or
+    # check the new versions with the tests below and move FAST_VERSIONS.
+    assert drawer is not None, f"the fast extra is not installed as {raster.FAST_VERSIONS}"
+    return drawer
+
+
+def slow(svg: str) -> bytes | raster.Failed:
+    return raster.draw_with_resvg_py(svg, FONT_NAMES, cards.FONT_FAMILY)
+
+
+def test_the_fast_drawer_draws_every_demo_card_to_resvg_pys_bytes() -> None:
+    fast = fast_drawer()
+    svgs = card_sources(public_view(pipeline.analyse(ROOT / "content")), Problems())
+    assert svgs is not None and len(svgs) > 40
+    for path, svg in svgs.items():
+        assert raster._FAST_TEXT.fullmatch(svg), path
+        assert fast(svg) == slow(svg), path
+
+
+def lines_svg(lines: list[str], size: int, weight: int) -> str:
+    rows = "".join(f'<text x="8" y="{(n + 1) * size * 1.25:.0f}" font-size="{size}" '
+                   f'font-weight="{weight}">{escape(line)}</text>' for n, line in enumerate(lines))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size * 22}" '
+            f'height="{(len(lines) + 1) * size * 1.25:.0f}" font-family="Inter">{rows}</svg>')
+
+
+def test_the_fast_drawer_draws_every_character_it_is_given_to_resvg_pys_bytes() -> None:
+    """Every character of raster.FAST_RANGES in both of the theme's fonts, as lines of 30
+    (so kerning and marks between neighbours are drawn too), and a line in every weight."""
+    fast = fast_drawer()
+    text = "".join(chr(c) for lo, hi in raster.FAST_RANGES for c in range(lo, hi + 1)
+                   if c >= 0x20)
+    lines = [text[i:i + 30] for i in range(0, len(text), 30)]
+    svgs = [lines_svg(lines[i:i + 60], 24, weight)
+            for weight in (400, 700) for i in range(0, len(lines), 60)]
+    svgs += [lines_svg(["Reached 5 paying customers · 8 Sep 2026 ▲2 ✓"], 48, weight)
+             for weight in range(100, 1000, 50)]
+    for svg in svgs:
+        assert raster._FAST_TEXT.fullmatch(svg)
+        assert fast(svg) == slow(svg), svg[:300]
+
+
+def test_text_outside_the_fast_ranges_is_drawn_by_resvg_py() -> None:
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60" '
+           'font-family="Inter"><text x="10" y="40" font-size="30">x\u05b0y</text></svg>')
+    # Why: resvg 0.47 and 0.48 place a Hebrew point on a Latin letter differently.
+    assert fast_drawer()(svg) != slow(svg)
+    drawn = raster.draw_all({"c.png": svg}, FONTS, family=cards.FONT_FAMILY, fast=True)
+    assert drawn["c.png"] == slow(svg)
+
+
+def test_an_svg_the_fast_drawer_refuses_fails_in_resvg_pys_words() -> None:
+    drawn = raster.draw_all({"bad.png": "<svg><g></svg>"}, FONTS, fast=True)
+    assert drawn["bad.png"] == slow("<svg><g></svg>")
+    assert isinstance(drawn["bad.png"], raster.Failed)
+
+
+def test_only_the_default_themes_cards_may_go_to_the_fast_drawer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[bool] = []
+    real = raster.draw_all
+
+    def spy(*args: Any, **kwargs: Any) -> dict[str, bytes | raster.Failed]:
+        asked.append(kwargs["fast"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(raster, "draw_all", spy)
+    site = public_view(pipeline.analyse(small_content(tmp_path / "content")))
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    assert render_site(site, Problems(), theme, parallel=False) is not None
+    (theme / "cards").mkdir()
+    (theme / "cards" / "icon.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="180"/>', "utf-8")
+    raster._recent.clear()
+    assert render_site(site, Problems(), theme, parallel=False) is not None
+    assert asked == [True, False]

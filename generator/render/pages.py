@@ -217,8 +217,10 @@ def _card_sources(site: SiteView, dirs: list[Path],
 
 def _draw_cards(svgs: dict[str, str], dirs: list[Path], store: raster.Store | None,
                 parallel: bool, progress: raster.Progress) -> dict[str, bytes]:
+    # The fast drawer is checked against the default theme's cards and fonts only.
+    default_cards = not any((d / "cards").exists() for d in dirs if d != default_theme_dir())
     drawn = raster.draw_all(svgs, cards.font_files(dirs), store, cards.FONT_FAMILY, parallel,
-                            progress)
+                            progress, fast=default_cards)
     for path, png in drawn.items():
         if isinstance(png, raster.Failed):  # a theme's card template resvg cannot draw
             template = "icon.svg" if path == cards.ICON_PATH else "card.svg"

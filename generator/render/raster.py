@@ -1,27 +1,34 @@
 """SVG to PNG with resvg: many at once, on every core, each one drawn at most once.
 
-A card costs tens of milliseconds to draw (the resvg-py wheel is built for size, not speed)
-and the demo has about fifty, so drawing is the dearest step of a build. Two things keep it
-cheap: a drawing is looked up by a digest of everything it depends on (the SVG, the font
-bytes, the versions of Traction and resvg) in a store the pipeline passes in, and the ones
-that are missing are drawn across cores when there are enough of them to pay for starting
-the workers. The same SVG always gives the same bytes, so neither changes the output.
+A card costs some 50 ms to draw with the resvg-py wheel, which is built for size, not speed,
+and the demo has about fifty, so drawing is the dearest step of a build. Three things keep it
+cheap:
+- a drawing is looked up by a digest of everything it depends on (the SVG, the font bytes,
+  the versions of Traction and resvg) in a store the pipeline passes in;
+- the ones that are missing are drawn across cores when there are enough of them to pay for
+  starting the workers;
+- where the optional `fast` extra is installed, svg2png-py draws the default theme's cards:
+  resvg built for speed, in half the time, to the same bytes (see `FAST_VERSIONS`).
+None of the three changes the output.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
 from generator import __version__
-from generator.render.cores import workers_for
+from generator.render.cores import fork_workers, forked_map, workers_for
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Below this many drawings a pool costs more than it saves: starting a worker is about
@@ -58,12 +65,13 @@ class Failed:
 
 
 def draw_all(svgs: dict[str, str], fonts: Sequence[Path], store: Store | None = None,
-             family: str = "sans-serif", parallel: bool = True, progress: Progress = silent
-             ) -> dict[str, bytes | Failed]:
+             family: str = "sans-serif", parallel: bool = True, progress: Progress = silent,
+             fast: bool = False) -> dict[str, bytes | Failed]:
     """The PNG of each SVG, by the same key, drawn with `fonts` only (never the machine's,
     which differ from one to the next) and `family` as the default. With `parallel` off
     everything is drawn in this process, which then never has a child. `progress` hears
-    how many are drawn, when any is."""
+    how many are drawn, when any is. `fast`: the SVGs are the default theme's, with its
+    fonts, which the fast drawer is checked to draw to the same bytes."""
     font_bytes = [Path(f).read_bytes() for f in fonts]
     salt = _salt(font_bytes, family)
     keys = {path: hashlib.sha256(salt + svg.encode("utf-8")).hexdigest()
@@ -81,7 +89,7 @@ def draw_all(svgs: dict[str, str], fonts: Sequence[Path], store: Store | None = 
     font_list = [str(f) for f in fonts]
     if missing:
         progress(f"drawing {len(missing)} social card{'s' * (len(missing) != 1)}…")
-    drawn = _map(_draw, [(svgs[p], font_list, family) for p in missing], parallel)
+    drawn = _map(_draw, [(svgs[p], font_list, family, fast) for p in missing], parallel)
     for path, result in zip(missing, drawn, strict=True):
         found[path] = result
         if isinstance(result, bytes):
@@ -109,24 +117,77 @@ def _salt(font_bytes: list[bytes], family: str) -> bytes:
     return digest.digest()
 
 
-def _map(draw: Callable[[tuple[str, list[str], str]], bytes | Failed],
-         jobs: list[tuple[str, list[str], str]], parallel: bool) -> list[bytes | Failed]:
-    workers = workers_for(len(jobs), PARALLEL_FROM) if parallel else 0
+# What a worker is given: the SVG, the font files, the default family, and `fast`.
+Job = tuple[str, list[str], str, bool]
+
+
+def _map(draw: Callable[[Job], bytes | Failed], jobs: list[Job], parallel: bool
+         ) -> list[bytes | Failed]:
+    if not parallel:
+        return [draw(job) for job in jobs]
+    forks = fork_workers(len(jobs), PARALLEL_FROM)
+    if forks:
+        return list(forked_map(draw, jobs, forks, _chunk(len(jobs), forks)))
+    workers = workers_for(len(jobs), PARALLEL_FROM)
     if not workers:
         return [draw(job) for job in jobs]
-    # "spawn": a fresh interpreter that imports only this module, never a fork of a process
-    # that may run threads.
+    # Where forking is not safe, "spawn": a fresh interpreter that imports only this module.
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(draw, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        return list(pool.map(draw, jobs, chunksize=_chunk(len(jobs), workers)))
 
 
-def _draw(job: tuple[str, list[str], str]) -> bytes | Failed:
+def _chunk(jobs: int, workers: int) -> int:
+    return max(1, jobs // (workers * 4))
+
+
+def _draw(job: Job) -> bytes | Failed:
+    svg, fonts, family, fast = job
+    drawer = _fast_drawer(tuple(fonts), family) if fast and _FAST_TEXT.fullmatch(svg) else None
+    if drawer is not None:
+        # What it refuses, resvg-py refuses too, and says why in the words users know.
+        with suppress(Exception):
+            return drawer(svg)
+    return draw_with_resvg_py(svg, fonts, family)
+
+
+def draw_with_resvg_py(svg: str, fonts: Sequence[str], family: str) -> bytes | Failed:
     import resvg_py  # lazy: only a build draws; `traction status` never pays for it
 
-    svg, fonts, family = job
     try:
         return bytes(resvg_py.svg_to_bytes(
-            svg_string=svg, skip_system_fonts=True, font_files=fonts,
+            svg_string=svg, skip_system_fonts=True, font_files=list(fonts),
             font_family=family, sans_serif_family=family))
     except ValueError as exc:
         return Failed(" ".join(str(exc).split()))
+
+
+# The fast drawer is used only with exactly these versions. They bundle resvg 0.47 and
+# 0.48, which draw the default theme's cards alike except in right-to-left scripts, so it
+# draws only SVGs whose every character is in `FAST_RANGES`: tests/test_raster.py draws all
+# of them, and every card of the demo, both ways and compares the bytes. So a site never
+# depends on whether the extra is installed.
+FAST_VERSIONS = {"svg2png-py": "1.1.0", "resvg-py": "0.5.0"}
+FAST_RANGES = (
+    (0x09, 0x0D), (0x20, 0x24F),  # Latin, with its accents and extensions
+    (0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF),  # combining marks, Greek, Cyrillic
+    (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F),  # punctuation, currency, ℓ №
+    (0x2190, 0x22FF), (0x25A0, 0x27BF),  # arrows, mathematics; shapes, symbols, dingbats
+)
+_FAST_TEXT = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in FAST_RANGES) + "]*")
+
+
+@cache
+def _fast_drawer(fonts: tuple[str, ...], family: str) -> Callable[[str], bytes] | None:
+    """svg2png-py's drawing with `fonts` only, where the `fast` extra is installed in the
+    versions it was checked against; else None (resvg-py draws)."""
+    try:
+        if any(metadata.version(name) != version for name, version in FAST_VERSIONS.items()):
+            return None
+        import svg2png_py
+    except (metadata.PackageNotFoundError, ImportError):
+        return None
+    fonts_db = svg2png_py.FontDatabase()
+    for font in fonts:
+        fonts_db.load_font_file(font)
+    options = svg2png_py.RenderOptions(font_family=family)
+    return lambda svg: bytes(svg2png_py.svg_to_png(svg, fonts_db, options=options))
