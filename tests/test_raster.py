@@ -4,7 +4,8 @@ fast drawer gives resvg-py's bytes for everything it is given, and is given only
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,19 @@ def test_a_pool_draws_the_same_bytes_as_one_process(monkeypatch: pytest.MonkeyPa
     assert all(isinstance(png, bytes) and png.startswith(raster.PNG_SIGNATURE)
                for png in pooled.values())
     assert len(set(pooled.values())) == len(svgs)
+
+
+def test_a_killed_process_leaves_the_drawing_to_this_one(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    def broken(*args: object, **kwargs: object) -> Iterator[bytes]:
+        raise BrokenProcessPool("a process was killed")
+        yield b""
+
+    svgs = {f"c{n}.png": svg(n) for n in range(raster.PARALLEL_FROM)}
+    monkeypatch.setattr(raster, "fork_workers", lambda items, minimum: 2)
+    monkeypatch.setattr(raster, "forked_map", broken)
+    drawn = raster.draw_all(svgs, FONTS, family=cards.FONT_FAMILY)
+    assert drawn == {path: slow(text) for path, text in svgs.items()}
 
 
 def test_a_stored_drawing_is_taken_and_a_new_one_is_stored() -> None:

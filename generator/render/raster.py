@@ -19,6 +19,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
@@ -123,17 +124,18 @@ Job = tuple[str, list[str], str, bool]
 
 def _map(draw: Callable[[Job], bytes | Failed], jobs: list[Job], parallel: bool
          ) -> list[bytes | Failed]:
-    if not parallel:
-        return [draw(job) for job in jobs]
-    forks = fork_workers(len(jobs), PARALLEL_FROM)
-    if forks:
-        return list(forked_map(draw, jobs, forks, _chunk(len(jobs), forks)))
-    workers = workers_for(len(jobs), PARALLEL_FROM)
-    if not workers:
-        return [draw(job) for job in jobs]
-    # Where forking is not safe, "spawn": a fresh interpreter that imports only this module.
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(draw, jobs, chunksize=_chunk(len(jobs), workers)))
+    forks = fork_workers(len(jobs), PARALLEL_FROM) if parallel else 0
+    workers = workers_for(len(jobs), PARALLEL_FROM) if parallel and not forks else 0
+    try:
+        if forks:
+            return list(forked_map(draw, jobs, forks, _chunk(len(jobs), forks)))
+        if workers:
+            # Where forking is not safe, "spawn": a fresh interpreter importing this module.
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                return list(pool.map(draw, jobs, chunksize=_chunk(len(jobs), workers)))
+    except BrokenProcessPool:  # a process was killed (out of memory): draw them here
+        pass
+    return [draw(job) for job in jobs]
 
 
 def _chunk(jobs: int, workers: int) -> int:
