@@ -15,8 +15,10 @@ from gitrepo import commit, git, new_repo
 
 from generator.isoweek import IsoWeek
 from generator.problems import Problems
+from generator.source import history
 from generator.source.history import History, NoHistory, dated_changes, read_history
 from generator.source.loader import load
+from generator.source.schema import WeekLog
 
 FIRST_PAID = datetime.date(2026, 3, 4)  # W10's Wednesday: the first paying customer
 
@@ -450,3 +452,33 @@ def test_a_process_that_reads_again_sees_a_new_commit_and_an_edit(tmp_path: Path
     assert len(committed.origins) == len(first.origins) + len(w11()["calls"])
     assert {o.first.day for o in committed.origins.values()} == {
         datetime.date(2026, 3, 8), datetime.date(2026, 3, 20)}
+
+
+def test_a_second_read_pairs_again_only_the_week_that_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The origins kept from the last read are those a first read finds, after an entry is
+    put before the others in one week (every place below it moves), not committed."""
+    content = repo_with(tmp_path, ({"2026-W10": w10(), "2026-W11": w11()},
+                                   datetime.date(2026, 3, 20)))
+    paired: list[str] = []
+    real = history._week_origins
+
+    def counted(week: WeekLog, states: Any) -> Any:
+        paired.append(week.week)
+        return real(week, states)
+
+    monkeypatch.setattr(history, "_week_origins", counted)
+    read_history(content, load(content, Problems()).weeks)
+    assert paired == ["2026-W10", "2026-W11"]
+    week = w10()
+    week["calls"] = [{"date": "2026-03-02", "with": "Early", "type": "sales",
+                      "status": "held"}, *week["calls"]]
+    write_content(content, weeks={"2026-W10": week, "2026-W11": w11()})
+    weeks = load(content, Problems()).weeks
+    again = read_history(content, weeks)
+    assert paired == ["2026-W10", "2026-W11", "2026-W10"]
+    history._WEEK_ORIGINS.clear()
+    history._FOLLOWED.clear()
+    assert again == read_history(content, weeks)
+    assert isinstance(again, History) and len(again.origins) == (
+        len(w10()["calls"]) + len(w10()["accounts"]) + len(w11()["calls"]))

@@ -209,15 +209,34 @@ def _read(root: Path, weeks: tuple[WeekLog, ...]) -> History | NoHistory:
         return NoHistory("the repository has no commit yet")
     files = _followed(top, prefix, head[0][0], root, weeks)
     origins: dict[Place, Origin] = {}
+    kept: dict[str, tuple[WeekLog, list[_Tracked], dict[Place, Origin]]] = {}
     for week in weeks:
         states = files.get(f"weeks/{week.week}.yaml", [])
-        current = entries(week)
-        pairs, _, _ = pair([state.entry for state in states], current)
-        for old, new in pairs:
-            entry = current[new]
-            origins[(entry.pos.file, entry.pos.line, entry.pos.col)] = Origin(
-                states[old].first, tuple(states[old].revisions))
+        last = _WEEK_ORIGINS.get(week.week)
+        week_origins = (last[2] if last is not None and last[0] is week and last[1] is states
+                        else _week_origins(week, states))
+        kept[week.week] = (week, states, week_origins)
+        origins.update(week_origins)
+    _WEEK_ORIGINS.clear()
+    _WEEK_ORIGINS.update(kept)
     return History(head[0][0], origins)
+
+
+# Each week's origins from the last read, with the records and the history they came from:
+# on `traction serve`'s next render only the file that changed is paired again (the loader
+# keeps an unchanged file's records, `_followed` the history while the head is the same).
+_WEEK_ORIGINS: dict[str, tuple[WeekLog, list[_Tracked], dict[Place, Origin]]] = {}
+
+
+def _week_origins(week: WeekLog, states: list[_Tracked]) -> dict[Place, Origin]:
+    current = entries(week)
+    pairs, _, _ = pair([state.entry for state in states], current)
+    found: dict[Place, Origin] = {}
+    for old, new in pairs:
+        entry = current[new]
+        found[(entry.pos.file, entry.pos.line, entry.pos.col)] = Origin(
+            states[old].first, tuple(states[old].revisions))
+    return found
 
 
 # The entries followed through the history up to the last head read, by where and which
