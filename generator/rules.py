@@ -19,7 +19,7 @@ from generator.isoweek import IsoWeek, week_index
 from generator.problems import Pos, Problems
 from generator.source.accounts import account_ids, is_public, shown_in_messages
 from generator.source.events import account_events
-from generator.source.loader import Content
+from generator.source.loader import Content, Document
 from generator.source.placeholders import is_example_url, is_placeholder
 from generator.source.scalars import did_you_mean
 from generator.source.schema import AccountEvent, CaseStudyMeta, Config, WeekLog
@@ -202,11 +202,20 @@ def placeholders_left(config: Config, content: Content, problems: Problems) -> N
                          "https://<owner>.github.io/<repository>/")
     texts = [(config.site.at("description"), config.site.description),
              (config.company.at("tagline"), config.company.tagline),
-             *_public_texts(config, content)]
+             *_public_texts(config, content, bodies=False)]
+    texts += [(Pos(doc.file, doc.body_line + offset), doc.body.split("\n")[offset])
+              for doc in _published(content) for offset in _placeholder_lines(doc.body)]
     for pos, text in texts:
         if text and is_placeholder(text):
             problems.warning(pos, "this is the template's example text; it would be "
                              "published as is", "write your own, or remove the line")
+
+
+@functools.lru_cache(maxsize=4096)
+def _placeholder_lines(body: str) -> tuple[int, ...]:
+    """Which lines of a body are template text (kept, as `_word_set`)."""
+    return tuple(offset for offset, line in enumerate(body.split("\n"))
+                 if line and is_placeholder(line))
 
 
 def sources_declared(config: Config, content: Content, problems: Problems) -> None:
@@ -347,22 +356,41 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
     wanted.discard(())
     sizes = sorted({len(words) for words in wanted})
     firsts = {words[0] for words in wanted}
-    for pos, text in _public_texts(config, content):
+
+    def names_one(text: str) -> bool:
+        if firsts.isdisjoint(_word_set(text)):  # most texts: no word that starts a name
+            return False
         words = _WORD.findall(text.lower())
-        if firsts.isdisjoint(words):  # most texts: no word that starts a name
-            continue
-        if any(words[i] in firsts and tuple(words[i:i + n]) in wanted
-               for i in range(len(words)) for n in sizes):
-            problems.warning(pos, "names an account that is not public (the name is not repeated "
-                             "here); it would be published",
-                             "write its alias (e.g. 'a customer'), or mark the account "
-                             "`public: true` in traction.yaml if it agreed")
+        return any(words[i] in firsts and tuple(words[i:i + n]) in wanted
+                   for i in range(len(words)) for n in sizes)
+
+    found = [pos for pos, text in _public_texts(config, content, bodies=False)
+             if names_one(text)]
+    for doc in _published(content):
+        if not firsts.isdisjoint(_word_set(doc.body)):  # else no line of it can name one
+            found += [Pos(doc.file, doc.body_line + offset)
+                      for offset, line in enumerate(doc.body.split("\n")) if names_one(line)]
+    for pos in found:
+        problems.warning(pos, "names an account that is not public (the name is not repeated "
+                         "here); it would be published",
+                         "write its alias (e.g. 'a customer'), or mark the account "
+                         "`public: true` in traction.yaml if it agreed")
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_set(text: str) -> frozenset[str]:
+    """The words of a text, lower case: kept, as `traction serve` checks the same case
+    studies on every save (a string's hash is kept with it, so a lookup is quick)."""
+    return frozenset(_WORD.findall(text.lower()))
 
 
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _public_texts(config: Config, content: Content) -> Iterator[tuple[Pos, str]]:
+def _public_texts(config: Config, content: Content, bodies: bool = True
+                  ) -> Iterator[tuple[Pos, str]]:
+    """Every text that is published, where it is written: each line of a document's body
+    too, unless `bodies` is off."""
     for source in config.sources:
         yield config.at("sources", source), source
     for ladder in config.custom_ladders:
@@ -373,9 +401,7 @@ def _public_texts(config: Config, content: Content) -> Iterator[tuple[Pos, str]]
                 yield milestone.at(key), getattr(milestone, key)
     for week in content.weeks:
         yield week.at("summary"), week.summary
-    for doc in (*content.case_studies, *content.pages):
-        if doc.meta.draft:
-            continue
+    for doc in _published(content):
         yield Pos(doc.file), doc.slug
         yield doc.meta.at("title"), doc.meta.title
         yield doc.meta.at("summary"), doc.meta.summary
@@ -385,8 +411,13 @@ def _public_texts(config: Config, content: Content) -> Iterator[tuple[Pos, str]]
             for result in doc.meta.results:
                 for key in ("metric", "before", "after"):
                     yield result.at(key), getattr(result, key)
-        for offset, line in enumerate(doc.body.split("\n")):
-            yield Pos(doc.file, doc.body_line + offset), line
+        if bodies:
+            for offset, line in enumerate(doc.body.split("\n")):
+                yield Pos(doc.file, doc.body_line + offset), line
+
+
+def _published(content: Content) -> Iterator[Document]:
+    return (doc for doc in (*content.case_studies, *content.pages) if not doc.meta.draft)
 
 
 RULES: tuple[Rule, ...] = (
