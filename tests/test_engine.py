@@ -1411,3 +1411,42 @@ def test_a_fold_that_is_not_the_pipelines_keeps_nothing(tmp_path: Path) -> None:
     assert other is not kept and other.as_of is None
     assert engine.evaluate(content.config, content.weeks, ladders) is not kept  # not taken
     assert engine.evaluate(content.config, content.weeks, ladders, reuse=True) is kept
+
+
+def test_a_fold_of_the_same_log_with_its_latest_week_edited_starts_at_that_week(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`traction serve` folds again on every save: when only the latest week changed, the
+    milestones are asked nothing about the days before it, and the result is a whole
+    fold's. A call logged late in that week's file, dated before it, folds it all again."""
+    from generator.model import engine
+
+    log = Log().calls(w(10), 5).calls(w(11), 5).calls(w(12), 5).calls(w(13), 2)
+    root = write_content(tmp_path / "c", weeks=log.weeks())
+    analyse(root)
+    asked: list[datetime.date] = []
+    real = engine._holds
+
+    def holds(milestone: Any, ledger: Any) -> bool:
+        asked.append(ledger.day)
+        return real(milestone, ledger)
+
+    monkeypatch.setattr(engine, "_holds", holds)
+    log.calls(w(13), 3, weekday=4)  # the fifth call of the week: the streak holds
+    write_content(root, weeks=log.weeks())
+    edited = analyse(root)
+    assert asked and min(asked) == day(w(13), 1)
+    assert edited.content.config is not None and edited.ladders is not None
+    whole = engine.evaluate(edited.content.config, edited.content.weeks, edited.ladders)
+    assert edited.progress == whole
+    assert status(whole, "weekly-sales-calls") == "achieved"
+
+    asked.clear()
+    late = log.weeks()
+    late[w(13)]["calls"].append({"date": day(w(12), 7), "with": "Late", "type": "sales",
+                                 "status": "held"})
+    write_content(root, weeks=late)
+    again = analyse(root)
+    assert min(asked) == day(w(10), 1)
+    assert again.content.config is not None and again.ladders is not None
+    assert again.progress == engine.evaluate(again.content.config, again.content.weeks,
+                                             again.ladders)

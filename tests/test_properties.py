@@ -21,6 +21,7 @@ one, is its first event), so each log is valid. The properties:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import random
@@ -691,6 +692,64 @@ def test_incremental_engine_equals_a_full_recheck(log: Log, ahead: int,
         full = recheck(analysis, as_of, incremental=False)
         assert analysis.progress == full
         _check_ranges(log, full)
+
+
+# --- a fold from the last one's checkpoint equals a whole fold -------------------------------
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> tuple[Log, Log]:
+    """A log, and the same log with entries added from a cut on: most often the Monday of
+    its latest week (as a founder edits the week in progress, `traction serve` folding
+    again), sometimes earlier (the checkpoint is then not taken up) or later."""
+    before = draw(logs())
+    after = Log()
+    after.files = copy.deepcopy(before.files)
+    cut = monday(max(before.files)) + datetime.timedelta(
+        days=draw(st.sampled_from([0, 0, 0, 3, 7, -1, -7, -30])))
+    extra = draw(logs())
+    for label, week in extra.weeks().items():
+        for call in week.get("calls", []):
+            if call["date"] >= cut:
+                after.call(call.pop("date"), **call)
+        for signal in week.get("list", {}).get("events", []):
+            if signal["date"] >= cut:
+                after.signal(signal.pop("date"), signal.pop("type"), **signal)
+        if monday(label) >= cut:
+            for source in week.get("spend", []):
+                after.spend(label, source["source"], source["amount"])
+    latest = after.week(max(before.files))
+    for late in draw(st.lists(st.integers(1, 14), max_size=2)):  # logged late, in the file
+        latest.setdefault("calls", []).append(  # of the latest week (a warning, not an error)
+            {"date": monday(latest["week"]) - datetime.timedelta(days=late), "with": "Late"})
+    lives: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in entries(extra, "accounts"):
+        lives[event["id"]].append(event)
+    for account, events in lives.items():  # whole lives only, under other names
+        if all(e["date"] >= cut for e in events):
+            for event in events:
+                fields = {k: v for k, v in event.items() if k not in ("id", "event", "date")}
+                after.event(f"late-{account}", event["event"], event["date"], **fields)
+    return before, after
+
+
+@examples(20)
+@given(edited(), AS_OF_AHEAD, overrides() | st.just({}), every_metric_ladder())
+def test_a_fold_from_the_last_checkpoint_equals_a_whole_fold(
+        logs_: tuple[Log, Log], ahead: int, params: dict[str, dict[str, Any]],
+        custom: dict[str, Any]) -> None:
+    """The pipeline folds the first log and keeps its checkpoint; its fold of the edited log
+    starts there when the log reads the same up to it, and must equal a whole fold."""
+    overrides_ = {**milestone_overrides(params), "ladders": [*CONFIG["ladders"], custom["id"]],
+                  "custom_ladders": [custom]}
+    before, after = logs_
+    with tempfile.TemporaryDirectory() as tmp:
+        analysis_of(tmp, before, latest_day_of(before) + datetime.timedelta(days=ahead),
+                    **overrides_)
+    as_of = latest_day_of(after) + datetime.timedelta(days=ahead)
+    with tempfile.TemporaryDirectory() as tmp:
+        analysis = analysis_of(tmp, after, as_of, **overrides_)
+        assert analysis.progress == recheck(analysis, as_of)
 
 
 # --- what happens after the as-of date does not count -------------------------------------------

@@ -236,6 +236,27 @@ def _week_stats(ledger: Ledger, cumulative: dict[str, int], close: Cond, logged:
 _LAST: list[tuple[object, Progress]] = []
 
 
+@dataclass(frozen=True)
+class _Checkpoint:
+    """The pipeline's last fold as it stood at the end of the day before `monday` (the
+    Monday of its latest week file). A fold of a log that reads the same before that day
+    (`traction serve`, as the latest week is edited) starts there: it moves the ledger
+    through the days before without asking any milestone, then goes on as a whole fold
+    does. Metrics answer from the ledger however seldom they are asked (the incremental
+    fold already asks each only on the days its inputs change), so the result is the same;
+    tests/test_properties.py checks it against whole folds of random logs and edits."""
+
+    monday: datetime.date
+    read: object  # all the fold read before `monday` (`_read_before`)
+    first: datetime.date
+    tracks: tuple[tuple[bool, datetime.date | None, tuple[Transition, ...]], ...]
+    series: tuple[WeekStats, ...]
+    cumulative: tuple[tuple[str, int], ...]
+
+
+_CHECKPOINT: list[_Checkpoint] = []
+
+
 def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
              as_of: datetime.date | None = None, *, incremental: bool = True,
              reuse: bool = False) -> Progress:
@@ -244,22 +265,51 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     `as_of` defaults to the latest day the log mentions and must not be earlier (the
     pipeline checks). `incremental=False` re-checks every milestone every day: the same
     result, slower; the property tests compare the two. `reuse`: give back the last result
-    kept for the same inputs, and keep this one (the pipeline's fold; not provenance's
-    replays, which would push it out).
+    kept for the same inputs, or start from the last fold's checkpoint when the log reads
+    the same up to it, and keep this one (the pipeline's fold; not provenance's replays,
+    which would push it out).
     """
     if not reuse:
-        return _evaluate(config, weeks, ladders, as_of, incremental)
+        return _evaluate(config, weeks, ladders, as_of, incremental)[0]
     key = (config, ladders, as_of, incremental,
            [(w.week, w.calls, w.accounts, w.list_, w.spend, w.assertions) for w in weeks])
     if _LAST and _LAST[0][0] == key:
         return _LAST[0][1]
-    result = _evaluate(config, weeks, ladders, as_of, incremental)
+    resume = None
+    if _CHECKPOINT:
+        last = _CHECKPOINT[0]
+        if last.read == _read_before(config, ladders, incremental, weeks, last.monday):
+            resume = last
+    result, checkpoint = _evaluate(config, weeks, ladders, as_of, incremental, resume,
+                                   keep=True)
     _LAST[:] = [] if result.disagreements else [(key, result)]
+    if checkpoint is not None:
+        _CHECKPOINT[:] = [checkpoint]
+    elif resume is None:
+        _CHECKPOINT.clear()
     return result
 
 
+def _read_before(config: Config, ladders: Ladders, incremental: bool,
+                 weeks: tuple[WeekLog, ...], monday: datetime.date) -> object:
+    """Everything a fold reads before `monday`: the weeks before it whole (their entries,
+    list, spend and assertions; that they were logged), and any entry or assertion of a
+    later week dated before it."""
+    before = [(w.week, w.calls, w.accounts, w.list_, w.spend, w.assertions)
+              for w in weeks if w.monday < monday]
+    early = [e for w in weeks if w.monday >= monday
+             for e in (*w.calls, *w.accounts, *(w.list_.events if w.list_ else ()),
+                       *w.assertions) if e.date < monday]
+    return (config, ladders, incremental, before, early)
+
+
 def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
-              as_of: datetime.date | None, incremental: bool) -> Progress:
+              as_of: datetime.date | None, incremental: bool,
+              resume: _Checkpoint | None = None, keep: bool = False
+              ) -> tuple[Progress, _Checkpoint | None]:
+    """The fold, from `resume` when given (see `_Checkpoint`); with `keep`, also the
+    checkpoint of this fold at its latest week's Monday (None when it does not reach it
+    or has found a disagreement by then)."""
     # Milestones are tracked by what they are, not by id: a stage milestone is the shown one
     # when zero-to-one is shown, and apart from a custom milestone that shares its id.
     tracked = list(dict.fromkeys((*ladders.milestones(), *ladders.stage)))
@@ -269,7 +319,7 @@ def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     latest = latest_day(weeks)
     if latest is None:
         statuses = {m: _status(m, track, ledger) for m, track in zip(tracked, tracks, strict=True)}
-        return _result(ladders, statuses, None, None, None, ())
+        return _result(ladders, statuses, None, None, None, ()), None
 
     as_of = max(as_of or latest[0], latest[0])
     checks: dict[datetime.date, list[Assertion]] = {}
@@ -296,8 +346,18 @@ def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     series: list[WeekStats] = []
     cumulative = {"sqls": 0, "won": 0, "lost": 0}
     logged = {week.week for week in weeks}
+    skip_until = first
+    if resume is not None and resume.first == first and not found and as_of >= resume.monday:
+        skip_until = resume.monday
+        for track, (true, first_day, history) in zip(tracks, resume.tracks, strict=True):
+            track.true, track.first, track.history = true, first_day, list(history)
+        series, cumulative = list(resume.series), dict(resume.cumulative)
+    keep_at = weeks[-1].monday - datetime.timedelta(days=1) if keep else None
+    checkpoint = None
     for day in days(first, as_of):
         ledger.advance(day)
+        if day < skip_until:  # folded before, to the same state: the checkpoint's
+            continue
         changed = ledger.changed
         for index, milestone in enumerate(tracked):
             if (not incremental or day == first or daily[index]
@@ -308,6 +368,12 @@ def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
                 found += disagreements(assertion, ledger, asserted_as)
         if "sunday" in changed:
             series.append(_week_stats(ledger, cumulative, close, logged))
+        if day == keep_at and not found:
+            checkpoint = _Checkpoint(
+                weeks[-1].monday,
+                _read_before(config, ladders, incremental, weeks, weeks[-1].monday), first,
+                tuple((t.true, t.first, tuple(t.history)) for t in tracks), tuple(series),
+                tuple(cumulative.items()))
     in_progress = None
     if as_of.isoweekday() != 7:
         series.append(_week_stats(ledger, cumulative, close, logged, in_progress=True))
@@ -319,7 +385,9 @@ def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
         for assertion in checks.get(day, ()):
             found += disagreements(assertion, ledger, asserted_as)
     result = _result(ladders, statuses, as_of, weeks[-1].week, in_progress, tuple(series))
-    return dataclasses.replace(result, disagreements=tuple(found)) if found else result
+    if found:
+        return dataclasses.replace(result, disagreements=tuple(found)), None
+    return result, checkpoint
 
 
 def _result(ladders: Ladders, statuses: dict[Milestone, MilestoneStatus],
