@@ -213,7 +213,7 @@ def placeholders_left(config: Config, content: Content, problems: Problems) -> N
 
 @functools.lru_cache(maxsize=4096)
 def _placeholder_lines(body: str) -> tuple[int, ...]:
-    """Which lines of a body are template text (kept, as `_word_set`)."""
+    """Which lines of a body are template text (kept, as `_may_name`)."""
     return tuple(offset for offset, line in enumerate(body.split("\n"))
                  if line and is_placeholder(line))
 
@@ -355,19 +355,19 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
     wanted = {tuple(_WORD.findall(secret.lower())) for secret in secrets if len(secret) >= 3}
     wanted.discard(())
     sizes = sorted({len(words) for words in wanted})
-    firsts = {words[0] for words in wanted}
+    firsts = frozenset(words[0] for words in wanted)
 
     def names_one(text: str) -> bool:
-        if firsts.isdisjoint(_word_set(text)):  # most texts: no word that starts a name
-            return False
         words = _WORD.findall(text.lower())
+        if firsts.isdisjoint(words):  # most texts: no word that starts a name
+            return False
         return any(words[i] in firsts and tuple(words[i:i + n]) in wanted
                    for i in range(len(words)) for n in sizes)
 
     found = [pos for pos, text in _public_texts(config, content, bodies=False)
              if names_one(text)]
     for doc in _published(content):
-        if not firsts.isdisjoint(_word_set(doc.body)):  # else no line of it can name one
+        if _may_name(doc.body, firsts):  # else no line of it can name one
             found += [Pos(doc.file, doc.body_line + offset)
                       for offset, line in enumerate(doc.body.split("\n")) if names_one(line)]
     for pos in found:
@@ -377,11 +377,12 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
                          "`public: true` in traction.yaml if it agreed")
 
 
-@functools.lru_cache(maxsize=4096)
-def _word_set(text: str) -> frozenset[str]:
-    """The words of a text, lower case: kept, as `traction serve` checks the same case
-    studies on every save (a string's hash is kept with it, so a lookup is quick)."""
-    return frozenset(_WORD.findall(text.lower()))
+@functools.lru_cache(maxsize=1024)
+def _may_name(body: str, firsts: frozenset[str]) -> bool:
+    """Whether a word of `body` starts a private name: kept (only the answer), as `traction
+    serve` checks the same case studies on every save; a string keeps its hash, so a
+    lookup is quick."""
+    return not firsts.isdisjoint(_WORD.findall(body.lower()))
 
 
 _WORD = re.compile(r"[^\W_]+")
