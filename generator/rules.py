@@ -203,19 +203,20 @@ def placeholders_left(config: Config, content: Content, problems: Problems) -> N
     texts = [(config.site.at("description"), config.site.description),
              (config.company.at("tagline"), config.company.tagline),
              *_public_texts(config, content, bodies=False)]
-    texts += [(Pos(doc.file, doc.body_line + offset), doc.body.split("\n")[offset])
-              for doc in _published(content) for offset in _placeholder_lines(doc.body)]
-    for pos, text in texts:
-        if text and is_placeholder(text):
-            problems.warning(pos, "this is the template's example text; it would be "
-                             "published as is", "write your own, or remove the line")
-
-
-@functools.lru_cache(maxsize=4096)
-def _placeholder_lines(body: str) -> tuple[int, ...]:
-    """Which lines of a body are template text (kept, as `_may_name`)."""
-    return tuple(offset for offset, line in enumerate(body.split("\n"))
-                 if line and is_placeholder(line))
+    found = [pos for pos, text in texts if text and is_placeholder(text)]
+    kept: dict[str, tuple[Document, tuple[int, ...]]] = {}
+    for doc in _published(content):
+        last = _PLACEHOLDER_LINES.get(doc.file)
+        lines = last[1] if last is not None and last[0] is doc else tuple(
+            offset for offset, line in enumerate(doc.body.split("\n"))
+            if line and is_placeholder(line))
+        kept[doc.file] = (doc, lines)
+        found += [Pos(doc.file, doc.body_line + offset) for offset in lines]
+    _PLACEHOLDER_LINES.clear()
+    _PLACEHOLDER_LINES.update(kept)
+    for pos in found:
+        problems.warning(pos, "this is the template's example text; it would be published as "
+                         "is", "write your own, or remove the line")
 
 
 def sources_declared(config: Config, content: Content, problems: Problems) -> None:
@@ -366,10 +367,17 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
 
     found = [pos for pos, text in _public_texts(config, content, bodies=False)
              if names_one(text)]
+    kept: dict[str, tuple[Document, frozenset[str], bool]] = {}
     for doc in _published(content):
-        if _may_name(doc.body, firsts):  # else no line of it can name one
+        last = _MAY_NAME.get(doc.file)
+        may = (last[2] if last is not None and last[0] is doc and last[1] == firsts
+               else not firsts.isdisjoint(_WORD.findall(doc.body.lower())))
+        kept[doc.file] = (doc, firsts, may)
+        if may:  # else no line of it can name one
             found += [Pos(doc.file, doc.body_line + offset)
                       for offset, line in enumerate(doc.body.split("\n")) if names_one(line)]
+    _MAY_NAME.clear()
+    _MAY_NAME.update(kept)
     for pos in found:
         problems.warning(pos, "names an account that is not public (the name is not repeated "
                          "here); it would be published",
@@ -377,12 +385,12 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
                          "`public: true` in traction.yaml if it agreed")
 
 
-@functools.lru_cache(maxsize=1024)
-def _may_name(body: str, firsts: frozenset[str]) -> bool:
-    """Whether a word of `body` starts a private name: kept (only the answer), as `traction
-    serve` checks the same case studies on every save; a string keeps its hash, so a
-    lookup is quick."""
-    return not firsts.isdisjoint(_WORD.findall(body.lower()))
+# Per published document, from the last check: whether a word of its text starts a private
+# name (by those first words), and which of its lines are template text. `traction serve`
+# checks on every save, and the loader keeps an unchanged file's document: the same object.
+# Only the current documents are kept.
+_MAY_NAME: dict[str, tuple[Document, frozenset[str], bool]] = {}
+_PLACEHOLDER_LINES: dict[str, tuple[Document, tuple[int, ...]]] = {}
 
 
 _WORD = re.compile(r"[^\W_]+")

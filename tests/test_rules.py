@@ -793,3 +793,29 @@ accounts:
     strict = run_traction("check", "--content", str(root), "--strict")
     assert strict.returncode == 1 and "error: names an account that is not public" in (
         strict.stdout + strict.stderr)
+
+
+def test_a_second_check_in_one_process_sees_a_document_edited_and_undone(content: Content
+                                                                        ) -> None:
+    """What the rules keep of each document (whether it may name a private account, its
+    template lines) is the document's: `traction serve` checks again on every save."""
+    plain = "---\ntitle: Deal\n---\nFirst line.\nThey grew.\n"
+    root = content(
+        config=CONFIG + "accounts:\n  kanarysecretid: {}\n",
+        weeks={"2026-W47": week("2026-W47", """\
+accounts:
+  - {id: kanarysecretid, event: qualified, date: 2026-11-17, source: cold-email}
+""")},
+        case_studies={"deal": plain})
+
+    def flagged() -> list[str]:
+        return [line.split(": warning:")[0] for line in report(root)
+                if "not public" in line or "example text" in line]
+
+    assert flagged() == []
+    study = root / "case-studies" / "deal.md"
+    study.write_text(plain.replace("They grew.", "Kanarysecretid grew.\n"
+                                   "TODO"), "utf-8")
+    assert flagged() == ["case-studies/deal.md:5:1", "case-studies/deal.md:6:1"]
+    study.write_text(plain, "utf-8")
+    assert flagged() == []
