@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from generator.isoweek import IsoWeek, week_index
 from generator.problems import Pos, Problems
@@ -23,6 +24,8 @@ from generator.source.loader import Content, Document
 from generator.source.placeholders import is_example_url, is_placeholder
 from generator.source.scalars import did_you_mean
 from generator.source.schema import AccountEvent, CaseStudyMeta, Config, WeekLog
+
+T = TypeVar("T")
 
 Rule = Callable[[Config, Content, Problems], None]
 
@@ -204,16 +207,12 @@ def placeholders_left(config: Config, content: Content, problems: Problems) -> N
              (config.company.at("tagline"), config.company.tagline),
              *_public_texts(config, content, bodies=False)]
     found = [pos for pos, text in texts if text and is_placeholder(text)]
-    kept: dict[str, tuple[Document, tuple[int, ...]]] = {}
     for doc in _published(content):
-        last = _PLACEHOLDER_LINES.get(doc.file)
-        lines = last[1] if last is not None and last[0] is doc else tuple(
-            offset for offset, line in enumerate(doc.body.split("\n"))
-            if line and is_placeholder(line))
-        kept[doc.file] = (doc, lines)
+        lines = _PLACEHOLDER_LINES.get(doc, None, lambda d: tuple(
+            offset for offset, line in enumerate(d.body.split("\n"))
+            if line and is_placeholder(line)))
         found += [Pos(doc.file, doc.body_line + offset) for offset in lines]
-    _PLACEHOLDER_LINES.clear()
-    _PLACEHOLDER_LINES.update(kept)
+    _PLACEHOLDER_LINES.done()
     for pos in found:
         problems.warning(pos, "this is the template's example text; it would be published as "
                          "is", "write your own, or remove the line")
@@ -367,17 +366,12 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
 
     found = [pos for pos, text in _public_texts(config, content, bodies=False)
              if names_one(text)]
-    kept: dict[str, tuple[Document, frozenset[str], bool]] = {}
     for doc in _published(content):
-        last = _MAY_NAME.get(doc.file)
-        may = (last[2] if last is not None and last[0] is doc and last[1] == firsts
-               else not firsts.isdisjoint(_WORD.findall(doc.body.lower())))
-        kept[doc.file] = (doc, firsts, may)
-        if may:  # else no line of it can name one
+        if _MAY_NAME.get(doc, firsts, lambda d: not firsts.isdisjoint(
+                _WORD.findall(d.body.lower()))):  # else no line of it can name one
             found += [Pos(doc.file, doc.body_line + offset)
                       for offset, line in enumerate(doc.body.split("\n")) if names_one(line)]
-    _MAY_NAME.clear()
-    _MAY_NAME.update(kept)
+    _MAY_NAME.done()
     for pos in found:
         problems.warning(pos, "names an account that is not public (the name is not repeated "
                          "here); it would be published",
@@ -385,12 +379,31 @@ def private_names_in_public_fields(config: Config, content: Content, problems: P
                          "`public: true` in traction.yaml if it agreed")
 
 
-# Per published document, from the last check: whether a word of its text starts a private
-# name (by those first words), and which of its lines are template text. `traction serve`
-# checks on every save, and the loader keeps an unchanged file's document: the same object.
-# Only the current documents are kept.
-_MAY_NAME: dict[str, tuple[Document, frozenset[str], bool]] = {}
-_PLACEHOLDER_LINES: dict[str, tuple[Document, tuple[int, ...]]] = {}
+class _PerDocument(Generic[T]):
+    """An answer about each published document, from the last check while the document is
+    the same object and asked with the same `key`: `traction serve` checks on every save,
+    and the loader keeps an unchanged file's document. Only the documents of the last
+    check are kept (`done`)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[Document, object, T]] = {}
+        self._now: dict[str, tuple[Document, object, T]] = {}
+
+    def get(self, doc: Document, key: object, answer: Callable[[Document], T]) -> T:
+        last = self._last.get(doc.file)
+        value = (last[2] if last is not None and last[0] is doc and last[1] == key
+                 else answer(doc))
+        self._now[doc.file] = (doc, key, value)
+        return value
+
+    def done(self) -> None:
+        self._last, self._now = self._now, {}
+
+
+# Whether a word of a document starts a private name (by those first words); which of its
+# lines are template text.
+_MAY_NAME: _PerDocument[bool] = _PerDocument()
+_PLACEHOLDER_LINES: _PerDocument[tuple[int, ...]] = _PerDocument()
 
 
 _WORD = re.compile(r"[^\W_]+")

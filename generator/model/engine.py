@@ -271,17 +271,19 @@ def evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
     """
     if not reuse:
         return _evaluate(config, weeks, ladders, as_of, incremental)[0]
-    key = (config, ladders, as_of, incremental,
-           [(w.week, w.calls, w.accounts, w.list_, w.spend, w.assertions) for w in weeks])
+    key = (config, ladders, as_of, incremental, [_read(w) for w in weeks])
     if _LAST and _LAST[0][0] == key:
         return _LAST[0][1]
+    # What this fold reads before its latest week, for its checkpoint; and the last one's.
+    read = (_read_before(config, ladders, incremental, weeks, weeks[-1].monday)
+            if weeks else None)
     resume = None
     if _CHECKPOINT:
         last = _CHECKPOINT[0]
-        if last.read == _read_before(config, ladders, incremental, weeks, last.monday):
+        if last.read == (read if weeks and last.monday == weeks[-1].monday else
+                         _read_before(config, ladders, incremental, weeks, last.monday)):
             resume = last
-    result, checkpoint = _evaluate(config, weeks, ladders, as_of, incremental, resume,
-                                   keep=True)
+    result, checkpoint = _evaluate(config, weeks, ladders, as_of, incremental, resume, read)
     _LAST[:] = [] if result.disagreements else [(key, result)]
     if checkpoint is not None:
         _CHECKPOINT[:] = [checkpoint]
@@ -295,21 +297,25 @@ def _read_before(config: Config, ladders: Ladders, incremental: bool,
     """Everything a fold reads before `monday`: the weeks before it whole (their entries,
     list, spend and assertions; that they were logged), and any entry or assertion of a
     later week dated before it."""
-    before = [(w.week, w.calls, w.accounts, w.list_, w.spend, w.assertions)
-              for w in weeks if w.monday < monday]
+    before = [_read(w) for w in weeks if w.monday < monday]
     early = [e for w in weeks if w.monday >= monday
              for e in (*w.calls, *w.accounts, *(w.list_.events if w.list_ else ()),
                        *w.assertions) if e.date < monday]
     return (config, ladders, incremental, before, early)
 
 
+def _read(week: WeekLog) -> tuple[object, ...]:
+    """What the fold reads of a week (its summary it does not)."""
+    return (week.week, week.calls, week.accounts, week.list_, week.spend, week.assertions)
+
+
 def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
               as_of: datetime.date | None, incremental: bool,
-              resume: _Checkpoint | None = None, keep: bool = False
+              resume: _Checkpoint | None = None, read: object = None
               ) -> tuple[Progress, _Checkpoint | None]:
-    """The fold, from `resume` when given (see `_Checkpoint`); with `keep`, also the
-    checkpoint of this fold at its latest week's Monday (None when it does not reach it
-    or has found a disagreement by then)."""
+    """The fold, from `resume` when given (see `_Checkpoint`); given what it `read` before
+    its latest week's Monday, also its checkpoint there (None when it does not reach it or
+    has found a disagreement by then)."""
     # Milestones are tracked by what they are, not by id: a stage milestone is the shown one
     # when zero-to-one is shown, and apart from a custom milestone that shares its id.
     tracked = list(dict.fromkeys((*ladders.milestones(), *ladders.stage)))
@@ -352,7 +358,7 @@ def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
         for track, (true, first_day, history) in zip(tracks, resume.tracks, strict=True):
             track.true, track.first, track.history = true, first_day, list(history)
         series, cumulative = list(resume.series), dict(resume.cumulative)
-    keep_at = weeks[-1].monday - datetime.timedelta(days=1) if keep else None
+    keep_at = weeks[-1].monday - datetime.timedelta(days=1) if read is not None else None
     checkpoint = None
     for day in days(first, as_of):
         ledger.advance(day)
@@ -370,8 +376,7 @@ def _evaluate(config: Config, weeks: tuple[WeekLog, ...], ladders: Ladders,
             series.append(_week_stats(ledger, cumulative, close, logged))
         if day == keep_at and not found:
             checkpoint = _Checkpoint(
-                weeks[-1].monday,
-                _read_before(config, ladders, incremental, weeks, weeks[-1].monday), first,
+                weeks[-1].monday, read, first,
                 tuple((t.true, t.first, tuple(t.history)) for t in tracks), tuple(series),
                 tuple(cumulative.items()))
     in_progress = None

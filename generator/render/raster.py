@@ -78,8 +78,9 @@ def draw_all(svgs: dict[str, str], fonts: Sequence[Path], store: Store | None = 
     font_bytes = [Path(f).read_bytes() for f in fonts]
     salt = _salt(font_bytes, family)
     font_list = [str(f) for f in fonts]
-    fast_here = {path: fast and _fast_drawer(tuple(font_list), family) is not None
-                 and _FAST_TEXT.fullmatch(svg) is not None for path, svg in svgs.items()}
+    fast = fast and _fast_drawer(tuple(font_list), family) is not None
+    fast_here = {path: fast and _FAST_TEXT.fullmatch(svg) is not None
+                 for path, svg in svgs.items()}
     keys = {path: hashlib.sha256(salt + (FAST_TAG if fast_here[path] else b"")
                                  + svg.encode("utf-8")).hexdigest()
             for path, svg in svgs.items()}
