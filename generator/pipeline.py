@@ -44,14 +44,16 @@ def _silent(stage: str) -> None:
 
 def analyse(root: Path, *, as_of: AsOf | None = None, fast_yaml: bool = True,
             overrides: Overrides | None = None, history: bool = False,
-            store: Store | None = None) -> Analysis:
+            store: Store | None = None, bundle_of: Path | None = None) -> Analysis:
     """Load and check the content at `root`, and evaluate it when there is no error.
     `overrides`: week files' texts to read instead of the files (see `source.loader`).
     `history`: read the provenance of the entries from git (`source.history`).
     `store`: where the records of unchanged files are kept between runs, an
-    `output.cache.Cache` (`source.recordcache`)."""
+    `output.cache.Cache` (`source.recordcache`); `bundle_of`: for a folder made for one run,
+    the content folder it mostly shares its files with (see `source.loader.load`)."""
     problems = Problems()
-    content = load(root, problems, fast=fast_yaml, overrides=overrides, store=store)
+    content = load(root, problems, fast=fast_yaml, overrides=overrides, store=store,
+                   bundle_of=bundle_of)
     day = resolve_as_of(content, as_of, problems)
     ladders = None
     if content.config is not None:

@@ -72,6 +72,15 @@ def records(folder: Path) -> dict[str, bytes]:
             if not raw.split(b"\n", 1)[1].startswith((b"\x89PNG", b"{"))}
 
 
+def kept_records(folder: Path) -> int:
+    """How many records the entries hold: a bundle holds many (`recordcache.Bundle`)."""
+    total = 0
+    for raw in records(folder).values():
+        data = pickle.loads(raw.split(b"\n", 1)[1])  # made by the test's own runs
+        total += len(data) if isinstance(data, dict) else 1
+    return total
+
+
 def said(folder: Path) -> dict[str, bytes]:
     """The entries that are what `status` said."""
     return {name: raw for name, raw in entries(folder).items()
@@ -108,7 +117,8 @@ def test_status_is_the_same_from_no_cache_a_cold_a_warm_a_spoilt_or_a_forged_one
     assert not folder.exists()  # --no-cache writes nothing
     assert status(root, folder) == none  # cold
     kept = entries(folder)
-    assert len(records(folder)) == content_files(root)  # one record per file read
+    assert kept_records(folder) == content_files(root)  # one record per file read,
+    assert len(records(folder)) == 1  # all in one entry
     assert len(said(folder)) == 1
     assert status(root, folder) == none  # warm
     assert entries(folder) == kept  # nothing written again
@@ -185,6 +195,7 @@ def test_a_warm_run_reads_the_signed_entry_and_no_cache_reads_none(tmp_path: Pat
     planted(root, folder, rel, sign=True)
     assert "PLANTED" in check(root, folder)[1]  # a hit: the record was not read again
     assert "PLANTED" not in check(root, folder, "--no-cache")[1]
+    folder = tmp_path / "other"  # (the run above kept the planted entry in its bundle)
     planted(root, folder, rel, sign=False)
     code, out, err = check(root, folder)
     assert "PLANTED" not in out  # unsigned: never unpickled, read again
@@ -268,14 +279,17 @@ def test_versions_from_the_git_history_are_not_kept(tmp_path: Path) -> None:
     assert check(root, folder)[0] == 0
     # the files as they are now, not the three earlier versions of the week that provenance
     # read from git
-    assert len(records(folder)) == content_files(root)
+    assert kept_records(folder) == content_files(root)
     diff = run_traction("diff", "HEAD~2", "--content", str(root), "--format", "text",
                         env={"TRACTION_CACHE_DIR": str(folder)})
     diff_none = run_traction("diff", "HEAD~2", "--content", str(root), "--format", "text",
                              "--no-cache")
     assert diff.returncode == diff_none.returncode == 0, diff.stderr
     assert diff.stdout == diff_none.stdout
-    assert len(records(folder)) == content_files(root) + 1  # HEAD~2's week file
+    # HEAD~2's week file, in an entry of its own; the other files of HEAD~2 were found in the
+    # content folder's bundle
+    assert kept_records(folder) == content_files(root) + 1
+    assert len(records(folder)) == 2
 
 
 PROBE = """
@@ -318,17 +332,19 @@ class Payload:
         return open, (str(self.marker), "w")
 
 
+@pytest.mark.parametrize("at", ["record", "bundle"])
 @pytest.mark.parametrize("header", [b"traction-cache/1", b"traction-cache/2"])
-def test_a_planted_pickle_is_never_loaded(tmp_path: Path, header: bytes) -> None:
+def test_a_planted_pickle_is_never_loaded(tmp_path: Path, header: bytes, at: str) -> None:
     """A pull request that force-adds an entry (a pickle that runs code when loaded, under
-    a self-consistent digest) at the key of a week file: the build reads the file again,
-    and the pickle is never loaded."""
+    a self-consistent digest) at the key of a week file, or of the folder's bundle: the
+    build reads the files again, and the pickle is never loaded."""
     root = log_content(tmp_path / "content")
     folder = tmp_path / "cache"
     marker = tmp_path / "ran"
     rel = f"weeks/{w(11)}.yaml"
-    key = recordcache._key(_read_record.__name__, (root / rel).read_text("utf-8"), rel,
-                           WeekLog, True)
+    key = (recordcache._key(_read_record.__name__, (root / rel).read_text("utf-8"), rel,
+                            WeekLog, True) if at == "record"
+           else recordcache._bundle_key(root, True))
     assert key is not None
     data = pickle.dumps(Payload(marker))
     (folder / key[:2]).mkdir(parents=True)
@@ -339,3 +355,92 @@ def test_a_planted_pickle_is_never_loaded(tmp_path: Path, header: bytes) -> None
     assert not marker.exists()
     pickle.loads(data).close()  # the payload was live: loaded, it runs
     assert marker.exists()
+
+
+class Entries(dict[str, bytes]):
+    """A store in memory that counts what is written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.puts: list[str] = []
+
+    def put(self, key: str, data: bytes) -> None:
+        self[key] = data
+        self.puts.append(key)
+
+
+def one_load(store: Entries, root: Path, texts: dict[str, str], add: bool = True
+             ) -> recordcache.Bundle:
+    """What a load does with its bundle: each file's entry asked for, made when missing."""
+    bundle = recordcache.Bundle(store, root, True, add=add)
+    for rel, text in texts.items():
+        key = recordcache._key("read", text, rel, WeekLog, True)
+        assert key is not None
+        if bundle.get(key) is None:
+            bundle.put(key, pickle.dumps((text, ())))
+    bundle.close()
+    return bundle
+
+
+def test_a_bundle_is_written_once_and_again_only_when_many_files_changed(
+        tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    store = Entries()
+    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    bundle = one_load(store, root, texts)
+    assert store.puts == [bundle.key]  # the first load: one entry, every file's in it
+    kept = store[bundle.key]
+    assert set(recordcache._read_bundle(store, bundle.key)) == set(bundle.used)
+    store.puts.clear()
+    one_load(store, root, texts)
+    assert store.puts == []  # nothing new
+    texts["weeks/2026-W40.yaml"] += " edited"
+    one_load(store, root, texts)
+    assert len(store.puts) == 1 and store.puts[0] != bundle.key  # an entry of its own
+    assert store[bundle.key] == kept
+    store.puts.clear()
+    one_load(store, root, texts)
+    assert store.puts == []  # read from its own entry, the bundle left as it was
+    for n in range(1, recordcache.BUNDLE_SLACK + 1):
+        texts[f"weeks/2026-W{n:02}.yaml"] += " edited"
+    one_load(store, root, texts)  # 8 changed here, and one earlier: written again
+    assert store.puts == [bundle.key]
+    again = recordcache._read_bundle(store, bundle.key)
+    assert len(again) == len(texts)  # the files as they are now; no old version
+    store.puts.clear()
+    one_load(store, root, texts)
+    assert store.puts == []
+
+
+def test_a_bundle_read_by_another_folder_or_spoilt(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    store = Entries()
+    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    bundle = one_load(store, root, texts)
+    store.puts.clear()
+    # a commit exported by `diff`: it reads the content folder's bundle, keeps one by one
+    changed = {rel: text + " at HEAD~2" for rel, text in list(texts.items())[:10]}
+    export = one_load(store, root, {**texts, **changed}, add=False)
+    assert export.outside == 0 and len(store.puts) == 10 and bundle.key not in store.puts
+    # a bundle that is not one (ours, signed, but of another format): read as none, and
+    # made again
+    store[bundle.key] = pickle.dumps(["not", "a", "bundle"])
+    store.puts.clear()
+    again = one_load(store, root, texts)
+    assert again.kept == {} and store.puts == [bundle.key]
+    assert len(recordcache._read_bundle(store, bundle.key)) == len(texts)
+
+
+def test_serve_adds_to_the_bundle(tmp_path: Path) -> None:
+    """`traction serve` asks the store only for the files not in its memory: a load that
+    read few files adds them to the bundle, and keeps the others'."""
+    root = tmp_path / "content"
+    root.mkdir()
+    store = Entries()
+    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    bundle = one_load(store, root, texts)
+    edited = {f"weeks/2026-W{n:02}.yaml": f"week {n} edited" for n in range(1, 11)}
+    one_load(store, root, edited)
+    assert len(recordcache._read_bundle(store, bundle.key)) == len(texts) + len(edited)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from generator.problems import Pos, Problem, Problems
 from generator.source.declare import Record, key_names, read
-from generator.source.recordcache import Store, remembered
+from generator.source.recordcache import Bundle, Store, remembered
 from generator.source.scalars import is_null
 from generator.source.schema import CaseStudyMeta, Config, PageMeta, WeekLog
 from generator.source.yamlsource import (
@@ -204,12 +204,25 @@ def _read_document(text: str, rel: str, model: type[CaseStudyMeta] | type[PageMe
 
 
 def load(root: Path, problems: Problems, *, fast: bool = True,
-         overrides: Overrides | None = None, store: Store | None = None) -> Content:
+         overrides: Overrides | None = None, store: Store | None = None,
+         bundle_of: Path | None = None) -> Content:
     """Read `traction.yaml`, `weeks/*.yaml`, `case-studies/*.md` and `pages/*.md`; a week
     file in `overrides` is read from there (and need not exist yet). The record of a text
-    read before comes from this process's memory, else from `store` when given (see
-    `source.recordcache`), and a new one is kept there."""
+    read before comes from this process's memory, else from `store` when given, and a new
+    one is kept there: the load's entries together, in one `recordcache.Bundle`. A folder
+    made for one run (a commit `diff` exports) reads the bundle `bundle_of` another (the
+    content folder), whose files it mostly shares, and keeps its new records one by one."""
     overrides = overrides or {}
+    if store is None:
+        return _load(root, problems, fast, overrides, store)
+    kept = Bundle(store, bundle_of or root, fast, add=bundle_of is None)
+    content = _load(root, problems, fast, overrides, kept)
+    kept.close()
+    return content
+
+
+def _load(root: Path, problems: Problems, fast: bool, overrides: Overrides,
+          store: Store | None) -> Content:
     config: Config | None = None
     config_path = root / "traction.yaml"
     if not root.is_dir():

@@ -31,10 +31,12 @@ def diff_revisions(content: Path, base: str, head: str | None = None,
     head_commit = resolve(repo, head) if head is not None else None
     with tempfile.TemporaryDirectory(prefix="traction-diff-") as tmp:
         before = Side(base, base_commit,
-                      _analyse_commit(repo, base_commit, Path(tmp, "base"), as_of, store))
+                      _analyse_commit(repo, base_commit, Path(tmp, "base"), as_of, store,
+                                      content))
         if head_commit is not None:
             after = Side(head, head_commit,
-                         _analyse_commit(repo, head_commit, Path(tmp, "head"), as_of, store))
+                         _analyse_commit(repo, head_commit, Path(tmp, "head"), as_of, store,
+                                         content))
         else:
             after = Side(None, None,
                          analyse(content, as_of=as_of, store=store) if content.is_dir()
@@ -43,10 +45,13 @@ def diff_revisions(content: Path, base: str, head: str | None = None,
 
 
 def _analyse_commit(repo: Repo, commit: str, dest: Path, as_of: AsOf | None,
-                    store: Store | None) -> Analysis | None:
+                    store: Store | None, content: Path) -> Analysis | None:
     if as_of is None or not as_of.strict:
         try:
             as_of = AsOf(source_date(commit_time(repo, commit)).date, "commit date")
         except AsOfError as exc:  # pragma: no cover - git always prints a number
             raise GitError(str(exc)) from None
-    return analyse(dest, as_of=as_of, store=store) if export(repo, commit, dest) else None
+    # The folder is made anew for each run: its records are read from the content folder's
+    # bundle, and the new ones kept one by one.
+    return (analyse(dest, as_of=as_of, store=store, bundle_of=content)
+            if export(repo, commit, dest) else None)
