@@ -193,12 +193,24 @@ def _cache_option(locate: Callable[[Path | None], Path]
         @functools.wraps(command)
         def wrapper(*args: Any, no_cache: bool, content: Path | None, **kwargs: Any) -> Any:
             content = locate(content)  # found here, before `common` sees it
+            if not no_cache:
+                _warn_uncached()
             return command(*args, content=content, cache=None if no_cache else
                            cache_folder(content), **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def _warn_uncached() -> None:
+    """Say why there is no cache, when the user's signing key cannot be used: every run
+    would otherwise be as slow as with --no-cache, and nothing would say why."""
+    from generator.output.cache import key_trouble
+
+    trouble = key_trouble()
+    if trouble is not None:
+        click.echo(f"warning: no cache: {trouble}", err=True)
 
 
 def _in_git(given: Path | None) -> Path:

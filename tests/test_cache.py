@@ -254,9 +254,37 @@ def test_a_build_with_no_usable_key_builds_without_a_cache(tmp_path: Path,
         result = run_traction(command, "--content", str(root), env=env)
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
+        assert "warning: no cache: its signing key cannot be made at" in result.stderr
     assert not (root / cache.FOLDER).exists()
     build_ok(root, tmp_path / "none", "--no-cache")
     assert site_bytes(tmp_path / "keyless") == site_bytes(tmp_path / "none")
+
+
+@pytest.mark.parametrize("spoil", ["readable-by-others", "short", "link"])
+def test_a_key_that_cannot_be_used_is_named(tmp_path: Path, spoil: str) -> None:
+    """Without a usable key every run is as slow as `--no-cache`: it says why, once, and
+    otherwise says what `--no-cache` says. `--no-cache` itself says nothing of it."""
+    root = small_content(tmp_path / "content")
+    path = tmp_path / "key"
+    if spoil == "link":
+        (tmp_path / "real").write_bytes(b"k" * 32)
+        os.chmod(tmp_path / "real", 0o600)
+        path.symlink_to(tmp_path / "real")
+    else:
+        path.write_bytes(b"k" * (32 if spoil == "readable-by-others" else 31))
+        os.chmod(path, 0o644 if spoil == "readable-by-others" else 0o600)
+    env = {"TRACTION_KEY_FILE": str(path)}
+    said = run_traction("status", "--content", str(root), env=env)
+    plain = run_traction("status", "--content", str(root), "--no-cache", env=env)
+    reason = {
+        "readable-by-others": f"its signing key {path} is readable by other users (or not "
+                              "yours); delete it, and the next run makes a new one",
+        "short": f"{path} is not a signing key of Traction's; delete it, and the next run "
+                 "makes one",
+        "link": f"its signing key {path} is not a file"}[spoil]
+    assert said.stderr == f"warning: no cache: {reason}\n" + plain.stderr
+    assert said.stdout == plain.stdout and said.returncode == plain.returncode == 0
+    assert "no cache" not in plain.stderr
 
 
 def test_clean_leaves_a_folder_it_did_not_make(tmp_path: Path,

@@ -114,6 +114,27 @@ def _read_key(path: Path) -> bytes | None:
     return key if len(key) == SECRET_BYTES else None
 
 
+def key_trouble() -> str | None:
+    """Why this user's key cannot be used, so nothing is cached (for a warning), or None.
+    A key file that is a link, readable by others or not one of ours is never used: it
+    may have been read, or planted."""
+    path = key_file()
+    if path is None:
+        return f"no home folder to keep its signing key in; set {KEY_FILE_ENV}"
+    if user_key(path) is not None:
+        return None
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return f"its signing key cannot be made at {path}"
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        return f"its signing key {path} is not a file"
+    if not _private(info):
+        return (f"its signing key {path} is readable by other users (or not yours); delete "
+                "it, and the next run makes a new one")
+    return f"{path} is not a signing key of Traction's; delete it, and the next run makes one"
+
+
 def _private(info: os.stat_result) -> bool:
     if os.name == "nt":  # no POSIX modes to check: the user's profile folder is their own
         return stat.S_ISREG(info.st_mode)
