@@ -16,6 +16,15 @@ that writes the `.pyc` files, as an installed Traction has them):
   read again;
 - with a warm cache, nothing changed.
 
+And two floors, each in a new process too, to show what no `status` in Python on these
+libraries can go below:
+
+- reading the weekly logs with PyYAML's fastest loader (libyaml's parser and PyYAML's
+  constructor, which resolves no position and checks nothing), after starting Python;
+- unpickling the records of every file, kept as one blob, after starting Python and
+  importing the classes they are made of: what a `status` that reads every record pays
+  at least, whichever way they are kept.
+
 The cache and its signing key are in the benchmark's temporary folder. Each output is
 compared with a `--no-cache` run's of the same content (not timed): the same text. `--baseline DIR`
 also times `status` run from another checkout of Traction (e.g. one made with `git archive
@@ -25,6 +34,7 @@ main`), for the figure before. Prints the medians as a Markdown table, with the 
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import statistics
 import subprocess
@@ -38,6 +48,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench import synth  # noqa: E402
+from generator.problems import Problems  # noqa: E402
+from generator.source.loader import load  # noqa: E402
 
 COLD, WARM = 0.2, 0.1  # issue 14 (c), seconds
 
@@ -59,6 +71,37 @@ def _run(content: Path, tmp: Path, repo: Path, *args: str) -> tuple[float, str]:
     if done.returncode != 0:
         raise SystemExit(f"traction status failed:\n{done.stderr[-2000:]}")
     return took, done.stdout
+
+
+# Floors: the least any `status` does, in a new process (see the module's text).
+_YAML_FLOOR = """
+import sys, pathlib, yaml
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml")):
+    yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+"""
+_RECORDS_FLOOR = """
+import sys, pickle, pathlib
+import generator.source.schema
+pickle.loads(pathlib.Path(sys.argv[1]).read_bytes())
+"""
+
+
+def _floor(code: str, argument: Path) -> tuple[float, str]:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(argument)], cwd=REPO_ROOT, check=True,
+                   env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    return time.perf_counter() - start, ""
+
+
+def _records_blob(content: Path, into: Path) -> Path:
+    """Every record of the content, pickled as one blob (as a cache could keep them)."""
+    problems = Problems()
+    found = load(content, problems)
+    if problems.errors:
+        raise SystemExit("the synthetic log does not load")
+    into.write_bytes(pickle.dumps((found.config, found.weeks, found.case_studies,
+                                   found.pages), protocol=pickle.HIGHEST_PROTOCOL))
+    return into
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             with latest.open("a", encoding="utf-8") as handle:
                 handle.write(f"# edit {next(edits)}\n")
 
+        blob = _records_blob(content, tmp / "records.pickle")
         status("--no-cache")  # writes the .pyc files; unmeasured
         if args.baseline is not None:
             _run(content, tmp, args.baseline)
@@ -102,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             ("cold cache (emptied first): every record kept", empty, status, COLD),
             ("warm cache, the latest weekly log changed", edit, status, WARM),
             ("warm cache, nothing changed", lambda: None, status, WARM),
+            ("floor: start Python, read the weekly logs with PyYAML's C loader, unchecked",
+             lambda: None, lambda: _floor(_YAML_FLOOR, content / "weeks"), None),
+            ("floor: start Python, unpickle every file's record from one blob",
+             lambda: None, lambda: _floor(_RECORDS_FLOOR, blob), None),
         ]
         times: dict[str, list[float]] = {label: [] for label, *_ in kinds}
         same = True
@@ -110,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 before()
                 took, out = run()
                 times[label].append(took)
-                if not label.startswith("before"):
+                if not label.startswith(("before", "floor")):
                     same = same and out == status("--no-cache")[1]
         rows = [(label, times[label], target) for label, _, _, target in kinds]
 
