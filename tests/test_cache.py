@@ -260,7 +260,7 @@ def test_a_build_with_no_usable_key_builds_without_a_cache(tmp_path: Path,
     assert site_bytes(tmp_path / "keyless") == site_bytes(tmp_path / "none")
 
 
-@pytest.mark.parametrize("spoil", ["readable-by-others", "short", "link"])
+@pytest.mark.parametrize("spoil", ["readable-by-others", "short", "link", "folder"])
 def test_a_key_that_cannot_be_used_is_named(tmp_path: Path, spoil: str) -> None:
     """Without a usable key every run is as slow as `--no-cache`: it says why, once, and
     otherwise says what `--no-cache` says. `--no-cache` itself says nothing of it."""
@@ -270,6 +270,8 @@ def test_a_key_that_cannot_be_used_is_named(tmp_path: Path, spoil: str) -> None:
         (tmp_path / "real").write_bytes(b"k" * 32)
         os.chmod(tmp_path / "real", 0o600)
         path.symlink_to(tmp_path / "real")
+    elif spoil == "folder":  # opened, it is not a file: `_read_key` must say None, not raise
+        path.mkdir(mode=0o700)
     else:
         path.write_bytes(b"k" * (32 if spoil == "readable-by-others" else 31))
         os.chmod(path, 0o644 if spoil == "readable-by-others" else 0o600)
@@ -281,7 +283,8 @@ def test_a_key_that_cannot_be_used_is_named(tmp_path: Path, spoil: str) -> None:
                               "yours); delete it, and the next run makes a new one",
         "short": f"{path} is not a signing key of Traction's; delete it, and the next run "
                  "makes one",
-        "link": f"its signing key {path} is not a file"}[spoil]
+        "link": f"its signing key {path} is not a file",
+        "folder": f"its signing key {path} is not a file"}[spoil]
     assert said.stderr == f"warning: no cache: {reason}\n" + plain.stderr
     assert said.stdout == plain.stdout and said.returncode == plain.returncode == 0
     assert "no cache" not in plain.stderr

@@ -444,3 +444,38 @@ def test_serve_adds_to_the_bundle(tmp_path: Path) -> None:
     edited = {f"weeks/2026-W{n:02}.yaml": f"week {n} edited" for n in range(1, 11)}
     one_load(store, root, edited)
     assert len(recordcache._read_bundle(store, bundle.key)) == len(texts) + len(edited)
+
+
+def test_a_serve_rebuild_that_reads_half_the_files_keeps_the_others(tmp_path: Path) -> None:
+    """A `traction serve` rebuild after a branch switch asks the store for the 20 changed
+    files only (the other 20 are in its memory): the bundle it writes must still hold the
+    20 unchanged files, or the next `status` reads and validates them all again."""
+    root = tmp_path / "content"
+    root.mkdir()
+    store = Entries()
+    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    one_load(store, root, texts)
+    changed = {rel: text + " on the branch" for rel, text in list(texts.items())[:20]}
+    one_load(store, root, changed)
+    texts.update(changed)
+    after = one_load(store, root, texts)  # the next `status`, in a new process
+    assert after.made == {}
+
+
+def test_a_bundle_does_not_grow_with_old_versions(tmp_path: Path) -> None:
+    """A serve session with a few bulk edits, then ordinary days: a `status` that rewrites
+    the bundle keeps the files as they are now, not every version ever read."""
+    root = tmp_path / "content"
+    root.mkdir()
+    store = Entries()
+    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    bundle = one_load(store, root, texts)
+    for edit in range(5):  # serve: 10 files at a time (a search and replace, a rebase)
+        changed = {rel: text + f" edit {edit}"
+                   for rel, text in list(texts.items())[10 * (edit % 4):10 * (edit % 4) + 10]}
+        one_load(store, root, changed)
+        texts.update(changed)
+    for n in range(6):  # a status each day, after 9 week files changed
+        texts.update({rel: text + f" day {n}" for rel, text in list(texts.items())[:9]})
+        one_load(store, root, texts)
+    assert len(recordcache._read_bundle(store, bundle.key)) <= 2 * len(texts)
