@@ -46,6 +46,7 @@ _ENTRY_CAP = 64 * 1024 * 1024  # no entry is this large; a bigger file is not ou
 SECRET_BYTES = 32
 KEY_FILE_ENV = "TRACTION_KEY_FILE"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def key_file() -> Path | None:
@@ -103,14 +104,20 @@ def _read_key(path: Path) -> bytes | None:
     """The key at `path` when it is a regular file of this user's, readable by nobody else,
     of the right length; else None."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        # not blocking: a FIFO at the path would wait for a writer; checked before it is
+        # read, as os.fdopen refuses a folder with an error
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if not _private(info) or info.st_size != SECRET_BYTES:
             return None
-        key = handle.read(SECRET_BYTES + 1)
+        key = os.read(fd, SECRET_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return key if len(key) == SECRET_BYTES else None
 
 
