@@ -177,6 +177,24 @@ def test_a_folder_someone_else_made_is_not_written_to(tmp_path: Path) -> None:
     assert (folder / "notes.txt").exists()
 
 
+def test_an_entry_too_large_to_read_back_is_not_written(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_ENTRY_CAP", 4096)
+    store = cache.Cache(tmp_path / "c", SECRET)
+    store.put(KEY, b"x" * 3000)
+    assert store.get(KEY) == b"x" * 3000
+    other = hashlib.sha256(b"other").hexdigest()
+    store.put(other, b"x" * 3500)  # with its header, more than `get` reads
+    assert store.get(other) is None
+    assert len([p for p in (tmp_path / "c").rglob("*") if p.is_file()]) == 3  # tag, ignore, one
+
+
+def test_no_home_for_the_key_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "key_file", lambda: None)
+    assert cache.key_trouble() == ("no home folder to keep its signing key in; set "
+                                   "TRACTION_KEY_FILE")
+
+
 def test_a_key_is_only_hex(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         cache.Cache(tmp_path, SECRET).get("../../etc/passwd")

@@ -369,17 +369,30 @@ class Entries(dict[str, bytes]):
         self.puts.append(key)
 
 
-def one_load(store: Entries, root: Path, texts: dict[str, str], add: bool = True
-             ) -> recordcache.Bundle:
-    """What a load does with its bundle: each file's entry asked for, made when missing."""
+WEEKS = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+
+
+def one_load(store: Entries, root: Path, texts: dict[str, str], add: bool = True,
+             in_memory: frozenset[str] = frozenset()) -> recordcache.Bundle:
+    """What a load does with its bundle: each file's entry asked for, and made when
+    missing; but those `in_memory` (`traction serve` has them), only seen."""
     bundle = recordcache.Bundle(store, root, True, add=add)
     for rel, text in texts.items():
+        bundle.files.add(rel)
+        if rel in in_memory:
+            continue
         key = recordcache._key("read", text, rel, WeekLog, True)
         assert key is not None
-        if bundle.get(key) is None:
-            bundle.put(key, pickle.dumps((text, ())))
+        if bundle.get(key, rel) is None:
+            bundle.put(key, rel, pickle.dumps((text, ())))
     bundle.close()
     return bundle
+
+
+def bundled(store: Entries, bundle: recordcache.Bundle) -> dict[str, str]:
+    """Each file in the bundle, and the text its record was read from."""
+    return {rel: pickle.loads(data)[0]
+            for rel, (_, data) in recordcache._read_bundle(store, bundle.key).items()}
 
 
 def test_a_bundle_is_written_once_and_again_only_when_many_files_changed(
@@ -387,11 +400,11 @@ def test_a_bundle_is_written_once_and_again_only_when_many_files_changed(
     root = tmp_path / "content"
     root.mkdir()
     store = Entries()
-    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    texts = dict(WEEKS)
     bundle = one_load(store, root, texts)
     assert store.puts == [bundle.key]  # the first load: one entry, every file's in it
+    assert bundled(store, bundle) == texts
     kept = store[bundle.key]
-    assert set(recordcache._read_bundle(store, bundle.key)) == set(bundle.used)
     store.puts.clear()
     one_load(store, root, texts)
     assert store.puts == []  # nothing new
@@ -406,76 +419,74 @@ def test_a_bundle_is_written_once_and_again_only_when_many_files_changed(
         texts[f"weeks/2026-W{n:02}.yaml"] += " edited"
     one_load(store, root, texts)  # 8 changed here, and one earlier: written again
     assert store.puts == [bundle.key]
-    again = recordcache._read_bundle(store, bundle.key)
-    assert len(again) == len(texts)  # the files as they are now; no old version
+    assert bundled(store, bundle) == texts  # the files as they are now; no old version
     store.puts.clear()
     one_load(store, root, texts)
     assert store.puts == []
+    # files removed: dropped from it, once more than a few are
+    for n in range(1, 11):
+        del texts[f"weeks/2026-W{n:02}.yaml"]
+    one_load(store, root, texts)
+    assert store.puts == [bundle.key] and bundled(store, bundle) == texts
 
 
 def test_a_bundle_read_by_another_folder_or_spoilt(tmp_path: Path) -> None:
     root = tmp_path / "content"
     root.mkdir()
     store = Entries()
-    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    texts = dict(WEEKS)
     bundle = one_load(store, root, texts)
     store.puts.clear()
     # a commit exported by `diff`: it reads the content folder's bundle, keeps one by one
     changed = {rel: text + " at HEAD~2" for rel, text in list(texts.items())[:10]}
     export = one_load(store, root, {**texts, **changed}, add=False)
     assert export.outside == 0 and len(store.puts) == 10 and bundle.key not in store.puts
-    # a bundle that is not one (ours, signed, but of another format): read as none, and
-    # made again
-    store[bundle.key] = pickle.dumps(["not", "a", "bundle"])
-    store.puts.clear()
-    again = one_load(store, root, texts)
-    assert again.kept == {} and store.puts == [bundle.key]
-    assert len(recordcache._read_bundle(store, bundle.key)) == len(texts)
+    # a bundle that is not one (ours, signed, but of another format or not a pickle at
+    # all): read as none, and made again
+    for spoilt in (pickle.dumps(["not", "a", "bundle"]), pickle.dumps({"a": ("b", "c")}),
+                   b"\x80\x05 not a pickle"):
+        store[bundle.key] = spoilt
+        store.puts.clear()
+        again = one_load(store, root, texts)
+        assert again.kept == {} and store.puts == [bundle.key]
+        assert bundled(store, bundle) == texts
+    # another folder sharing the cache has a bundle of its own
+    other = tmp_path / "other"
+    other.mkdir()
+    assert one_load(store, other, texts).key != bundle.key
 
 
-def test_serve_adds_to_the_bundle(tmp_path: Path) -> None:
-    """`traction serve` asks the store only for the files not in its memory: a load that
-    read few files adds them to the bundle, and keeps the others'."""
+def test_serve_keeps_the_files_it_has_in_memory_in_the_bundle(tmp_path: Path) -> None:
+    """`traction serve` asks the store only for the files not in its memory: a rebuild
+    after many files changed (a branch switched) writes the bundle with every file, the
+    new versions in place of the old."""
     root = tmp_path / "content"
     root.mkdir()
     store = Entries()
-    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    texts = dict(WEEKS)
     bundle = one_load(store, root, texts)
-    edited = {f"weeks/2026-W{n:02}.yaml": f"week {n} edited" for n in range(1, 11)}
-    one_load(store, root, edited)
-    assert len(recordcache._read_bundle(store, bundle.key)) == len(texts) + len(edited)
-
-
-def test_a_serve_rebuild_that_reads_half_the_files_keeps_the_others(tmp_path: Path) -> None:
-    """A `traction serve` rebuild after a branch switch asks the store for the 20 changed
-    files only (the other 20 are in its memory): the bundle it writes must still hold the
-    20 unchanged files, or the next `status` reads and validates them all again."""
-    root = tmp_path / "content"
-    root.mkdir()
-    store = Entries()
-    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
-    one_load(store, root, texts)
     changed = {rel: text + " on the branch" for rel, text in list(texts.items())[:20]}
-    one_load(store, root, changed)
     texts.update(changed)
-    after = one_load(store, root, texts)  # the next `status`, in a new process
-    assert after.made == {}
+    one_load(store, root, texts, in_memory=frozenset(texts.keys() - changed.keys()))
+    assert bundled(store, bundle) == texts
+    assert one_load(store, root, texts).made == {}  # the next `status`: every file kept
 
 
 def test_a_bundle_does_not_grow_with_old_versions(tmp_path: Path) -> None:
-    """A serve session with a few bulk edits, then ordinary days: a `status` that rewrites
-    the bundle keeps the files as they are now, not every version ever read."""
+    """A serve session with a few bulk edits, then ordinary days: the bundle holds each
+    file once, as it is now, never every version ever read."""
     root = tmp_path / "content"
     root.mkdir()
     store = Entries()
-    texts = {f"weeks/2026-W{n:02}.yaml": f"week {n}" for n in range(1, 41)}
+    texts = dict(WEEKS)
     bundle = one_load(store, root, texts)
     for edit in range(5):  # serve: 10 files at a time (a search and replace, a rebase)
         changed = {rel: text + f" edit {edit}"
                    for rel, text in list(texts.items())[10 * (edit % 4):10 * (edit % 4) + 10]}
-        one_load(store, root, changed)
         texts.update(changed)
+        one_load(store, root, texts, in_memory=frozenset(texts.keys() - changed.keys()))
+        assert bundled(store, bundle) == texts
     for n in range(6):  # a status each day, after 9 week files changed
         texts.update({rel: text + f" day {n}" for rel, text in list(texts.items())[:9]})
         one_load(store, root, texts)
-    assert len(recordcache._read_bundle(store, bundle.key)) <= 2 * len(texts)
+        assert bundled(store, bundle) == texts

@@ -207,8 +207,8 @@ class Cache:
 
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
-        if self.secret is None:
-            return
+        if self.secret is None or len(data) > _ENTRY_CAP - 1024:
+            return  # no key; or more than `get` would read back (header included)
         try:
             if not self._ours:
                 if self.folder.is_symlink() or (self.folder.exists()

@@ -107,12 +107,12 @@ def _check_config_markdown(config: Config, problems: Problems) -> None:
 
 
 def _load_yaml(path: Path, root: Path, model: type[R], fast: bool, problems: Problems,
-               overrides: Overrides, store: Store | None) -> R | None:
+               overrides: Overrides, bundle: Bundle | None) -> R | None:
     rel = path.relative_to(root).as_posix()
     text = _read(path, rel, problems, overrides)
     if text is None:
         return None
-    record, found = remembered(_read_record, text, rel, model, fast, store)
+    record, found = remembered(_read_record, text, rel, model, fast, bundle)
     for problem in found:
         problems.add(problem)
     return record  # type: ignore[no-any-return]  # kept records lose their type
@@ -161,12 +161,12 @@ def split_front_matter(text: str) -> tuple[str, int, str, int] | None:
 
 
 def _load_document(path: Path, root: Path, model: type[CaseStudyMeta] | type[PageMeta],
-                   fast: bool, problems: Problems, store: Store | None) -> Document | None:
+                   fast: bool, problems: Problems, bundle: Bundle | None) -> Document | None:
     rel = path.relative_to(root).as_posix()
     text = _read(path, rel, problems, {})
     if text is None:
         return None
-    document, found = remembered(_read_document, text, rel, model, fast, store)
+    document, found = remembered(_read_document, text, rel, model, fast, bundle)
     for problem in found:
         problems.add(problem)
     return document  # type: ignore[no-any-return]  # as in `_load_yaml`
@@ -214,7 +214,7 @@ def load(root: Path, problems: Problems, *, fast: bool = True,
     content folder), whose files it mostly shares, and keeps its new records one by one."""
     overrides = overrides or {}
     if store is None:
-        return _load(root, problems, fast, overrides, store)
+        return _load(root, problems, fast, overrides, None)
     kept = Bundle(store, bundle_of or root, fast, add=bundle_of is None)
     content = _load(root, problems, fast, overrides, kept)
     kept.close()
@@ -222,7 +222,7 @@ def load(root: Path, problems: Problems, *, fast: bool = True,
 
 
 def _load(root: Path, problems: Problems, fast: bool, overrides: Overrides,
-          store: Store | None) -> Content:
+          bundle: Bundle | None) -> Content:
     config: Config | None = None
     config_path = root / "traction.yaml"
     if not root.is_dir():
@@ -234,7 +234,7 @@ def _load(root: Path, problems: Problems, fast: bool, overrides: Overrides,
         problems.error(Pos("traction.yaml"), "missing traction.yaml",
                        "run `traction init` to create one")
     else:
-        config = _load_yaml(config_path, root, Config, fast, problems, {}, store)
+        config = _load_yaml(config_path, root, Config, fast, problems, {}, bundle)
         if config is not None:
             _check_config_markdown(config, problems)
 
@@ -250,7 +250,7 @@ def _load(root: Path, problems: Problems, fast: bool, overrides: Overrides,
             problems.error(Pos(rel), "weekly log file name must be YYYY-Www.yaml",
                            "e.g. weeks/2026-W47.yaml")
             continue
-        week = _load_yaml(path, root, WeekLog, fast, problems, overrides, store)
+        week = _load_yaml(path, root, WeekLog, fast, problems, overrides, bundle)
         if week is not None and week.week != path.stem:
             problems.error(week.at("week"), f"week '{week.week}' does not match the file name",
                            f"rename the file to {week.week}.yaml or fix the week")
@@ -268,7 +268,7 @@ def _load(root: Path, problems: Problems, fast: bool, overrides: Overrides,
         "case-studies": CaseStudyMeta, "pages": PageMeta}
     for folder, model in models.items():
         for path in _files(root / folder, root, (".md",), problems):
-            doc = _load_document(path, root, model, fast, problems, store)
+            doc = _load_document(path, root, model, fast, problems, bundle)
             if doc is not None:
                 documents[folder].append(doc)
 

@@ -12,10 +12,11 @@ every position), the parser chosen, and the file's text. The value is the pickle
 
 A load keeps them in one entry, a bundle per content folder (`Bundle`): a status on the
 5-year log then opens one entry instead of 360, and a first status writes one file instead
-of 360 (0.3 s on this machine's file system). The bundle holds each entry's own bytes, under
-its own key, so what it gives is what that key gives; an entry is unpickled only when its
-file is read. The files changed since the bundle was written have an entry of their own,
-until enough of them have changed to write the bundle again.
+of 360 (0.3 s on this machine's file system). The bundle holds one slot per file, its
+entry's key and bytes, so what it gives for a key is what that key's own entry would; an
+entry is unpickled only when its file is read. The files changed since the bundle was
+written have an entry of their own, until more than a few differ from it: then it is
+written again, each file as it is now.
 
 Unpickling runs code named by the data, so it is done only with bytes the store has
 authenticated: `output.cache.Cache` returns an entry only when its HMAC, made with a
@@ -58,67 +59,73 @@ _recent: OrderedDict[tuple[Any, ...], Found] = OrderedDict()
 
 
 # A load writes its bundle again when more files than this (or a twentieth of its files)
-# have no entry in it: one or a few week files edited keep an entry each.
+# are not in it as they are now: one or a few week files edited keep an entry each.
 BUNDLE_SLACK = 8
+
+Slot = tuple[str, bytes]  # a file's entry in a bundle: its key and its bytes
 
 
 class Bundle:
-    """The entries of one load of a content folder, kept in `store` as one entry: a
-    `Store` for `remembered`, for one load (`close` at its end writes what is new). With
+    """The entries of one load of a content folder, kept in `store` as one entry that
+    holds one slot per file (its key and its entry): a newer version of a file replaces
+    the older, and a file no longer there is dropped, so it holds the folder as it is.
+    For one load: `remembered` asks it, and `close` at the end keeps what is new. With
     `add` off (the load of another folder than `root`), it is only read from."""
 
     def __init__(self, store: Store, root: Path, fast: bool, add: bool = True) -> None:
         self.store = store
         self.add = add
         self.key = _bundle_key(root, fast)
-        self.kept: dict[str, bytes] | None = None  # read at the first `get`
-        self.used: dict[str, bytes] = {}  # the entries this load read or made, by key
-        self.made: dict[str, bytes] = {}
+        self.kept: dict[str, Slot] | None = None  # by file; read at the first `get`
+        self.files: set[str] = set()  # every file this load read, from memory or not
+        self.used: dict[str, Slot] = {}  # the entries this load read or made, by file
+        self.made: dict[str, Slot] = {}
         self.outside = 0  # entries read from the store, not the bundle
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str, rel: str) -> bytes | None:
         if self.kept is None:
             self.kept = _read_bundle(self.store, self.key)
-        data = self.kept.get(key)
+        slot = self.kept.get(rel)
+        data = slot[1] if slot is not None and slot[0] == key else None
         if data is None:
             data = self.store.get(key)
             self.outside += data is not None
         if data is not None:
-            self.used[key] = data
+            self.used[rel] = (key, data)
         return data
 
-    def put(self, key: str, data: bytes) -> None:
-        self.used[key] = data
-        self.made[key] = data
+    def put(self, key: str, rel: str, data: bytes) -> None:
+        self.used[rel] = self.made[rel] = (key, data)
 
     def close(self) -> None:
-        """Keep what this load made: in a new bundle, with every entry it read, when many
-        files are not in the old one (or there was none); else an entry each."""
-        if self.key is None or self.kept is None or not (self.made or self.outside):
+        """Keep what this load made: in the bundle, written again, when more files than
+        `BUNDLE_SLACK` differ from it (or there was none); else an entry each."""
+        if self.key is None or self.kept is None:
+            return  # nothing was asked for: every record was in memory
+        slots = {rel: slot for rel, slot in {**self.kept, **self.used}.items()
+                 if rel in self.files}
+        differ = len(self.made) + self.outside + len(self.kept.keys() - self.files)
+        if not differ:
             return
-        if self.add and (not self.kept or len(self.made) + self.outside
-                         > max(BUNDLE_SLACK, len(self.used) // 20)):
-            # A load that read most of the files replaces the bundle: the entries it leaves
-            # out are of files since changed or removed. One that read few of them (`traction
-            # serve`, which has the others in memory) adds to it.
-            kept = self.used if 2 * len(self.used) >= len(self.kept) else {**self.kept,
-                                                                            **self.used}
-            self.store.put(self.key, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        if self.add and (not self.kept or differ > max(BUNDLE_SLACK, len(slots) // 20)):
+            self.store.put(self.key, pickle.dumps(slots, protocol=pickle.HIGHEST_PROTOCOL))
         else:
-            for key, data in self.made.items():
+            for key, data in self.made.values():
                 self.store.put(key, data)
 
 
-def _read_bundle(store: Store, key: str | None) -> dict[str, bytes]:
+def _read_bundle(store: Store, key: str | None) -> dict[str, Slot]:
     data = store.get(key) if key is not None else None
     if data is None:
         return {}
     try:
         kept = pickle.loads(data)  # authenticated by the store: see the module's text
-    except Exception:
+    except Exception:  # ours, but unreadable now: none
         return {}
-    if not (isinstance(kept, dict)
-            and all(isinstance(k, str) and isinstance(v, bytes) for k, v in kept.items())):
+    if not (isinstance(kept, dict) and all(
+            isinstance(rel, str) and isinstance(slot, tuple) and len(slot) == 2
+            and isinstance(slot[0], str) and isinstance(slot[1], bytes)
+            for rel, slot in kept.items())):
         return {}
     return kept
 
@@ -134,28 +141,30 @@ def _bundle_key(root: Path, fast: bool) -> str | None:
 
 
 def remembered(read: Read, text: str, rel: str, model: Any, fast: bool,
-               store: Store | None) -> Found:
+               bundle: Bundle | None) -> Found:
     """`read(text, rel, model, fast)`, unless the same was read before in this process or,
-    with a `store`, by an earlier run."""
+    with a `bundle` of the store, by an earlier run."""
+    if bundle is not None:
+        bundle.files.add(rel)
     memo = (read.__name__, text, rel, model, fast)
     found = _recent.get(memo)
     if found is not None:
         _recent.move_to_end(memo)
         return found
-    key = _key(read.__name__, text, rel, model, fast) if store is not None else None
-    found = _load(store, key) if store is not None and key is not None else None
+    key = _key(read.__name__, text, rel, model, fast) if bundle is not None else None
+    found = _load(bundle, key, rel) if bundle is not None and key is not None else None
     if found is None:
         found = read(text, rel, model, fast)
-        if store is not None and key is not None:
-            store.put(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        if bundle is not None and key is not None:
+            bundle.put(key, rel, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     _recent[memo] = found
     if len(_recent) > _RECENT_MAX:
         _recent.popitem(last=False)
     return found
 
 
-def _load(store: Store, key: str) -> Found | None:
-    data = store.get(key)
+def _load(bundle: Bundle, key: str, rel: str) -> Found | None:
+    data = bundle.get(key, rel)
     if data is None:
         return None
     try:

@@ -30,17 +30,21 @@ def diff_revisions(content: Path, base: str, head: str | None = None,
     base_commit = resolve(repo, base)
     head_commit = resolve(repo, head) if head is not None else None
     with tempfile.TemporaryDirectory(prefix="traction-diff-") as tmp:
-        before = Side(base, base_commit,
-                      _analyse_commit(repo, base_commit, Path(tmp, "base"), as_of, store,
-                                      content))
-        if head_commit is not None:
-            after = Side(head, head_commit,
-                         _analyse_commit(repo, head_commit, Path(tmp, "head"), as_of, store,
-                                         content))
+
+        def at_commit(rev: str, commit: str, folder: str) -> Side:
+            return Side(rev, commit, _analyse_commit(repo, commit, Path(tmp, folder), as_of,
+                                                     store, content))
+
+        if head_commit is None:
+            # The working tree first: its load keeps the content folder's bundle of
+            # records, which the commit's then reads (`source.recordcache.Bundle`).
+            after = Side(None, None, analyse(content, as_of=as_of, store=store)
+                         if content.is_dir() else None)
+            before = at_commit(base, base_commit, "base")
         else:
-            after = Side(None, None,
-                         analyse(content, as_of=as_of, store=store) if content.is_dir()
-                         else None)
+            assert head is not None
+            before = at_commit(base, base_commit, "base")
+            after = at_commit(head, head_commit, "head")
         return compare(before, after, repo.content)
 
 
