@@ -252,9 +252,13 @@ def visit(context: BrowserContext, url: str) -> Page:
     return page
 
 
-def leave(page: Page) -> None:
-    page.wait_for_load_state("networkidle")
-    page.close()
+def leave(*pages: Page) -> None:
+    """Close the tabs once their network is idle (half a second without a request). A test
+    that visits many pages leaves them all at its end, so that their idle waits overlap."""
+    for page in pages:
+        page.wait_for_load_state("networkidle")
+    for page in pages:
+        page.close()
 
 
 # --- tests ----------------------------------------------------------------------------------
@@ -271,8 +275,7 @@ def test_every_page_loads_cleanly_without_javascript(site: Site, open_context: A
         # The stylesheet applied: the skip link waits above the top edge until it is focused.
         box = page.locator("a.skip").bounding_box()
         assert box is not None and box["y"] + box["height"] <= 0, f"{path}: style.css not applied"
-    for page in pages:
-        leave(page)
+    leave(*pages)
     assert watch.problems == []
 
 
@@ -403,8 +406,10 @@ def test_screenshots_of_every_kind_of_page(site: Site, open_context: Any, width:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context, watch = open_context(width=width, scheme=scheme, js=False)
     problems = []
+    visited = []
     for name, path in site.sample().items():
         page = visit(context, site.url(path))
+        visited.append(page)
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
         if overflow > width:
             problems.append(f"{name} at {width}px is {overflow}px wide: it scrolls sideways")
@@ -412,7 +417,7 @@ def test_screenshots_of_every_kind_of_page(site: Site, open_context: Any, width:
         shot = SCREENSHOTS / f"{name}-{width}-{scheme}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 5_000
-        leave(page)
+    leave(*visited)
     assert problems == []
     assert watch.problems == []
 
@@ -452,8 +457,10 @@ def test_each_page_s_card_and_the_touch_icon_are_served_at_their_size(
     context, watch = open_context(js=False)
     sizes: dict[str, tuple[int, int]] = {}
     cards: dict[str, str] = {}
+    visited = []
     for name, path in site.sample().items():
         page = visit(context, site.url(path))
+        visited.append(page)
         card = page.locator('meta[property="og:image"]').get_attribute("content")
         icon = page.locator('link[rel="apple-touch-icon"]').get_attribute("href")
         assert card and card.startswith(site.base), f"{name}: og:image {card}"
@@ -467,7 +474,7 @@ def test_each_page_s_card_and_the_touch_icon_are_served_at_their_size(
             assert response.headers["content-type"] == "image/png", url
             sizes[url] = png_size(response.body())
             assert sizes[url] == size, f"{name}: {url} is {sizes[url]}"
-        leave(page)
+    leave(*visited)
     # A week, the week in progress, a milestone, a case study and a page have cards of their
     # own; the indexes, the numbers, the methodology and 404 show the home card.
     own = ("week", "week-in-progress", "milestone", "milestone-reached", "case-study", "page")
@@ -629,8 +636,10 @@ def test_axe_finds_no_serious_accessibility_violation(site: Site, open_context: 
     failures = []
     for width in WIDTHS:
         context, watch = open_context(width=width, scheme=scheme, js=True)
+        visited = []
         for name, path in site.sample().items():
             page = visit(context, site.url(path))
+            visited.append(page)
             page.add_script_tag(path=str(AXE))
             result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
             for violation in result["violations"]:
@@ -638,7 +647,7 @@ def test_axe_finds_no_serious_accessibility_violation(site: Site, open_context: 
                     targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:5]]
                     failures.append(f"{name} at {width}px ({scheme}): {violation['id']} "
                                     f"[{violation['impact']}] {violation['help']}: {targets}")
-            leave(page)
+        leave(*visited)
         assert watch.problems == []
     assert failures == []
 
