@@ -86,10 +86,10 @@ pickle.loads(pathlib.Path(sys.argv[1]).read_bytes())
 """
 
 
-def _floor(code: str, argument: Path) -> tuple[float, str]:
+def _floor(code: str, argument: Path, tmp: Path) -> tuple[float, str]:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, str(argument)], cwd=REPO_ROOT, check=True,
-                   env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+                   env=_env(tmp, REPO_ROOT))
     return time.perf_counter() - start, ""
 
 
@@ -147,9 +147,9 @@ def main(argv: list[str] | None = None) -> int:
             ("warm cache, the latest weekly log changed", edit, status, WARM),
             ("warm cache, nothing changed", lambda: None, status, WARM),
             ("floor: start Python, read the weekly logs with PyYAML's C loader, unchecked",
-             lambda: None, lambda: _floor(_YAML_FLOOR, content / "weeks"), None),
+             lambda: None, lambda: _floor(_YAML_FLOOR, content / "weeks", tmp), None),
             ("floor: start Python, unpickle every file's record from one blob",
-             lambda: None, lambda: _floor(_RECORDS_FLOOR, blob), None),
+             lambda: None, lambda: _floor(_RECORDS_FLOOR, blob, tmp), None),
         ]
         times: dict[str, list[float]] = {label: [] for label, *_ in kinds}
         same = True

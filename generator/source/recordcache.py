@@ -102,11 +102,11 @@ class Bundle:
         `BUNDLE_SLACK` differ from it (or there was none); else an entry each."""
         if self.key is None or self.kept is None:
             return  # nothing was asked for: every record was in memory
-        slots = {rel: slot for rel, slot in {**self.kept, **self.used}.items()
-                 if rel in self.files}
         differ = len(self.made) + self.outside + len(self.kept.keys() - self.files)
         if not differ:
             return
+        slots = {rel: slot for rel, slot in {**self.kept, **self.used}.items()
+                 if rel in self.files}
         if self.add and (not self.kept or differ > max(BUNDLE_SLACK, len(slots) // 20)):
             self.store.put(self.key, pickle.dumps(slots, protocol=pickle.HIGHEST_PROTOCOL))
         else:
